@@ -1,0 +1,11 @@
+// Placeholder until this subcommand lands: it says so and exits with "not available".
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace rafter::cli {
+
+int cmd_import(const Args&) {
+    throw Error(ExitCode::not_available, "'rafter import' is not available in this build yet");
+}
+
+} // namespace rafter::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Small text helpers shared by importers and reporters.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rafter {
+
+std::string_view trim(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+std::string to_lower(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+
+// Parses a number such as "1,619,726,202.90", "-3.5e7" or "12". Thousands separators (',')
+// are accepted only between digit groups. Returns nullopt when the text is not a number.
+std::optional<double> parse_number(std::string_view s);
+
+// SI-prefixed rendering for people: 1.23e12 -> "1.23 T". Used by tables and chart axes.
+std::string si_format(double v, int significant = 3);
+
+// "1.5 ms", "820 us", "12.3 s".
+std::string format_seconds(double s);
+
+} // namespace rafter

@@ -1,0 +1,4 @@
+#pragma once
+namespace rafter {
+const char* version_string();  // "0.1.0"
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Machine ceilings: peak FLOP/s per precision and bandwidth per memory level, in SI units.
+// Built-in machines are JSON data files under model/data/machines/ compiled into the library;
+// users pass their own files (same format) or ERT roofline.json output with --machine.
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/metric_kinds.h"
+
+namespace rafter {
+
+struct Machine {
+    std::string name;         // "h100-sxm"
+    std::string kind;         // "gpu" or "cpu"
+    std::string description;  // "NVIDIA H100 SXM5 80GB"
+    std::string arch;         // "volta", "ampere", "hopper", ... (selects counter tables)
+    std::string source;       // where the figures come from (data sheet, ERT run, ...)
+    std::array<std::optional<double>, kFlopKinds> peak_flops{};  // FLOP/s; nullopt = unknown
+    std::array<std::optional<double>, kMemLevels> bandwidth{};   // bytes/s; nullopt = unknown
+    std::optional<double> launch_latency_s;
+    std::vector<std::string> device_names;  // substrings of driver device names that identify it
+
+    std::optional<double> peak(FlopKind k) const { return peak_flops[static_cast<size_t>(k)]; }
+    std::optional<double> bw(MemLevel l) const { return bandwidth[static_cast<size_t>(l)]; }
+};
+
+const std::vector<Machine>& builtin_machines();
+std::optional<Machine> find_builtin_machine(std::string_view name);
+
+// Parses a Rafter machine file. `origin` names the file in error messages.
+Machine parse_machine_json(std::string_view json, const std::string& origin);
+// Parses an Empirical Roofline Toolkit roofline.json into a machine with measured ceilings.
+Machine parse_ert_json(std::string_view json, const std::string& origin);
+// A built-in name, or a path to a machine file or ERT roofline.json. Throws rafter::Error.
+Machine load_machine(const std::string& name_or_path);
+std::string machine_to_json(const Machine& m);
+
+} // namespace rafter

@@ -1,0 +1,103 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "core/diagnostics.h"
+#include "core/error.h"
+#include "core/json_writer.h"
+#include "core/text.h"
+#include "traces/trace.h"
+
+using namespace rafter;
+
+TEST_CASE("parse_number accepts thousands separators only between groups of three") {
+    CHECK(parse_number("1,619,726,202.90").value() == doctest::Approx(1619726202.90));
+    CHECK(parse_number("134,957,158,144").value() == 134957158144.0);
+    CHECK(parse_number("0").value() == 0.0);
+    CHECK(parse_number("-3.5e7").value() == -3.5e7);
+    CHECK(parse_number(" 12 ").value() == 12.0);
+    CHECK_FALSE(parse_number("1,2").has_value());
+    CHECK_FALSE(parse_number("12,34,567").has_value());
+    CHECK_FALSE(parse_number("abc").has_value());
+    CHECK_FALSE(parse_number("").has_value());
+    CHECK_FALSE(parse_number("n/a").has_value());
+    CHECK_FALSE(parse_number("1.5x").has_value());
+}
+
+TEST_CASE("si_format picks the prefix and carries rounding") {
+    CHECK(si_format(1.23e12) == "1.23 T");
+    CHECK(si_format(999.96e9) == "1 T");
+    CHECK(si_format(15.0) == "15");
+    CHECK(si_format(2.5e-6) == "2.5 u");
+    CHECK(format_seconds(1.5e-3) == "1.5 ms");
+    CHECK(format_seconds(22.765) == "22.8 s");
+}
+
+TEST_CASE("JsonWriter writes nested objects, escapes, and null for missing numbers") {
+    std::ostringstream out;
+    JsonWriter w(out, false);
+    w.begin_object();
+    w.field("name", "a\"b\n");
+    w.field("x", 1.5);
+    w.field("missing", std::optional<double>{});
+    w.field("nan", std::nan(""));
+    w.key("list").begin_array().value(1).value(uint64_t{2}).end_array();
+    w.end_object();
+    CHECK(out.str() == R"({"name":"a\"b\n","x":1.5,"missing":null,"nan":null,"list":[1,2]})");
+}
+
+TEST_CASE("format_double round-trips") {
+    for (double d : {0.1, 1.0 / 3.0, 2.0129e12, 14.915226, 1e-300}) {
+        CHECK(std::strtod(format_double(d).c_str(), nullptr) == d);
+    }
+}
+
+TEST_CASE("Diagnostics merge counts by code") {
+    Diagnostics d;
+    d.add(Severity::info, "x.unknown", "first", 2);
+    d.add(Severity::warning, "x.unknown", "second");
+    CHECK(d.count("x.unknown") == 3);
+    CHECK(d.find("x.unknown")->severity == Severity::warning);
+    CHECK(d.find("x.unknown")->message == "first");
+    CHECK(d.count("other") == 0);
+}
+
+TEST_CASE("Error names the file and position") {
+    Error e(ExitCode::bad_input, "bad number", {"a.csv", PositionKind::line, 12});
+    CHECK(std::string(e.what()) == "a.csv:12: bad number");
+    Error b(ExitCode::bad_input, "truncated", {"t.json.gz", PositionKind::byte_offset, 4096});
+    CHECK(std::string(b.what()) == "t.json.gz: byte 4096: truncated");
+}
+
+TEST_CASE("StringPool interns once and survives growth and copies") {
+    StringPool pool;
+    CHECK(pool.get(kNoString).empty());
+    StringId a = pool.intern("kernel_a");
+    for (int i = 0; i < 10000; ++i) pool.intern("k" + std::to_string(i));
+    CHECK(pool.intern("kernel_a") == a);
+    StringPool copy = pool;
+    CHECK(copy.find("k9999").has_value());
+    CHECK(copy.get(a) == "kernel_a");
+    StringPool moved = std::move(copy);
+    CHECK(moved.intern("kernel_a") == a);
+}
+
+TEST_CASE("KernelTable allocates metric columns lazily and keeps missing distinct from zero") {
+    KernelTable t;
+    KernelRow r;
+    r.name = 1;
+    t.append(r);
+    CHECK_FALSE(t.flops[static_cast<size_t>(FlopKind::fp32)].any());
+    r.flops[static_cast<size_t>(FlopKind::fp32)] = Value::measured(0.0);
+    t.append(r);
+    t.append(KernelRow{});
+    CHECK(t.size() == 3);
+    CHECK_FALSE(t.get_flops(0, FlopKind::fp32).has());
+    CHECK(t.get_flops(1, FlopKind::fp32).has());
+    CHECK(t.get_flops(1, FlopKind::fp32).value == 0.0);
+    CHECK_FALSE(t.get_flops(2, FlopKind::fp32).has());
+    t.set_bytes(2, MemLevel::dram, Value::derived(64));
+    CHECK(t.row(2).bytes[static_cast<size_t>(MemLevel::dram)].value == 64);
+    CHECK(t.row(2).bytes[static_cast<size_t>(MemLevel::dram)].prov == Provenance::derived);
+}

@@ -1,0 +1,30 @@
+#pragma once
+// Helpers shared by tests: paths to fixtures and running the rafter executable.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace rafter::test {
+
+inline std::string source_dir() { return RAFTER_SOURCE_DIR; }
+inline std::string shared_data(const std::string& rel) { return std::string(RAFTER_SHARED_DATA_DIR) + "/" + rel; }
+inline bool have_shared_data() { return std::filesystem::exists(RAFTER_SHARED_DATA_DIR); }
+inline std::string rafter_exe() { return RAFTER_EXE; }
+
+// A fresh, empty directory under the test's working directory.
+inline std::string scratch_dir(const std::string& name) {
+    auto p = std::filesystem::current_path() / ("scratch-" + name);
+    std::filesystem::remove_all(p);
+    std::filesystem::create_directories(p);
+    return p.string();
+}
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+// Runs `rafter ARGS` through the shell, capturing stdout and stderr.
+RunResult run_rafter(const std::string& args, const std::string& scratch);
+
+} // namespace rafter::test

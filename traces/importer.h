@@ -1,0 +1,41 @@
+#pragma once
+// One importer per input format, each in its own file behind this interface, registered in one
+// list (importers.cpp), as Perfetto's trace_processor does. Tokenizing bytes is kept separate
+// from interpreting events inside each importer.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "traces/trace.h"
+
+namespace rafter {
+
+struct ImportOptions {
+    // GPU architecture ("volta", "ampere", "hopper", ...) used to turn instruction counters into
+    // FLOPs when the input does not say (ncu CC column). Set from --machine.
+    std::string arch;
+    bool include_python_events = false;  // Kineto python_function events are skipped by default
+};
+
+class Importer {
+public:
+    virtual ~Importer() = default;
+    virtual std::string_view name() const = 0;  // "ncu-csv", "kineto", "nsys-sqlite", "rafter"
+    // head: the first bytes of the file (decompressed when gzip), at most 64 KiB.
+    virtual bool sniff(std::string_view head, std::string_view path) const = 0;
+    // true: all files of this format given together form one trace (ncu metric-per-file runs).
+    virtual bool merges_files() const { return false; }
+    // Reads the files into one trace. Throws rafter::Error naming the file and position.
+    virtual Trace read(const std::vector<std::string>& paths, const ImportOptions& options) const = 0;
+};
+
+// The built-in importers, in sniffing order.
+const std::vector<const Importer*>& importers();
+const Importer* find_importer(std::string_view name);
+
+// Inputs may be files or directories (a directory contributes its regular files, sorted).
+// Files are sniffed and grouped by importer; a merging importer gets all its files at once.
+// Returns one trace per rank file (or per merged group). Throws on unknown formats.
+std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const ImportOptions& options);
+
+} // namespace rafter

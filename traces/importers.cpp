@@ -1,0 +1,76 @@
+// The built-in importer list: one line per format. Sniffing order matters: the most specific
+// formats come first.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "core/error.h"
+#include "traces/importer.h"
+#include "traces/input_file.h"
+
+namespace rafter {
+
+// Each importer file defines one of these, e.g. `const Importer& ncu_csv_importer();`.
+
+const std::vector<const Importer*>& importers() {
+    static const std::vector<const Importer*> list = {
+    };
+    return list;
+}
+
+const Importer* find_importer(std::string_view name) {
+    for (const Importer* imp : importers())
+        if (imp->name() == name) return imp;
+    return nullptr;
+}
+
+static std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    for (const auto& in : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(in, ec)) {
+            std::vector<std::string> found;
+            for (const auto& e : fs::directory_iterator(in, ec))
+                if (e.is_regular_file()) found.push_back(e.path().string());
+            std::sort(found.begin(), found.end());
+            if (found.empty()) throw Error(ExitCode::bad_input, "directory has no files", {in});
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(in, ec)) {
+            files.push_back(in);
+        } else {
+            throw Error(ExitCode::bad_input, "no such file or directory", {in});
+        }
+    }
+    return files;
+}
+
+std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const ImportOptions& options) {
+    if (inputs.empty()) throw_usage_error("no input files given");
+    std::vector<std::string> files = expand_inputs(inputs);
+    // Group files by importer, keeping the user's order within each group.
+    std::vector<std::pair<const Importer*, std::vector<std::string>>> groups;
+    for (const auto& f : files) {
+        std::string head = read_head(f);
+        if (head.empty()) throw Error(ExitCode::bad_input, "empty file", {f});
+        const Importer* chosen = nullptr;
+        for (const Importer* imp : importers())
+            if (imp->sniff(head, f)) { chosen = imp; break; }
+        if (!chosen)
+            throw Error(ExitCode::bad_input,
+                        "unrecognized input format (expected an Nsight Compute CSV, a Kineto JSON, "
+                        "an Nsight Systems SQLite export or a Rafter trace)",
+                        {f});
+        if (chosen->merges_files()) {
+            auto it = std::find_if(groups.begin(), groups.end(),
+                                   [&](const auto& g) { return g.first == chosen; });
+            if (it != groups.end()) { it->second.push_back(f); continue; }
+        }
+        groups.push_back({chosen, {f}});
+    }
+    std::vector<Trace> traces;
+    for (auto& [imp, paths] : groups) traces.push_back(imp->read(paths, options));
+    return traces;
+}
+
+} // namespace rafter

@@ -101,3 +101,21 @@ TEST_CASE("KernelTable allocates metric columns lazily and keeps missing distinc
     CHECK(t.row(2).bytes[static_cast<size_t>(MemLevel::dram)].value == 64);
     CHECK(t.row(2).bytes[static_cast<size_t>(MemLevel::dram)].prov == Provenance::derived);
 }
+
+#include "core/progress.h"
+
+TEST_CASE("Progress frames show percentage, rate and ETA; nothing draws without a terminal") {
+    std::string f = Progress::format_frame("import", 50, 100, "B", 1.0, 60);
+    CHECK(f.find(" 50% [") != std::string::npos);
+    CHECK(f.find("50 B/s") != std::string::npos);
+    CHECK(f.find("ETA 1 s") != std::string::npos);
+    std::string u = Progress::format_frame("import", 2000, 0, "ev", 2.0, 60);
+    CHECK(u.find("2 kev") != std::string::npos);
+    CHECK(u.find("ETA") == std::string::npos);
+    // ctest runs without a terminal on stderr: an enabled bar must stay inactive and silent.
+    if (!Progress::stderr_is_terminal()) {
+        Progress p("x", 10, "B", true, 0.0);
+        for (uint64_t i = 0; i < 5000; ++i) p.update(i);
+        p.finish();
+    }
+}

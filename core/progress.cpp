@@ -31,9 +31,9 @@ std::string Progress::format_frame(const std::string& label, uint64_t done, uint
         int filled = static_cast<int>(frac * bar);
         out += std::string(filled, '#') + std::string(bar - filled, '.') + "]";
     } else {
-        out += " " + si_format(static_cast<double>(done)) + unit;
+        out += " " + si_unit(static_cast<double>(done), unit);
     }
-    out += " " + si_format(rate) + unit + "/s";
+    out += " " + si_unit(rate, unit + "/s");
     if (total > 0 && rate > 0 && done < total) {
         double eta = static_cast<double>(total - done) / rate;
         out += " ETA " + format_seconds(eta);

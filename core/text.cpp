@@ -102,12 +102,15 @@ std::string si_format(double v, int significant) {
     return out;
 }
 
-std::string format_seconds(double s) {
-    if (!std::isfinite(s)) return "-";
-    std::string v = si_format(s);
-    // si_format gives "1.5 m" for milliseconds; append the unit.
-    if (v.find(' ') == std::string::npos) return v + " s";
-    return v + "s";
+std::string si_unit(double v, std::string_view unit, int significant) {
+    if (!std::isfinite(v)) return "-";
+    std::string out = si_format(v, significant);
+    // si_format separates a prefix with a space ("1.5 m"); without a prefix add the space here.
+    if (out.find(' ') == std::string::npos) out += ' ';
+    out += unit;
+    return out;
 }
+
+std::string format_seconds(double s) { return si_unit(s, "s"); }
 
 } // namespace rafter

@@ -21,6 +21,9 @@ std::optional<double> parse_number(std::string_view s);
 // SI-prefixed rendering for people: 1.23e12 -> "1.23 T". Used by tables and chart axes.
 std::string si_format(double v, int significant = 3);
 
+// A value with its unit and SI prefix: (2000, "B") -> "2 kB", (50, "B/s") -> "50 B/s".
+std::string si_unit(double v, std::string_view unit, int significant = 3);
+
 // "1.5 ms", "820 us", "12.3 s".
 std::string format_seconds(double s);
 

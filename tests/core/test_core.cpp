@@ -111,6 +111,8 @@ TEST_CASE("Progress frames show percentage, rate and ETA; nothing draws without 
     CHECK(f.find("ETA 1 s") != std::string::npos);
     std::string u = Progress::format_frame("import", 2000, 0, "ev", 2.0, 60);
     CHECK(u.find("2 kev") != std::string::npos);
+    CHECK(si_unit(2000, "B") == "2 kB");
+    CHECK(si_unit(50, "B/s") == "50 B/s");
     CHECK(u.find("ETA") == std::string::npos);
     // ctest runs without a terminal on stderr: an enabled bar must stay inactive and silent.
     if (!Progress::stderr_is_terminal()) {

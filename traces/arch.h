@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rafter {
@@ -14,6 +15,9 @@ struct ArchInfo {
     std::vector<std::string> chips;   // "GV100"
     int cc_major = 0;                 // compute capability range covered
     std::vector<int> cc_minors;
+    // Every compute capability covered as (major, minor); minor -1 = any minor of that major.
+    // Needed because one architecture can span majors (Blackwell: 10.x and 12.x).
+    std::vector<std::pair<int, int>> compute_capabilities;
     // FLOPs per sm__inst_executed_pipe_tensor instruction (Volta HMMA.884: 512); nullopt when the
     // chip's tensor instructions have mixed shapes and sm__ops_path_tensor_* must be used.
     std::optional<double> tensor_flops_per_inst;

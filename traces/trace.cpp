@@ -68,6 +68,7 @@ void KernelTable::reserve(size_t n) {
     name.reserve(n); device.reserve(n); stream.reserve(n); start_ns.reserve(n); end_ns.reserve(n);
     duration_s.reserve(n); duration_prov.reserve(n); launches.reserve(n); grid.reserve(n);
     block.reserve(n); correlation.reserve(n); external_id.reserve(n); launch_id.reserve(n);
+    registers_per_thread.reserve(n); shared_memory_bytes.reserve(n);
 }
 
 size_t KernelTable::append(const KernelRow& r) {
@@ -85,6 +86,8 @@ size_t KernelTable::append(const KernelRow& r) {
     correlation.push_back(r.correlation);
     external_id.push_back(r.external_id);
     launch_id.push_back(r.launch_id);
+    registers_per_thread.push_back(r.registers_per_thread);
+    shared_memory_bytes.push_back(r.shared_memory_bytes);
     for (auto& c : flops) c.resize(i + 1);
     for (auto& c : bytes) c.resize(i + 1);
     for (size_t k = 0; k < kFlopKinds; ++k) flops[k].set(i, r.flops[k], i + 1);
@@ -107,6 +110,9 @@ KernelRow KernelTable::row(size_t i) const {
     r.correlation = correlation[i];
     r.external_id = external_id[i];
     r.launch_id = launch_id[i];
+    // Tolerate tables filled column by column by code that predates these two columns.
+    r.registers_per_thread = i < registers_per_thread.size() ? registers_per_thread[i] : -1;
+    r.shared_memory_bytes = i < shared_memory_bytes.size() ? shared_memory_bytes[i] : -1;
     for (size_t k = 0; k < kFlopKinds; ++k) r.flops[k] = flops[k].get(i);
     for (size_t l = 0; l < kMemLevels; ++l) r.bytes[l] = bytes[l].get(i);
     return r;

@@ -72,6 +72,8 @@ struct KernelRow {
     uint64_t correlation = 0;  // CUDA correlation id (0 = none)
     uint64_t external_id = 0;  // framework op link (0 = none)
     uint64_t launch_id = 0;    // profiler's launch ID (ncu "ID"), for joins
+    int32_t registers_per_thread = -1;  // launch configuration; -1 = unknown
+    int32_t shared_memory_bytes = -1;   // shared memory per block (static + dynamic); -1 = unknown
     std::array<Value, kFlopKinds> flops{};
     std::array<Value, kMemLevels> bytes{};
 };
@@ -95,6 +97,7 @@ public:
     std::vector<uint32_t> launches;
     std::vector<Dim3> grid, block;
     std::vector<uint64_t> correlation, external_id, launch_id;
+    std::vector<int32_t> registers_per_thread, shared_memory_bytes;
     std::array<MetricColumn, kFlopKinds> flops;
     std::array<MetricColumn, kMemLevels> bytes;
 };
@@ -123,6 +126,7 @@ struct CpuOpRow {
     StringId input_types = kNoString;  // e.g. "[\"float\", \"float\"]"
     StringId input_strides = kNoString;
     StringId concrete_inputs = kNoString;
+    int64_t sequence_number = -1;  // autograd sequence number: links a forward op to its backward (-1 none)
 };
 
 // Annotated ranges: user annotations, NVTX, Rafter regions, profiler steps.
@@ -146,6 +150,8 @@ struct CollectiveRow {
     int32_t group_size = 0;
     StringId process_group = kNoString;
     uint64_t kernel_row = UINT64_MAX;  // the kernel row it ran as, when known
+    uint64_t external_id = 0;          // framework op link (Kineto "External id"; 0 = none)
+    StringId process_group_ranks = kNoString;  // e.g. "[0, 1]"
 };
 
 struct StepRow {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/metric_kinds.h"
@@ -22,13 +23,21 @@ struct Machine {
     std::array<std::optional<double>, kMemLevels> bandwidth{};   // bytes/s; nullopt = unknown
     std::optional<double> launch_latency_s;
     std::vector<std::string> device_names;  // substrings of driver device names that identify it
+    // Where each figure comes from, keyed by field path ("peaks_flops.fp64", "bandwidths.l1",
+    // "launch_latency_s", ...), in file order. A key may explain a null (unknown) figure too.
+    std::vector<std::pair<std::string, std::string>> sources;
 
     std::optional<double> peak(FlopKind k) const { return peak_flops[static_cast<size_t>(k)]; }
     std::optional<double> bw(MemLevel l) const { return bandwidth[static_cast<size_t>(l)]; }
+    bool operator==(const Machine&) const = default;
 };
 
 const std::vector<Machine>& builtin_machines();
-std::optional<Machine> find_builtin_machine(std::string_view name);
+std::optional<Machine> find_builtin_machine(std::string_view name);  // case-insensitive
+// The built-in machine whose device_names entry matches a CUDA device name such as
+// "NVIDIA H100 80GB HBM3" (case-insensitive substring; an entry ending in '$' must match at the
+// end of the name). The longest matching entry wins; nullopt when none matches.
+std::optional<Machine> match_machine_for_device(std::string_view cuda_device_name);
 
 // Parses a Rafter machine file. `origin` names the file in error messages.
 Machine parse_machine_json(std::string_view json, const std::string& origin);

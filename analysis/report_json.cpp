@@ -1,0 +1,140 @@
+#include "analysis/report_json.h"
+
+#include "core/json_writer.h"
+#include "core/version.h"
+
+namespace rafter {
+namespace {
+
+std::optional<double> opt(const Value& v) {
+    return v.has() ? std::optional<double>(v.value) : std::nullopt;
+}
+
+void write_flops(JsonWriter& w, const std::array<Value, kFlopKinds>& flops, std::optional<double> total) {
+    w.key("flops").begin_object();
+    for (size_t k = 0; k < kFlopKinds; ++k) w.field(to_string(static_cast<FlopKind>(k)), opt(flops[k]));
+    w.field("total", total);
+    w.end_object();
+}
+
+void write_bytes(JsonWriter& w, const std::array<Value, kMemLevels>& bytes) {
+    w.key("bytes").begin_object();
+    for (size_t l = 0; l < kMemLevels; ++l) w.field(to_string(static_cast<MemLevel>(l)), opt(bytes[l]));
+    w.end_object();
+}
+
+void write_provenance(JsonWriter& w, Provenance time, Provenance flops, Provenance bytes,
+                      const std::array<Value, kFlopKinds>& by_kind,
+                      const std::array<Value, kMemLevels>& by_level) {
+    w.key("provenance").begin_object();
+    w.field("time_s", to_string(time));
+    w.field("flops", to_string(flops));
+    w.field("bytes", to_string(bytes));
+    w.key("flops_by_kind").begin_object();
+    for (size_t k = 0; k < kFlopKinds; ++k) w.field(to_string(static_cast<FlopKind>(k)), to_string(by_kind[k].prov));
+    w.end_object();
+    w.key("bytes_by_level").begin_object();
+    for (size_t l = 0; l < kMemLevels; ++l) w.field(to_string(static_cast<MemLevel>(l)), to_string(by_level[l].prov));
+    w.end_object();
+    w.end_object();
+}
+
+void write_machine(JsonWriter& w, const Machine& m) {
+    w.key("machine").begin_object();
+    w.field("name", m.name);
+    w.field("description", m.description);
+    w.field("kind", m.kind);
+    w.field("arch", m.arch);
+    w.field("source", m.source);
+    w.key("peaks_flops").begin_object();
+    for (size_t k = 0; k < kFlopKinds; ++k) w.field(to_string(static_cast<FlopKind>(k)), m.peak_flops[k]);
+    w.end_object();
+    w.key("bandwidths").begin_object();
+    for (size_t l = 0; l < kMemLevels; ++l) w.field(to_string(static_cast<MemLevel>(l)), m.bandwidth[l]);
+    w.end_object();
+    w.field("launch_latency_s", m.launch_latency_s);
+    w.end_object();
+}
+
+void write_totals(JsonWriter& w, const RooflineReport& r) {
+    const RooflineTotals& t = r.totals;
+    Provenance fp = Provenance::missing, bp = Provenance::missing;
+    bool have_f = false, have_b = false;
+    for (const Value& v : t.flops)
+        if (v.has()) fp = have_f ? weaker(fp, v.prov) : v.prov, have_f = true;
+    if (!t.flops_total) fp = Provenance::missing;
+    for (const Value& v : t.bytes)
+        if (v.has()) bp = have_b ? weaker(bp, v.prov) : v.prov, have_b = true;
+    w.key("totals").begin_object();
+    w.field("time_s", t.time_s);
+    w.field("launches", t.launches);
+    w.field("groups", static_cast<uint64_t>(r.groups.size()));
+    if (r.group_by == GroupBy::region || r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape)
+        w.field("invocations", t.invocations);
+    write_flops(w, t.flops, t.flops_total);
+    write_bytes(w, t.bytes);
+    write_provenance(w, t.time_prov, fp, bp, t.flops, t.bytes);
+    w.end_object();
+}
+
+void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, size_t rank) {
+    w.begin_object();
+    w.field("rank", static_cast<uint64_t>(rank));
+    w.field("name", g.name);
+    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape) {
+        w.field("op", g.op);
+        w.field("input_dims", g.input_dims);
+        w.field("input_types", g.input_types);
+    }
+    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape || r.group_by == GroupBy::region)
+        w.field("invocations", g.invocations);
+    w.field("launches", g.launches);
+    w.field("time_s", g.time_s);
+    w.field("time_share", g.time_share);
+    write_flops(w, g.flops, g.flops_total);
+    write_bytes(w, g.bytes);
+    w.key("ai").begin_object();
+    for (MemLevel l : {MemLevel::l1, MemLevel::l2, MemLevel::dram})
+        w.field(to_string(l), g.ai[static_cast<size_t>(l)]);
+    w.end_object();
+    w.field("flop_rate", g.flop_rate);
+    w.key("bound");
+    if (g.bound == Bound::unknown) w.null();
+    else w.value(to_string(g.bound));
+    w.field("bound_time_s", g.bound_time_s);
+    w.field("efficiency", g.efficiency);
+    write_provenance(w, g.time_prov, g.flops_prov, g.bytes_prov, g.flops, g.bytes);
+    w.end_object();
+}
+
+} // namespace
+
+void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("schema", kRooflineSchema);
+    w.field("generator", std::string("rafter ") + version_string());
+    w.field("group_by", to_string(r.group_by));
+    w.key("inputs").begin_array();
+    for (const auto& in : r.inputs) w.value(in);
+    w.end_array();
+    w.field("launch_latency_s", r.launch_latency_s);
+    write_machine(w, r.machine);
+    write_totals(w, r);
+    w.key("groups").begin_array();
+    for (size_t i = 0; i < r.groups.size(); ++i) write_group(w, r, r.groups[i], i + 1);
+    w.end_array();
+    w.key("diagnostics").begin_array();
+    for (const Diagnostic& d : r.diagnostics.entries()) {
+        w.begin_object();
+        w.field("severity", to_string(d.severity));
+        w.field("code", d.code);
+        w.field("message", d.message);
+        w.field("count", d.count);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+}
+
+} // namespace rafter

@@ -1,0 +1,15 @@
+#pragma once
+// The JSON report: schema "rafter.roofline/1" (DESIGN.md "Report schema"), written by
+// `rafter roofline --format json` and as summary.json. SI units; missing values are null.
+#include "analysis/report_format.h"
+
+namespace rafter {
+
+inline constexpr const char* kRooflineSchema = "rafter.roofline/1";
+
+class JsonReporter : public RooflineReporter {
+public:
+    void write(const RooflineReport& report, std::ostream& out) const override;
+};
+
+} // namespace rafter

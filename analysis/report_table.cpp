@@ -1,0 +1,153 @@
+#include "analysis/report_table.h"
+
+#include <cstdio>
+#include <string>
+
+#include "core/text.h"
+
+namespace rafter {
+namespace {
+
+const char* kDash = "-";
+
+std::string clip(const std::string& s, size_t w) {
+    if (s.size() <= w) return s;
+    if (w <= 3) return s.substr(0, w);
+    return s.substr(0, w - 3) + "...";
+}
+// Cells are clipped to their column so that a long value never shifts the columns after it.
+std::string pad_left(const std::string& s, size_t w) {
+    std::string c = clip(s, w);
+    return std::string(w - c.size(), ' ') + c;
+}
+std::string pad_right(const std::string& s, size_t w) {
+    std::string c = clip(s, w);
+    return c + std::string(w - c.size(), ' ');
+}
+
+std::string percent(std::optional<double> fraction) {
+    if (!fraction) return kDash;
+    double p = *fraction * 100.0;
+    char buf[32];
+    if (p < 99.95) std::snprintf(buf, sizeof buf, "%.1f%%", p);
+    else if (p < 9999.5) std::snprintf(buf, sizeof buf, "%.0f%%", p);
+    else std::snprintf(buf, sizeof buf, "%.2g%%", p);
+    return buf;
+}
+
+std::string si_or_dash(std::optional<double> v) { return v ? si_format(*v) : kDash; }
+
+// Column widths; the name column takes what is left of the table width.
+constexpr size_t kRank = 3, kLaunches = 8, kTime = 8, kShare = 6, kRate = 7, kAi = 7, kBound = 7, kEff = 6;
+constexpr size_t kFixed = kRank + kLaunches + kTime + kShare + kRate + kAi + kBound + kEff + 8;  // + separators
+
+const char* name_header(GroupBy g) {
+    switch (g) {
+    case GroupBy::kernel: return "kernel";
+    case GroupBy::base: return "kernel (base name)";
+    case GroupBy::op: return "op";
+    case GroupBy::op_shape: return "op (input shapes)";
+    case GroupBy::region: return "region";
+    }
+    return "kernel";
+}
+
+std::string machine_line(const RooflineReport& r) {
+    const Machine& m = r.machine;
+    std::string s = "machine " + m.name;
+    if (!m.description.empty()) s += " (" + m.description + ")";
+    std::string peaks;
+    for (size_t k = 0; k < kFlopKinds; ++k) {
+        if (!m.peak_flops[k]) continue;
+        if (!peaks.empty()) peaks += ", ";
+        peaks += std::string(to_string(static_cast<FlopKind>(k))) + " " + si_unit(*m.peak_flops[k], "FLOP/s");
+    }
+    std::string bws;
+    for (MemLevel l : {MemLevel::dram, MemLevel::l2, MemLevel::l1}) {
+        if (!m.bw(l)) continue;
+        if (!bws.empty()) bws += ", ";
+        bws += std::string(to_string(l)) + " " + si_unit(*m.bw(l), "B/s");
+    }
+    return s + "\npeaks: " + (peaks.empty() ? "none known" : peaks) + "\nbandwidths: " +
+           (bws.empty() ? "none known" : bws) + "; launch latency " + format_seconds(r.launch_latency_s);
+}
+
+std::string totals_line(const RooflineReport& r) {
+    const RooflineTotals& t = r.totals;
+    std::string s = "total: " + std::to_string(r.groups.size()) + " groups, " + std::to_string(t.launches) +
+                    " launches";
+    if (r.group_by == GroupBy::region) s += ", " + std::to_string(t.invocations) + " calls";
+    s += ", time " + (t.time_s ? format_seconds(*t.time_s) : std::string(kDash));
+    s += ", " + (t.flops_total ? si_unit(*t.flops_total, "FLOP") : std::string("FLOPs -"));
+    const Value& dram = t.bytes[static_cast<size_t>(MemLevel::dram)];
+    s += ", DRAM " + (dram.has() ? si_unit(dram.value, "B") : std::string(kDash));
+    if (t.flops_total && t.time_s && *t.time_s > 0) s += ", " + si_unit(*t.flops_total / *t.time_s, "FLOP/s");
+    return s;
+}
+
+// Wraps a long line at spaces so that it fits the table width.
+void write_wrapped(std::ostream& out, const std::string& text, size_t width) {
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+        start = nl == std::string::npos ? text.size() : nl + 1;
+        while (line.size() > width) {
+            size_t cut = line.rfind(' ', width);
+            if (cut == std::string::npos || cut == 0) cut = width;
+            out << line.substr(0, cut) << '\n';
+            line = "  " + std::string(trim(line.substr(cut)));
+        }
+        out << line << '\n';
+    }
+}
+
+} // namespace
+
+void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
+    size_t width = options_.width < kFixed + 12 ? kFixed + 12 : options_.width;
+    size_t name_w = width - kFixed;
+
+    write_wrapped(out, machine_line(r), width);
+    write_wrapped(out, totals_line(r), width);
+    out << '\n';
+
+    bool calls = r.group_by == GroupBy::region;
+    std::string header = pad_left("#", kRank) + ' ' + pad_right(name_header(r.group_by), name_w) + ' ' +
+                         pad_left(calls ? "calls" : "launches", kLaunches) + ' ' + pad_left("time", kTime) + ' ' +
+                         pad_left("time%", kShare) + ' ' + pad_left("FLOP/s", kRate) + ' ' +
+                         pad_left("AI dram", kAi) + ' ' + pad_right("bound", kBound) + ' ' + pad_left("eff", kEff);
+    out << header << '\n';
+
+    size_t shown = options_.top == 0 ? r.groups.size() : std::min(options_.top, r.groups.size());
+    for (size_t i = 0; i < shown; ++i) {
+        const GroupMetrics& g = r.groups[i];
+        bool kernel_names = r.group_by == GroupBy::kernel || r.group_by == GroupBy::base;
+        std::string name = kernel_names ? shorten_kernel_name(g.name, name_w) : clip(g.name, name_w);
+        uint64_t count = calls ? g.invocations : g.launches;
+        std::string line = pad_left(std::to_string(i + 1), kRank) + ' ' + pad_right(name, name_w) + ' ' +
+                           pad_left(std::to_string(count), kLaunches) + ' ' +
+                           pad_left(g.time_s ? format_seconds(*g.time_s) : kDash, kTime) + ' ' +
+                           pad_left(percent(g.time_share), kShare) + ' ' +
+                           pad_left(si_or_dash(g.flop_rate), kRate) + ' ' +
+                           pad_left(si_or_dash(g.ai[static_cast<size_t>(MemLevel::dram)]), kAi) + ' ' +
+                           pad_right(g.bound == Bound::unknown ? kDash : to_string(g.bound), kBound) + ' ' +
+                           pad_left(percent(g.efficiency), kEff);
+        out << line << '\n';
+    }
+    if (shown < r.groups.size())
+        out << "(" << shown << " of " << r.groups.size() << " groups shown; --top 0 shows all, "
+            << "--format csv or json lists every group)\n";
+    if (r.groups.empty()) out << "(no groups)\n";
+
+    bool first = true;
+    for (const Diagnostic& d : r.diagnostics.entries()) {
+        if (d.severity == Severity::info) continue;
+        if (first) out << '\n';
+        first = false;
+        write_wrapped(out, std::string(to_string(d.severity)) + ": " + d.code + " (" + std::to_string(d.count) +
+                               "): " + d.message, width);
+    }
+}
+
+} // namespace rafter

@@ -1,0 +1,95 @@
+// Kernel base names and short names, on names taken from the real deepcam-v100-fw ncu files
+// (shared data) and on hand-written corner cases.
+#include <doctest/doctest.h>
+
+#include "analysis/roofline.h"
+
+using namespace rafter;
+
+namespace {
+const char* kCopy =
+    "void at::native::legacy::elementwise_kernel<512, 1, at::native::gpu_kernel_impl<at::native::"
+    "copy_device_to_device(at::TensorIterator&, bool)::{lambda()#1}::operator()() const::{lambda()#8}::"
+    "operator()() const::{lambda(c10::Half)#1}>(at::TensorIterator&, at::native::copy_device_to_device("
+    "at::TensorIterator&, bool)::{lambda()#1}::operator()() const::{lambda()#8}::operator()() const::"
+    "{lambda(c10::Half)#1} const&)::{lambda(int)#1}>(int, at::native::gpu_kernel_impl<at::native::"
+    "copy_device_to_device(at::TensorIterator&, bool)::{lambda()#1}::operator()() const::{lambda()#8}::"
+    "operator()() const::{lambda(c10::Half)#1}>(at::TensorIterator&, at::native::copy_device_to_device("
+    "at::TensorIterator&, bool)::{lambda()#1}::operator()() const::{lambda()#8}::operator()() const::"
+    "{lambda(c10::Half)#1} const&)::{lambda(int)#1})";
+const char* kConv =
+    "void cudnn::detail::implicit_convolve_sgemm<__half, __half, 1024, 5, 5, 3, 3, 3, 1, true, false, "
+    "true>(int, int, int, __half const*, int, __half*, __half*, kernel_conv_params, int, float, float, "
+    "int, __half*, __half*, int, int)";
+const char* kSoftmax =
+    "void at::native::(anonymous namespace)::cunn_SpatialSoftMaxForward<float, float, float, "
+    "at::native::(anonymous namespace)::LogSoftMaxForwardEpilogue>(float*, float*, unsigned int, "
+    "unsigned int, unsigned int)";
+} // namespace
+
+TEST_CASE("kernel_base_name strips return type, arguments and template arguments") {
+    CHECK(kernel_base_name("void at::native::foo<float, 4>(int)") == "at::native::foo");
+    CHECK(kernel_base_name(kConv) == "cudnn::detail::implicit_convolve_sgemm");
+    CHECK(kernel_base_name(kCopy) == "at::native::legacy::elementwise_kernel");
+    CHECK(kernel_base_name(kSoftmax) == "at::native::(anonymous namespace)::cunn_SpatialSoftMaxForward");
+    CHECK(kernel_base_name("cudnn::gemm::computeOffsetsKernel(cudnn::gemm::ComputeOffsetsParams)") ==
+          "cudnn::gemm::computeOffsetsKernel");
+    // Names without an argument list (ncu short names, cuBLAS/cuDNN SASS kernels) stay as they are.
+    CHECK(kernel_base_name("volta_fp16_s884gemm_fp16_128x128_ldg8_f2f_nt") ==
+          "volta_fp16_s884gemm_fp16_128x128_ldg8_f2f_nt");
+    CHECK(kernel_base_name("sigma_gpp_gpu_29") == "sigma_gpp_gpu_29");
+    CHECK(kernel_base_name("  padded  ") == "padded");
+    CHECK(kernel_base_name("") == "");
+}
+
+TEST_CASE("kernel_base_name keeps lambdas, function-local scopes and operator names apart") {
+    // A device lambda's call operator: the local scope "foo(int)" is not the argument list.
+    CHECK(kernel_base_name("void at::native::foo(int)::{lambda(int)#1}::operator()(int) const") ==
+          "at::native::foo::{lambda(int)#1}::operator()");
+    CHECK(kernel_base_name("void ns::Outer<int>::run<float>(float*)") == "ns::Outer::run");
+    CHECK(kernel_base_name("bool ns::operator< <int>(ns::A const&, ns::A const&)") == "ns::operator<");
+    CHECK(kernel_base_name("void ns::Cmp::operator()<float>(float, float) const") == "ns::Cmp::operator()");
+    CHECK(kernel_base_name("void ns::X::operator>>=(int)") == "ns::X::operator>>=");
+    CHECK(kernel_base_name("void k<(1>2)>(int)") == "k");  // '>' inside parentheses is a comparison
+    CHECK(kernel_base_name("void foo(int) [clone .kd]") == "foo");
+    CHECK(kernel_base_name("(anonymous namespace)::bar(int)") == "(anonymous namespace)::bar");
+    CHECK(kernel_base_name("{lambda(int)#1}") == "{lambda(int)#1}");
+    CHECK(kernel_base_name("odd, \"name\"") == "odd, \"name\"");
+    CHECK(kernel_base_name("unsigned long long* ns::ptr<int>(int)") == "ns::ptr");
+}
+
+TEST_CASE("kernel_base_name survives unbalanced or odd text") {
+    CHECK(kernel_base_name("void broken<int(float") == "void broken");  // no argument list: all is name
+    CHECK(kernel_base_name("void broken>(int)") == "void broken>(int)");  // no name found: as given
+    CHECK(kernel_base_name(")))") == ")))");
+    CHECK(kernel_base_name("<<<") == "<<<");
+}
+
+TEST_CASE("kernel_display_name keeps template arguments but not the signature") {
+    CHECK(kernel_display_name("void at::native::foo<float, 4>(int)") == "at::native::foo<float, 4>");
+    CHECK(kernel_display_name("volta_sgemm_128x64_nn") == "volta_sgemm_128x64_nn");
+}
+
+TEST_CASE("shorten_kernel_name keeps base name and template head within the width") {
+    CHECK(shorten_kernel_name(kConv, 60) == "cudnn::detail::implicit_convolve_sgemm<__half, __half, ...>");
+    CHECK(shorten_kernel_name(kConv, 45) == "cudnn::detail::implicit_convolve_sgemm<...>");
+    CHECK(shorten_kernel_name(kConv, 40) == "cudnn::detail::implicit_convolve_sgemm");
+    CHECK(shorten_kernel_name(kConv, 20) == "...it_convolve_sgemm");
+    CHECK(shorten_kernel_name(kConv, 20).size() <= 20);
+    CHECK(shorten_kernel_name(kConv, 3) == "cud");
+    CHECK(shorten_kernel_name(kConv, 0) == "");
+    CHECK(shorten_kernel_name("void at::native::foo<float, 4>(int)", 40) == "at::native::foo<float, 4>");
+    CHECK(shorten_kernel_name(kCopy, 51) == "at::native::legacy::elementwise_kernel<512, 1, ...>");
+    CHECK(shorten_kernel_name(kCopy, 50) == "at::native::legacy::elementwise_kernel<512, ...>");
+    // Templates of enclosing scopes are dropped before the head is cut.
+    CHECK(shorten_kernel_name("void ns::Outer<int, long>::run<float, double>(float*)", 30) ==
+          "ns::Outer::run<float, double>");
+    // Every width gives a string within it, the same each time.
+    for (size_t w = 0; w < 120; ++w) {
+        for (const char* n : {kConv, kCopy, kSoftmax, "x", "void f(int)"}) {
+            std::string s = shorten_kernel_name(n, w);
+            CHECK(s.size() <= w);
+            CHECK(s == shorten_kernel_name(n, w));
+        }
+    }
+}

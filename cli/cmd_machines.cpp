@@ -1,11 +1,103 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter machines`: the built-in machines and their main ceilings, or one machine in full.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/json_writer.h"
+#include "core/text.h"
+#include "model/machine.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_machines(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter machines' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter machines [--format table|json] [--show NAME|FILE]\n\n"
+    "Lists the built-in machines and their main ceilings (peaks in FLOP/s, bandwidths in\n"
+    "bytes/s, SI prefixes; '-' = unknown). --show prints one machine in full as JSON, with the\n"
+    "source of every figure: a built-in name, a Rafter machine file or an ERT roofline.json.\n"
+    "The format is described in docs/machine-files.md.\n\n";
+
+std::string cell(std::optional<double> v) { return v ? si_format(*v) : "-"; }
+
+void print_table(std::ostream& out) {
+    struct Column {
+        const char* title;
+        std::optional<double> (*get)(const Machine&);
+    };
+    static const Column columns[] = {
+        {"FP64", [](const Machine& m) { return m.peak(FlopKind::fp64); }},
+        {"FP32", [](const Machine& m) { return m.peak(FlopKind::fp32); }},
+        {"TC-FP16", [](const Machine& m) { return m.peak(FlopKind::tensor_fp16); }},
+        {"TC-FP8", [](const Machine& m) { return m.peak(FlopKind::tensor_fp8); }},
+        {"DRAM", [](const Machine& m) { return m.bw(MemLevel::dram); }},
+        {"L2", [](const Machine& m) { return m.bw(MemLevel::l2); }},
+        {"L1", [](const Machine& m) { return m.bw(MemLevel::l1); }},
+    };
+    char line[160];
+    std::snprintf(line, sizeof line, "%-16s %-4s %-7s", "NAME", "KIND", "ARCH");
+    out << line;
+    for (const auto& c : columns) {
+        std::snprintf(line, sizeof line, " %8s", c.title);
+        out << line;
+    }
+    out << '\n';
+    for (const auto& m : builtin_machines()) {
+        std::snprintf(line, sizeof line, "%-16s %-4s %-7s", m.name.c_str(), m.kind.c_str(), m.arch.c_str());
+        out << line;
+        for (const auto& c : columns) {
+            std::snprintf(line, sizeof line, " %8s", cell(c.get(m)).c_str());
+            out << line;
+        }
+        out << '\n';
+    }
+    out << "\nFLOP/s: FP64/FP32 vector, TC = tensor core (dense). Bytes/s: DRAM, L2, L1.\n"
+           "Sources of every figure: rafter machines --show NAME\n";
+}
+
+void print_json(std::ostream& out) {
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("schema", "rafter.machines/1");
+    w.key("machines").begin_array();
+    for (const auto& m : builtin_machines()) write_machine_json(w, m);
+    w.end_array();
+    w.end_object();
+}
+
+} // namespace
+
+int cmd_machines(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("format", po::value<std::string>()->default_value("table"), "table or json")
+        ("show", po::value<std::string>()->value_name("NAME|FILE"),
+         "print one machine (built-in name, machine file or ERT roofline.json) as JSON");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << kUsage << opts;
+        return 0;
+    }
+    std::string format = vm["format"].as<std::string>();
+    if (format != "table" && format != "json")
+        throw_usage_error("--format must be 'table' or 'json', got '" + format + "'");
+
+    if (vm.count("show")) {
+        // One machine is always shown as JSON: it carries the per-field sources, which do not fit
+        // a table.
+        std::cout << machine_to_json(load_machine(vm["show"].as<std::string>()));
+        return 0;
+    }
+    if (format == "json") print_json(std::cout);
+    else print_table(std::cout);
+    return 0;
 }
 
 } // namespace rafter::cli

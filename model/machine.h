@@ -13,6 +13,8 @@
 
 namespace rafter {
 
+class JsonWriter;
+
 struct Machine {
     std::string name;         // "h100-sxm"
     std::string kind;         // "gpu" or "cpu"
@@ -46,5 +48,7 @@ Machine parse_ert_json(std::string_view json, const std::string& origin);
 // A built-in name, or a path to a machine file or ERT roofline.json. Throws rafter::Error.
 Machine load_machine(const std::string& name_or_path);
 std::string machine_to_json(const Machine& m);
+// Writes the machine as one JSON object value into a larger document (same format as above).
+void write_machine_json(JsonWriter& w, const Machine& m);
 
 } // namespace rafter

@@ -169,6 +169,11 @@ Machine parse_machine_json(std::string_view json, const std::string& origin) {
 std::string machine_to_json(const Machine& m) {
     std::ostringstream out;
     JsonWriter w(out);
+    write_machine_json(w, m);
+    return out.str();
+}
+
+void write_machine_json(JsonWriter& w, const Machine& m) {
     w.begin_object();
     w.field("schema", kSchema);
     w.field("name", m.name);
@@ -192,7 +197,6 @@ std::string machine_to_json(const Machine& m) {
     for (const auto& [k, v] : m.sources) w.field(k, v);
     w.end_object();
     w.end_object();
-    return out.str();
 }
 
 } // namespace rafter

@@ -1,0 +1,396 @@
+// Hierarchical roofline chart (docs/charts.md): x = arithmetic intensity, y = FLOP/s, log-log.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/text.h"
+#include "plots/chart_frame.h"
+#include "plots/roofline_style.h"
+#include "plots/roofline_svg.h"
+
+namespace rafter {
+
+namespace {
+
+constexpr MemLevel kLevels[] = {MemLevel::l1, MemLevel::l2, MemLevel::dram};
+
+struct Roof {  // sloped: FLOP/s = bw * AI
+    MemLevel level;
+    double bw;
+};
+
+struct Ceiling {  // horizontal: FLOP/s = peak
+    FlopKind kind;
+    double peak;
+    bool dominant;
+};
+
+struct Mark {
+    size_t group;  // index into report.groups
+    MemLevel level;
+    double ai, rate, r;
+    double px = 0, py = 0;
+};
+
+std::string roof_dash(MemLevel l) {
+    switch (l) {
+    case MemLevel::l1: return "2 3";
+    case MemLevel::l2: return "8 4";
+    default: return "";
+    }
+}
+
+double roof_width(MemLevel l) { return l == MemLevel::dram ? 2.2 : 1.7; }
+
+std::string ceiling_dash(const Ceiling& c) { return c.dominant ? "" : "10 3 2 3"; }
+
+// Ceilings for the FLOP kinds present in the totals, plus the dominant kind; sorted by peak,
+// highest first. Kinds the machine has no peak for are listed in `unknown`.
+std::vector<Ceiling> pick_ceilings(const RooflineReport& r, std::vector<FlopKind>& unknown) {
+    std::vector<Ceiling> out;
+    const auto present = flops_by_kind(r);
+    auto dom = dominant_kind(present);
+    for (size_t i = 0; i < kFlopKinds; ++i) {
+        const Value& v = present[i];
+        if (!v.has() || !(v.value > 0)) continue;
+        auto k = static_cast<FlopKind>(i);
+        auto p = peak_for_kind(r.machine, k);
+        if (!p || !(*p > 0) || !std::isfinite(*p)) {
+            unknown.push_back(k);
+            continue;
+        }
+        // Two kinds that map to the same peak (tensor and tensor_fp16) get one line.
+        bool dup = false;
+        for (auto& c : out)
+            if (c.peak == *p) {
+                dup = true;
+                if (dom && k == *dom) c = Ceiling{k, *p, true};
+            }
+        if (!dup) out.push_back({k, *p, dom && k == *dom});
+    }
+    if (out.empty()) {
+        // No FLOPs in the data: show the FP32 ceiling (else the highest) so the roofs still end.
+        std::optional<Ceiling> best;
+        if (auto p = r.machine.peak(FlopKind::fp32); p && *p > 0) best = Ceiling{FlopKind::fp32, *p, true};
+        for (size_t i = 0; i < kFlopKinds && !best; ++i)
+            if (auto p = r.machine.peak(static_cast<FlopKind>(i)); p && *p > 0)
+                best = Ceiling{static_cast<FlopKind>(i), *p, true};
+        if (best) out.push_back(*best);
+    }
+    std::sort(out.begin(), out.end(), [](const Ceiling& a, const Ceiling& b) { return a.peak > b.peak; });
+    return out;
+}
+
+std::string share_text(const std::optional<double>& s) {
+    return s ? si_format(*s * 100, 3) + "% " : std::string();
+}
+
+std::string plural(size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+} // namespace
+
+std::string render_hierarchical_roofline_svg(const RooflineReport& report, const ChartOptions& options) {
+    const ChartFonts fonts;
+    const double W = std::max(options.width, 360), H = std::max(options.height, 280);
+
+    // --- What to draw -------------------------------------------------------------------------
+    std::vector<Roof> roofs;
+    for (auto l : kLevels)
+        if (auto bw = report.machine.bw(l); bw && *bw > 0 && std::isfinite(*bw)) roofs.push_back({l, *bw});
+    std::vector<FlopKind> unknown_peaks;
+    std::vector<Ceiling> ceilings = pick_ceilings(report, unknown_peaks);
+    const double p_max = ceilings.empty() ? 0 : ceilings.front().peak;
+
+    const size_t colored = colored_groups(report, options.max_labels);
+    // A group is out when it has no time, no FLOPs, zero FLOPs or no bytes at any level.
+    size_t no_flops = 0, zero_flops = 0, no_time = 0, no_bytes = 0, plotted_groups = 0;
+    std::vector<Mark> marks;
+    for (size_t gi = 0; gi < report.groups.size(); ++gi) {
+        const auto& g = report.groups[gi];
+        if (!g.flops_total) { ++no_flops; continue; }
+        if (!(*g.flops_total > 0)) { ++zero_flops; continue; }
+        if (!g.flop_rate || !(*g.flop_rate > 0) || !std::isfinite(*g.flop_rate)) { ++no_time; continue; }
+        size_t before = marks.size();
+        for (auto l : kLevels) {
+            const auto& ai = g.ai[static_cast<size_t>(l)];
+            if (ai && *ai > 0 && std::isfinite(*ai))
+                marks.push_back({gi, l, *ai, *g.flop_rate, share_radius(g.time_share, 26)});
+        }
+        if (marks.size() == before) ++no_bytes;
+        else ++plotted_groups;
+    }
+
+    // --- Notes under the plot -----------------------------------------------------------------
+    std::vector<std::string> notes;
+    if (!marks.empty()) {
+        std::string n = "Marker area \xE2\x88\x9D share of total time (radius at least 2.5 px); shape = memory "
+                        "level of the arithmetic intensity.";
+        if (report.groups.size() > colored)
+            n += " Colours: the " + plural(colored, "largest group", "largest groups") + " by time; grey: " +
+                 plural(report.groups.size() - colored, "other group", "other groups") + ".";
+        notes.push_back(n);
+    }
+    size_t skipped = no_flops + zero_flops + no_time + no_bytes;
+    if (skipped) {
+        std::string n = plural(skipped, "group", "groups") + " not plotted:";
+        std::string sep = " ";
+        auto add = [&](size_t c, const std::string& what) {
+            if (!c) return;
+            n += sep + std::to_string(c) + " " + what;
+            sep = ", ";
+        };
+        add(no_flops, "without FLOPs (missing)");
+        add(zero_flops, "with zero FLOPs (no place on a log axis)");
+        add(no_time, "without a measured time");
+        add(no_bytes, "without bytes at L1, L2 or DRAM");
+        notes.push_back(n + ".");
+    }
+    if (roofs.empty()) notes.push_back("The machine has no memory bandwidths: memory roofs are not drawn.");
+    if (!unknown_peaks.empty()) {
+        std::string n = "The machine has no peak for";
+        for (size_t i = 0; i < unknown_peaks.size(); ++i)
+            n += (i ? ", " : " ") + kind_label(unknown_peaks[i]);
+        notes.push_back(n + ": that ceiling is not drawn.");
+    }
+    if (ceilings.empty()) notes.push_back("The machine has no FLOP/s peaks: compute ceilings are not drawn.");
+
+    // --- Ranges ---------------------------------------------------------------------------------
+    double x_min = INFINITY, x_max = 0, y_min = INFINITY, y_max = 0;
+    for (const auto& m : marks) {
+        x_min = std::min(x_min, m.ai);
+        x_max = std::max(x_max, m.ai);
+        y_min = std::min(y_min, m.rate);
+        y_max = std::max(y_max, m.rate);
+    }
+    // Every ridge point (where a ceiling meets a roof) is shown so the roofline's shape is whole.
+    for (const auto& c : ceilings) {
+        for (const auto& rf : roofs) {
+            x_min = std::min(x_min, c.peak / rf.bw);
+            x_max = std::max(x_max, c.peak / rf.bw);
+        }
+        y_max = std::max(y_max, c.peak);
+        y_min = std::min(y_min, c.peak);
+    }
+    if (!(x_max > 0)) {  // nothing at all: a neutral frame
+        x_min = 0.01;
+        x_max = 1000;
+    }
+    if (!(y_max > 0)) {
+        y_min = 1e9;
+        y_max = 1e15;
+    }
+    // Roofs start at the left edge: keep enough decades below the ceilings for them to be seen.
+    if (!roofs.empty() && p_max > 0) y_min = std::min(y_min, p_max / 1000);
+    x_max = std::max(x_max, x_min * 1e3);
+    auto xr = log_range(x_min, x_max, 0.25).value_or(LogRange{0.01, 1000});
+    auto yr = log_range(y_min, y_max * 2.2, 0.15).value_or(LogRange{1e9, 1e15});
+
+    const double legend_w = 206;
+    auto layout = layout_chart(W, H, notes, false, false, legend_w, fonts);
+    const Box plot = layout.plot;
+    LogScale xs{xr.lo, xr.hi, plot.x0, plot.x1};
+    LogScale ys{yr.lo, yr.hi, plot.y1, plot.y0};
+    auto xticks = log_ticks(xs.lo, xs.hi, TickFormat::decimal);
+    auto yticks = log_ticks(ys.lo, ys.hi, TickFormat::si);
+
+    SvgWriter svg(W, H, kChartFontStack);
+    std::string title = options.title.empty()
+                            ? "Hierarchical roofline" + (report.machine.name.empty() ? std::string()
+                                                                                    : " \xE2\x80\x94 " + report.machine.name)
+                            : options.title;
+    std::string subtitle = report.machine.description.empty() ? std::string() : report.machine.description + " \xC2\xB7 ";
+    subtitle += plural(report.groups.size(), "group", "groups") + " (by " + to_string(report.group_by) + ")";
+    if (report.totals.time_s) subtitle += " \xC2\xB7 " + chart_unit(*report.totals.time_s, "s") + " kernel time";
+    draw_title(svg, plot.x0, 26, title, subtitle, fonts);
+    draw_grid(svg, plot, xs, xticks, ys, yticks);
+
+    std::vector<Box> obstacles;
+    // --- Roofs and ceilings ---------------------------------------------------------------------
+    svg.open("g", Attrs().add("class", "roofs").add("fill", "none").add("stroke", kRoofInk)
+                      .add("stroke-linecap", "round"));
+    for (const auto& rf : roofs) {
+        // From the left edge up to where it meets the highest ceiling (or off the top).
+        double x_end = p_max > 0 ? p_max / rf.bw : xs.hi;
+        Point a{xs.to_px(xs.lo), ys.to_px(rf.bw * xs.lo)}, b{xs.to_px(x_end), ys.to_px(rf.bw * x_end)};
+        if (!clip_segment(plot, a, b)) continue;
+        Attrs at;
+        at.points("points", {a, b}).num("stroke-width", roof_width(rf.level));
+        if (auto d = roof_dash(rf.level); !d.empty()) at.add("stroke-dasharray", d);
+        svg.element("polyline", at, level_label(rf.level) + " roof: " + chart_unit(rf.bw, "B/s"));
+    }
+    const double bw_max = roofs.empty() ? 0 : std::max_element(roofs.begin(), roofs.end(), [](auto& a, auto& b) {
+                                                  return a.bw < b.bw;
+                                              })->bw;
+    for (const auto& c : ceilings) {
+        double x0 = bw_max > 0 ? c.peak / bw_max : xs.lo;
+        Point a{xs.to_px(x0), ys.to_px(c.peak)}, b{plot.x1, ys.to_px(c.peak)};
+        if (!clip_segment(plot, a, b)) continue;
+        Attrs at;
+        at.points("points", {a, b}).num("stroke-width", c.dominant ? 2.2 : 1.5);
+        if (auto d = ceiling_dash(c); !d.empty()) at.add("stroke-dasharray", d);
+        svg.element("polyline", at, kind_label(c.kind) + " peak: " + chart_unit(c.peak, "FLOP/s"));
+    }
+    svg.close();
+
+    // Roof labels run along the slope, near where the roof enters the plot on the left.
+    svg.open("g", Attrs().add("class", "roof-labels").num("font-size", fonts.label).add("fill", kRoofInk));
+    const double slope_deg = std::atan2(ys.px_per_decade(), xs.px_per_decade()) * 180 / 3.14159265358979;
+    for (const auto& rf : roofs) {
+        std::string text = level_label(rf.level) + " " + chart_unit(rf.bw, "B/s");
+        double w = text_width(text, fonts.label);
+        // Start where the line is inside the plot by a margin, then offset perpendicular (up).
+        double x_enter = std::max(xs.lo, ys.from_px(plot.y1 - 12) / rf.bw);
+        double sx = std::max(xs.to_px(x_enter), plot.x0 + 12);
+        double sy = ys.to_px(rf.bw * xs.from_px(sx));
+        double rad = slope_deg * 3.14159265358979 / 180;
+        double ex = sx + w * std::cos(rad), ey = sy + w * std::sin(rad);
+        double x_end = p_max > 0 ? xs.to_px(p_max / rf.bw) : plot.x1;
+        if (ex > std::min(x_end, plot.x1) - 4 || ey < plot.y0 + 4) continue;  // no room: the legend names it
+        double ox = 4 * std::sin(rad), oy = -4 * std::cos(rad);
+        Attrs a;
+        a.num("x", sx + ox).num("y", sy + oy)
+            .add("transform", "rotate(" + svg_number(slope_deg) + " " + svg_number(sx + ox) + " " + svg_number(sy + oy) + ")");
+        svg.text(text, a);
+        double top = std::min(sy, ey) - fonts.label - 6, bot = std::max(sy, ey) + 2;
+        obstacles.push_back(Box{std::min(sx, ex), top, std::max(sx, ex), bot});
+    }
+    svg.close();
+    svg.open("g", Attrs().add("class", "ceiling-labels").num("font-size", fonts.label).add("fill", kRoofInk)
+                      .add("text-anchor", "end"));
+    double last_y = -1e9;
+    for (const auto& c : ceilings) {
+        double y = ys.to_px(c.peak);
+        if (y < plot.y0 || y > plot.y1) continue;
+        std::string text = kind_label(c.kind) + " " + chart_unit(c.peak, "FLOP/s");
+        // Above the line, unless the label of the higher ceiling would collide: then below it.
+        double base = y - 5;
+        if (base - fonts.label < last_y + 2) base = y + fonts.label + 3;
+        double w = text_width(text, fonts.label);
+        svg.text(text, Attrs().num("x", plot.x1 - 6).num("y", base));
+        obstacles.push_back(Box{plot.x1 - 6 - w, base - fonts.label, plot.x1 - 6, base + 3});
+        last_y = base + 3;
+    }
+    svg.close();
+
+    // --- Points ---------------------------------------------------------------------------------
+    for (auto& m : marks) {
+        m.px = xs.to_px(m.ai);
+        m.py = ys.to_px(m.rate);
+    }
+    std::vector<Circle> circles;
+    for (const auto& m : marks) circles.push_back({m.px, m.py, marker_extent(level_shape(m.level), m.r)});
+    svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
+    for (size_t gi = 0; gi < report.groups.size(); ++gi) {
+        std::vector<const Mark*> mine;
+        for (const auto& m : marks)
+            if (m.group == gi) mine.push_back(&m);
+        if (mine.empty()) continue;
+        std::string color = group_color(gi, colored);
+        svg.open("g", Attrs().add("class", "group").add("fill", color));
+        svg.title(group_tooltip(report.groups[gi]));
+        if (mine.size() > 1 && gi < colored) {
+            // Same FLOP rate at every level: a thin line ties a group's markers together.
+            double lo = mine.front()->px, hi = lo;
+            for (auto* m : mine) {
+                lo = std::min(lo, m->px);
+                hi = std::max(hi, m->px);
+            }
+            svg.element("line", Attrs().num("x1", lo).num("y1", mine.front()->py).num("x2", hi)
+                                    .num("y2", mine.front()->py).add("stroke", color).num("stroke-width", 1.2)
+                                    .add("stroke-opacity", "0.7"));
+        }
+        for (auto* m : mine)
+            draw_marker(svg, level_shape(m->level), m->px, m->py, m->r,
+                        Attrs().add("fill-opacity", gi < colored ? "0.82" : "0.6"));
+        svg.close();
+    }
+    svg.close();
+
+    // --- Labels ---------------------------------------------------------------------------------
+    std::vector<LabelRequest> requests;
+    std::vector<size_t> request_group;
+    std::vector<std::string> request_text;
+    for (size_t gi = 0; gi < report.groups.size() && requests.size() < options.max_labels; ++gi) {
+        const Mark* anchor = nullptr;  // DRAM marker first: the level most kernels are judged by
+        for (auto l : {MemLevel::dram, MemLevel::l2, MemLevel::l1})
+            for (const auto& m : marks)
+                if (!anchor && m.group == gi && m.level == l) anchor = &m;
+        if (!anchor) continue;
+        std::string text = group_display_name(report.groups[gi], 34);
+        requests.push_back({anchor->px, anchor->py, marker_extent(level_shape(anchor->level), anchor->r),
+                            text_width(text, fonts.label) + 6, fonts.label + 5});
+        request_group.push_back(gi);
+        request_text.push_back(text);
+    }
+    auto placements = place_labels(requests, circles, obstacles, plot);
+    size_t unplaced = 0;
+    svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
+    for (size_t i = 0; i < placements.size(); ++i) {
+        const auto& p = placements[i];
+        if (!p.placed) { ++unplaced; continue; }
+        std::string color = group_color(request_group[i], colored);
+        if (p.leader)
+            svg.element("line", Attrs().num("x1", p.lx).num("y1", p.ly).num("x2", p.bx).num("y2", p.by)
+                                    .add("stroke", color).num("stroke-width", 1));
+        svg.element("rect", Attrs().num("x", p.box.x0).num("y", p.box.y0).num("width", p.box.width())
+                                .num("height", p.box.height()).num("rx", 2).add("fill", "#ffffff")
+                                .add("fill-opacity", "0.85").add("stroke", color).num("stroke-width", 0.8));
+        svg.text(request_text[i], Attrs().num("x", p.box.x0 + 3).num("y", p.box.y1 - 4.5));
+    }
+    svg.close();
+    // The legend still names every coloured group; a comment records what was left out.
+    if (unplaced) svg.comment(plural(unplaced, "label", "labels") + " left out for lack of space");
+
+    if (marks.empty()) {
+        std::string msg = report.groups.empty() ? "No kernel groups in the report: nothing to plot."
+                                                : "No group has both FLOPs and bytes with a measured time: "
+                                                  "nothing to plot (see the notes below).";
+        draw_message(svg, plot, msg, fonts);
+    }
+
+    draw_frame(svg, plot);
+    draw_axis(svg, plot, {AxisSide::bottom, xs, xticks, 1, "Arithmetic intensity (FLOP/byte)"}, fonts);
+    draw_axis(svg, plot, {AxisSide::left, ys, yticks, 1, "Performance (FLOP/s)"}, fonts);
+
+    // --- Legend ---------------------------------------------------------------------------------
+    std::vector<LegendEntry> legend;
+    legend.push_back(LegendEntry::make_heading("Memory level (marker)"));
+    for (auto l : kLevels)
+        legend.push_back(LegendEntry::make_marker(level_label(l) + " intensity", "#bdbdbd", level_shape(l)));
+    if (!roofs.empty() || !ceilings.empty()) legend.push_back(LegendEntry::make_heading("Roofs"));
+    for (const auto& rf : roofs)
+        legend.push_back(LegendEntry::make_line(level_label(rf.level) + " " + chart_unit(rf.bw, "B/s"),
+                                                std::string(kRoofInk), roof_width(rf.level), roof_dash(rf.level)));
+    for (const auto& c : ceilings)
+        legend.push_back(LegendEntry::make_line(kind_label(c.kind) + " " + chart_unit(c.peak, "FLOP/s"),
+                                                std::string(kRoofInk), c.dominant ? 2.2 : 1.5, ceiling_dash(c)));
+    if (plotted_groups) {
+        legend.push_back(LegendEntry::make_heading("Groups (share of time)"));
+        double rest_share = 0;
+        size_t rest = 0;
+        for (size_t gi = 0; gi < report.groups.size(); ++gi) {
+            const auto& g = report.groups[gi];
+            bool plotted = std::any_of(marks.begin(), marks.end(), [&](const Mark& m) { return m.group == gi; });
+            if (!plotted) continue;
+            if (gi < colored) {
+                legend.push_back(LegendEntry::make_marker(share_text(g.time_share) + group_display_name(g, 40),
+                                                          group_color(gi, colored), MarkerShape::circle, g.name));
+            } else {
+                ++rest;
+                rest_share += g.time_share.value_or(0);
+            }
+        }
+        if (rest)
+            legend.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
+                                                          plural(rest, "other group", "other groups"),
+                                                      std::string(kOtherGroups), MarkerShape::circle));
+    }
+    draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, legend, fonts);
+    draw_notes(svg, layout, fonts);
+    return svg.finish();
+}
+
+} // namespace rafter

@@ -1,0 +1,118 @@
+#include "plots/roofline_style.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/text.h"
+#include "plots/log_axis.h"
+
+namespace rafter {
+
+std::array<Value, kFlopKinds> flops_by_kind(const RooflineReport& r) {
+    std::array<Value, kFlopKinds> out{};
+    for (const auto& g : r.groups)
+        for (size_t i = 0; i < kFlopKinds; ++i)
+            if (g.flops[i].has()) out[i] = Value{out[i].value + g.flops[i].value, g.flops[i].prov};
+    return out;
+}
+
+std::optional<FlopKind> dominant_kind(const std::array<Value, kFlopKinds>& flops) {
+    std::optional<FlopKind> best;
+    double most = 0;
+    for (size_t i = 0; i < kFlopKinds; ++i) {
+        if (flops[i].has() && flops[i].value > most) {
+            most = flops[i].value;
+            best = static_cast<FlopKind>(i);
+        }
+    }
+    return best;
+}
+
+std::string kind_label(FlopKind k) {
+    switch (k) {
+    case FlopKind::fp64: return "FP64";
+    case FlopKind::fp32: return "FP32";
+    case FlopKind::fp16: return "FP16";
+    case FlopKind::bf16: return "BF16";
+    case FlopKind::tf32: return "TF32";
+    case FlopKind::fp8: return "FP8";
+    case FlopKind::int8: return "INT8";
+    case FlopKind::tensor: return "Tensor";
+    case FlopKind::tensor_fp64: return "FP64 Tensor";
+    case FlopKind::tensor_fp16: return "FP16 Tensor";
+    case FlopKind::tensor_bf16: return "BF16 Tensor";
+    case FlopKind::tensor_tf32: return "TF32 Tensor";
+    case FlopKind::tensor_fp8: return "FP8 Tensor";
+    case FlopKind::tensor_int8: return "INT8 Tensor";
+    case FlopKind::count: break;
+    }
+    return "?";
+}
+
+std::string level_label(MemLevel l) {
+    switch (l) {
+    case MemLevel::l1: return "L1";
+    case MemLevel::l2: return "L2";
+    case MemLevel::dram: return "DRAM";
+    case MemLevel::pcie: return "PCIe";
+    case MemLevel::nvlink: return "NVLink";
+    case MemLevel::count: break;
+    }
+    return "?";
+}
+
+MarkerShape level_shape(MemLevel l) {
+    switch (l) {
+    case MemLevel::l1: return MarkerShape::circle;
+    case MemLevel::l2: return MarkerShape::square;
+    case MemLevel::dram: return MarkerShape::triangle;
+    default: return MarkerShape::diamond;
+    }
+}
+
+std::string group_color(size_t rank, size_t colored) {
+    if (rank < colored) return std::string(series_color(rank));
+    return std::string(kOtherGroups);
+}
+
+double share_radius(const std::optional<double>& share, double r_max, double r_min) {
+    if (!share || !std::isfinite(*share) || *share <= 0) return r_min;
+    return std::max(r_min, r_max * std::sqrt(std::min(*share, 1.0)));
+}
+
+std::string group_display_name(const GroupMetrics& g, size_t width) {
+    if (g.name.empty()) return "(unnamed)";
+    return shorten_kernel_name(g.name, width);
+}
+
+static std::string opt_unit(const std::optional<double>& v, const char* unit) {
+    return v && std::isfinite(*v) ? chart_unit(*v, unit) : "-";
+}
+
+std::string group_tooltip(const GroupMetrics& g) {
+    std::string t = g.name.empty() ? "(unnamed)" : g.name;
+    t += "\ntime: " + opt_unit(g.time_s, "s");
+    if (g.time_share) t += " (" + si_format(*g.time_share * 100, 3) + "% of total)";
+    t += "\nlaunches: " + std::to_string(g.launches);
+    if (g.invocations) t += ", invocations: " + std::to_string(g.invocations);
+    t += "\nFLOPs: " + opt_unit(g.flops_total, "FLOP");
+    if (g.flops_total) t += std::string(" (") + to_string(g.flops_prov) + ")";
+    for (auto l : {MemLevel::l1, MemLevel::l2, MemLevel::dram}) {
+        const Value& b = g.bytes[static_cast<size_t>(l)];
+        const auto& ai = g.ai[static_cast<size_t>(l)];
+        t += "\n" + level_label(l) + ": " + (b.has() ? chart_unit(b.value, "B") : std::string("-")) +
+             ", AI " + (ai && std::isfinite(*ai) ? si_format(*ai, 3) : std::string("-")) + " FLOP/B";
+    }
+    t += "\nFLOP rate: " + opt_unit(g.flop_rate, "FLOP/s");
+    t += std::string("\nbound: ") + to_string(g.bound);
+    t += "\nefficiency: " +
+         (g.efficiency && std::isfinite(*g.efficiency) ? si_format(*g.efficiency * 100, 3) + "% of bound"
+                                                       : std::string("-"));
+    return t;
+}
+
+size_t colored_groups(const RooflineReport& r, size_t max_labels) {
+    return std::min({r.groups.size(), std::max<size_t>(max_labels, 1), kSeriesColors});
+}
+
+} // namespace rafter

@@ -1,0 +1,44 @@
+#pragma once
+// What the two roofline charts share: which peak applies to a FLOP kind, display names for
+// kinds and levels, group colours, marker sizes and the tooltip text of a group.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/roofline.h"
+#include "plots/palette.h"
+
+namespace rafter {
+
+// FLOPs per kind summed over the groups that have a value for it (the report totals are
+// missing for a kind as soon as one group lacks it, but a chart still wants to know which kinds
+// occur). Entries without any value stay missing.
+std::array<Value, kFlopKinds> flops_by_kind(const RooflineReport& r);
+
+// The kind with the most FLOPs among those with a value > 0; nullopt when there is none.
+std::optional<FlopKind> dominant_kind(const std::array<Value, kFlopKinds>& flops);
+
+std::string kind_label(FlopKind k);    // "FP32", "FP16 Tensor", "Tensor"
+std::string level_label(MemLevel l);   // "L1", "L2", "DRAM"
+MarkerShape level_shape(MemLevel l);   // circle l1, square l2, triangle dram
+
+// Colour of the i-th group in time order: the first kSeriesColors get palette colours, the rest
+// share one grey ("other groups").
+std::string group_color(size_t rank, size_t colored);
+
+// Equal-area marker radius for a share of the total time (unknown share: r_min): area proportional to share, with a
+// floor so that tiny groups stay visible (the floor is documented in docs/charts.md).
+double share_radius(const std::optional<double>& share, double r_max, double r_min = 2.5);
+
+// A group's name for labels and legends, shortened to `width` characters.
+std::string group_display_name(const GroupMetrics& g, size_t width);
+
+// Multi-line tooltip: full name, time and share, launches, FLOPs, bytes, AI, rate, bound,
+// efficiency; missing values are written as "-" with no number invented.
+std::string group_tooltip(const GroupMetrics& g);
+
+// Which colour index each group gets: groups in report order (time-sorted) up to `colored`.
+size_t colored_groups(const RooflineReport& r, size_t max_labels);
+
+} // namespace rafter

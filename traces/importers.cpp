@@ -11,9 +11,17 @@
 namespace rafter {
 
 // Each importer file defines one of these, e.g. `const Importer& ncu_csv_importer();`.
+const Importer& kineto_importer();
+const Importer& nsys_importer();
+const Importer& native_importer();
+const Importer& ncu_csv_importer();
 
 const std::vector<const Importer*>& importers() {
     static const std::vector<const Importer*> list = {
+        &kineto_importer(),
+        &nsys_importer(),
+        &native_importer(),
+        &ncu_csv_importer(),
     };
     return list;
 }

@@ -46,7 +46,17 @@ std::string read_head(const std::string& path, size_t max_bytes) {
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ExitCode::bad_input, "cannot open: " + errno_text(), {path});
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // One read of the whole file: istreambuf_iterator goes byte by byte (~25 MB/s).
+    std::string raw;
+    in.seekg(0, std::ios::end);
+    auto size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size > 0) {
+        raw.resize(static_cast<size_t>(size));
+        in.read(raw.data(), size);
+        raw.resize(static_cast<size_t>(in.gcount()));
+    }
+    if (size < 0 || in.bad()) throw Error(ExitCode::bad_input, "cannot read: " + errno_text(), {path});
     if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f ||
         static_cast<unsigned char>(raw[1]) != 0x8b)
         return raw;

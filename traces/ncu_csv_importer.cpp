@@ -229,7 +229,8 @@ void NcuReader::read(const std::string& path) {
         throw_input_error(path, PositionKind::line, line_of_offset(bytes, nul),
                           "binary data (NUL byte at byte " + std::to_string(nul) + "), not an Nsight Compute CSV");
 
-    CsvTokenizer tok(bytes.data(), bytes.size(), path);
+    size_t bom = starts_with(bytes, "\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte-order mark is not data
+    CsvTokenizer tok(bytes.data() + bom, bytes.size() - bom, path);
     while (!tok.at_end() && !is_header_line(tok.peek_line())) {
         note_profiler_line(tok.peek_line());
         tok.skip_line();

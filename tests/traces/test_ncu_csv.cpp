@@ -345,6 +345,27 @@ TEST_CASE("empty, log-only and binary files") {
     }
 }
 
+TEST_CASE("gzip-compressed files and a UTF-8 byte-order mark are read like the plain file") {
+    Trace plain = import({fixture("wide-raw.csv")});
+    Trace gz = import({fixture("wide-raw.csv.gz")});
+    REQUIRE(gz.kernels.size() == plain.kernels.size());
+    CHECK(gz.kernels.name == plain.kernels.name);
+    CHECK(bytes(gz, 0, MemLevel::dram) == 1536500.0);
+    CHECK(find_importer("ncu-csv")->sniff(read_head(fixture("wide-raw.csv.gz")), "x"));
+
+    std::string dir = test::scratch_dir("ncu-bom");
+    std::string path = dir + "/bom.csv";
+    {
+        std::ifstream in(fixture("long-quoted-crlf.csv"), std::ios::binary);
+        std::ofstream out(path, std::ios::binary);
+        out << "\xEF\xBB\xBF" << in.rdbuf();
+    }
+    auto traces = load_traces({path}, {});
+    REQUIRE(traces.size() == 1);
+    CHECK(traces[0].kernels.size() == 3);
+    CHECK(traces[0].strings.get(traces[0].kernels.name[1]) == "kernel, with \"commas\", (and parens)");
+}
+
 TEST_CASE("sniffing finds the header after application output and ignores other text") {
     const Importer* imp = find_importer("ncu-csv");
     REQUIRE(imp != nullptr);

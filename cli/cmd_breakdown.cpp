@@ -1,11 +1,103 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter breakdown`: where the GPU time of one or more ranks goes (busy/idle, compute,
+// communication and its exposed part, memcpy, memset; per step; kernel categories; top ops),
+// with per-rank clock alignment, step-time spread and stragglers across ranks.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "analysis/breakdown.h"
+#include "analysis/report_breakdown.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "traces/importer.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_breakdown(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter breakdown' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter breakdown TRACE...|DIR [--format table|csv|json] [-o DIR] [--top-ops N]\n"
+    "                        [--straggler-threshold F]\n\n"
+    "GPU time breakdown of PyTorch (Kineto) traces, Nsight Systems exports or Rafter traces, one\n"
+    "file per rank (or a directory of them). Per rank and per step (ProfilerStep#N): busy time\n"
+    "(union of kernels, memcpy and memset over all streams), idle time, compute, communication\n"
+    "(NCCL/RCCL kernels), exposed communication (not overlapped by any compute kernel), memcpy,\n"
+    "memset; kernel time by category and the top ops by GPU time. With several ranks: clocks\n"
+    "aligned by matching collectives, step-time spread and stragglers (slower than the median by\n"
+    "more than the threshold). See docs/breakdown.md.\n\n"
+    "With -o DIR the report is written to DIR/breakdown.{txt,csv,json} (by --format) instead of\n"
+    "stdout.\n\n";
+
+size_t parse_count(const std::string& s, const char* option) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
+        throw_usage_error(std::string(option) + " expects a count, got '" + s + "'");
+    return static_cast<size_t>(std::stoul(s));
+}
+
+double parse_fraction(const std::string& s) {
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || !(v >= 0) || v > 10)
+        throw_usage_error("--straggler-threshold expects a fraction such as 0.05, got '" + s + "'");
+    return v;
+}
+
+} // namespace
+
+int cmd_breakdown(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
+         "table, csv or json")
+        ("output,o", po::value<std::string>()->value_name("DIR"), "write DIR/breakdown.<ext> instead of stdout")
+        ("top-ops", po::value<std::string>()->default_value("10")->value_name("N"),
+         "ops listed per rank by GPU time (0 = all)")
+        ("straggler-threshold", po::value<std::string>()->default_value("0.05")->value_name("F"),
+         "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks");
+    po::options_description hidden;
+    hidden.add_options()("input", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw_usage_error(std::string(e.what()) + " (see rafter breakdown --help)");
+    }
+    if (vm.count("help")) {
+        std::cout << kUsage << opts << '\n';
+        return 0;
+    }
+    if (!vm.count("input")) throw_usage_error("no input traces given (see rafter breakdown --help)");
+    auto format = report_format_from_string(vm["format"].as<std::string>());
+    if (!format) throw_usage_error("--format expects table, csv or json");
+    BreakdownOptions options;
+    options.top_ops = parse_count(vm["top-ops"].as<std::string>(), "--top-ops");
+    options.straggler_threshold = parse_fraction(vm["straggler-threshold"].as<std::string>());
+
+    std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), ImportOptions{});
+    BreakdownReport report = analyze_breakdown(traces, options);
+
+    std::ostringstream text;
+    write_breakdown(report, *format, text);
+    if (vm.count("output")) {
+        std::string dir = vm["output"].as<std::string>();
+        ensure_directory(dir);
+        const char* ext = *format == ReportFormat::json ? "json" : *format == ReportFormat::csv ? "csv" : "txt";
+        AtomicFile f(dir + "/breakdown." + ext);
+        f.stream() << text.str();
+        f.commit();
+    } else {
+        std::cout << text.str();
+    }
+    return 0;
 }
 
 } // namespace rafter::cli

@@ -186,7 +186,44 @@ std::vector<std::string_view> template_args(std::string_view group) {
     return out;
 }
 
+// Depth-first, template arguments before the function they parameterize (so that
+// gpu_kernel_impl<copy_device_to_device(...)> gives copy_device_to_device).
+std::string function_in(std::string_view s) {
+    std::vector<Atom> atoms = atoms_of(s);
+    for (size_t i = 0; i < atoms.size(); ++i) {
+        const Atom& a = atoms[i];
+        if (a.kind == Atom::group && a.open == '<') {
+            std::string inner = function_in(s.substr(a.b + 1, a.e - a.b - 1));
+            if (!inner.empty()) return inner;
+            continue;
+        }
+        if (a.kind != Atom::word || ends_with_operator_word(s, a.b, a.e)) continue;
+        if (s.substr(a.b, a.e - a.b).find("operator") != std::string_view::npos) continue;
+        size_t j = i + 1;
+        if (j < atoms.size() && atoms[j].kind == Atom::group && atoms[j].open == '<') {
+            std::string inner = function_in(s.substr(atoms[j].b + 1, atoms[j].e - atoms[j].b - 1));
+            if (!inner.empty()) return inner;
+            ++j;
+        }
+        if (j < atoms.size() && atoms[j].kind == Atom::group && atoms[j].open == '(' &&
+            !is_anonymous_namespace(s, atoms[j]))
+            return std::string(s.substr(a.b, a.e - a.b));
+    }
+    return {};
+}
+
 } // namespace
+
+std::string kernel_name_hint(std::string_view demangled) {
+    std::string_view s = trim(demangled);
+    std::vector<Atom> atoms = atoms_of(s);
+    NameRange r = find_name(s, atoms);
+    for (size_t i = r.first; i < r.last; ++i)
+        if (atoms[i].kind == Atom::group && atoms[i].open == '<')
+            if (std::string f = function_in(s.substr(atoms[i].b + 1, atoms[i].e - atoms[i].b - 1)); !f.empty())
+                return f;
+    return {};
+}
 
 std::string kernel_display_name(std::string_view demangled) {
     std::string_view s = trim(demangled);
@@ -242,9 +279,21 @@ std::string shorten_kernel_name(std::string_view demangled, size_t width) {
     std::string base = join_atoms(s, atoms, r.first, r.last, true);
     if (base.empty()) base = display;
     if (base.size() <= width) return base;
-    // Keep the end of the name: the innermost part tells kernels apart better than namespaces.
     if (width <= 3) return base.substr(0, width);
-    return "..." + base.substr(base.size() - (width - 3));
+    // Drop leading scopes: the innermost names tell kernels apart better than namespaces.
+    for (size_t i = r.first; i < r.last; ++i) {
+        if (atoms[i].kind != Atom::scope) continue;
+        std::string rest = join_atoms(s, atoms, i + 2 <= r.last ? i + 1 : r.last, r.last, true);
+        if (!rest.empty() && rest.size() + 3 <= width) return "..." + rest;
+    }
+    // The last component alone is too long (SASS kernel names): keep its start and its end.
+    size_t last_scope_end = 0;
+    for (size_t i = r.first; i < r.last; ++i)
+        if (atoms[i].kind == Atom::scope) last_scope_end = i + 1;
+    std::string comp = last_scope_end ? join_atoms(s, atoms, last_scope_end, r.last, true) : base;
+    if (comp.empty()) comp = base;
+    size_t keep = width - 3, head = (keep + 1) / 2;
+    return comp.substr(0, head) + "..." + comp.substr(comp.size() - (keep - head));
 }
 
 } // namespace rafter

@@ -1,7 +1,9 @@
 #include "analysis/report_table.h"
 
 #include <cstdio>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 
@@ -36,6 +38,36 @@ std::string percent(std::optional<double> fraction) {
 }
 
 std::string si_or_dash(std::optional<double> v) { return v ? si_format(*v) : kDash; }
+
+// Arithmetic intensity as a plain number (FLOP/byte): "0.684", "181", "1024".
+std::string intensity(std::optional<double> v) {
+    if (!v) return kDash;
+    char buf[32];
+    if (*v != 0 && *v < 0.001) std::snprintf(buf, sizeof buf, "%.1e", *v);
+    else if (*v < 1000) std::snprintf(buf, sizeof buf, "%.3g", *v);
+    else std::snprintf(buf, sizeof buf, "%.0f", *v);
+    return buf;
+}
+
+// Short names for the rows shown. Where two kernels would read the same, the function named in
+// their template arguments is added ("vectorized_elementwise_kernel [fill_kernel_cuda]").
+std::vector<std::string> row_names(const RooflineReport& r, size_t shown, size_t width) {
+    std::vector<std::string> names;
+    bool kernel_names = r.group_by == GroupBy::kernel || r.group_by == GroupBy::base;
+    for (size_t i = 0; i < shown; ++i)
+        names.push_back(kernel_names ? shorten_kernel_name(r.groups[i].name, width) : clip(r.groups[i].name, width));
+    if (r.group_by != GroupBy::kernel) return names;
+    std::map<std::string, size_t> seen;
+    for (const auto& n : names) ++seen[n];
+    for (size_t i = 0; i < shown; ++i) {
+        if (seen[names[i]] < 2) continue;
+        std::string hint = kernel_name_hint(r.groups[i].name);
+        if (hint.empty()) continue;
+        std::string tail = " [" + clip(hint, width > 16 ? width - 16 : width / 2) + "]";
+        names[i] = shorten_kernel_name(r.groups[i].name, width - tail.size()) + tail;
+    }
+    return names;
+}
 
 // Column widths; the name column takes what is left of the table width.
 constexpr size_t kRank = 3, kLaunches = 8, kTime = 8, kShare = 6, kRate = 7, kAi = 7, kBound = 7, kEff = 6;
@@ -120,17 +152,17 @@ void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
     out << header << '\n';
 
     size_t shown = options_.top == 0 ? r.groups.size() : std::min(options_.top, r.groups.size());
+    std::vector<std::string> names = row_names(r, shown, name_w);
     for (size_t i = 0; i < shown; ++i) {
         const GroupMetrics& g = r.groups[i];
-        bool kernel_names = r.group_by == GroupBy::kernel || r.group_by == GroupBy::base;
-        std::string name = kernel_names ? shorten_kernel_name(g.name, name_w) : clip(g.name, name_w);
+        const std::string& name = names[i];
         uint64_t count = calls ? g.invocations : g.launches;
         std::string line = pad_left(std::to_string(i + 1), kRank) + ' ' + pad_right(name, name_w) + ' ' +
                            pad_left(std::to_string(count), kLaunches) + ' ' +
                            pad_left(g.time_s ? format_seconds(*g.time_s) : kDash, kTime) + ' ' +
                            pad_left(percent(g.time_share), kShare) + ' ' +
                            pad_left(si_or_dash(g.flop_rate), kRate) + ' ' +
-                           pad_left(si_or_dash(g.ai[static_cast<size_t>(MemLevel::dram)]), kAi) + ' ' +
+                           pad_left(intensity(g.ai[static_cast<size_t>(MemLevel::dram)]), kAi) + ' ' +
                            pad_right(g.bound == Bound::unknown ? kDash : to_string(g.bound), kBound) + ' ' +
                            pad_left(percent(g.efficiency), kEff);
         out << line << '\n';

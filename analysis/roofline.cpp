@@ -295,6 +295,40 @@ void finalize_report(RooflineReport& report) {
                      });
 }
 
+std::optional<Machine> detect_machine(const std::vector<Trace>& traces, std::string* why) {
+    std::optional<Machine> found;
+    std::vector<std::string> seen;
+    for (const Trace& t : traces) {
+        std::vector<std::string> names;
+        if (!t.meta.machine_hint.empty()) names.push_back(t.meta.machine_hint);
+        for (const DeviceInfo& d : t.meta.devices)
+            if (!d.name.empty()) names.push_back(d.name);
+        std::optional<Machine> m;
+        for (const auto& n : names) {
+            m = find_builtin_machine(n);
+            if (!m) m = match_machine_for_device(n);
+            if (m) break;
+        }
+        for (const auto& n : names)
+            if (std::find(seen.begin(), seen.end(), n) == seen.end()) seen.push_back(n);
+        if (!m) continue;
+        if (found && found->name != m->name) {
+            if (why) *why = "the inputs come from different machines (" + found->name + " and " + m->name + ")";
+            return std::nullopt;
+        }
+        found = m;
+    }
+    if (!found && why) {
+        if (seen.empty()) {
+            *why = "the inputs do not name their device";
+        } else {
+            *why = "no built-in machine matches";
+            for (size_t i = 0; i < seen.size() && i < 3; ++i) *why += (i ? ", '" : " '") + seen[i] + "'";
+        }
+    }
+    return found;
+}
+
 namespace {
 
 // Groups rows by a key string; GroupSums accumulate alongside.

@@ -86,6 +86,11 @@ struct RooflineReport {
 RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine& machine,
                                 const RooflineOptions& options);
 
+// The built-in machine the traces were recorded on, from their metadata (machine_hint, then
+// device names, via match_machine_for_device). nullopt when nothing matches or the traces name
+// different machines; `why` then says what was found, for the error message.
+std::optional<Machine> detect_machine(const std::vector<Trace>& traces, std::string* why = nullptr);
+
 // ---- Building blocks shared by every grouping (one source of truth for the formulas) ----
 
 // A sum of Values over the contributions of a group, remembering how many had a value and the
@@ -146,6 +151,10 @@ void finalize_report(RooflineReport& report);
 std::string kernel_base_name(std::string_view demangled);
 // The qualified name with its template arguments but without return type and argument list.
 std::string kernel_display_name(std::string_view demangled);
+// The first function named inside the template arguments, which is what tells apart PyTorch's
+// elementwise kernels: "...vectorized_elementwise_kernel<4, at::native::fill_kernel_cuda(...)
+// ::{lambda()#1}, ...>(...)" -> "fill_kernel_cuda". Empty when there is none.
+std::string kernel_name_hint(std::string_view demangled);
 // Shortens a C++ name to at most `width` characters, keeping the base name and template head:
 // "cudnn::detail::implicit_convolve_sgemm<__half, __half, ...>". Deterministic.
 std::string shorten_kernel_name(std::string_view demangled, size_t width);

@@ -1,11 +1,158 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter roofline`: import traces or counter exports, analyze them against a machine's ceilings,
+// print a table (or CSV/JSON) and optionally write summary.json, kernels.csv and two SVG charts.
+// Everything is computed and rendered in memory first; files are written last, each atomically,
+// so a failing run leaves nothing in the output directory.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "analysis/report_format.h"
+#include "analysis/roofline.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "model/machine.h"
+#include "plots/roofline_svg.h"
+#include "traces/importer.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_roofline(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter roofline' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter roofline INPUT... [--machine NAME|FILE] [--group-by kernel|base|op|op-shape|region]\n"
+    "                       [--top N] [--format table|csv|json] [-o DIR] [--quiet]\n\n"
+    "Roofline analysis of Nsight Compute CSV exports, PyTorch (Kineto) traces, Nsight Systems\n"
+    "SQLite exports or Rafter traces (files or directories). Groups kernels, sums their time,\n"
+    "FLOPs and bytes, and compares them with the machine's ceilings: arithmetic intensity per\n"
+    "memory level, FLOP rate, bound (compute, dram, l2, l1 or launch latency) and efficiency.\n"
+    "Missing values print as '-' (null in JSON). See docs/roofline.md.\n\n"
+    "With -o DIR: DIR/summary.json (schema rafter.roofline/1), DIR/kernels.csv, DIR/roofline.svg\n"
+    "(hierarchical roofline) and DIR/time-roofline.svg (time-based roofline).\n\n";
+
+size_t parse_top(const std::string& s) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
+        throw_usage_error("--top expects a count (0 = all), got '" + s + "'");
+    return static_cast<size_t>(std::stoul(s));
+}
+
+Machine choose_machine(const std::vector<Trace>& traces) {
+    std::string why;
+    if (auto m = detect_machine(traces, &why)) return *m;
+    throw_usage_error("cannot tell which machine the inputs come from: " + why +
+                      "; pass --machine NAME (see 'rafter machines') or --machine FILE");
+}
+
+struct Output {
+    std::string name, contents;
+};
+
+void write_outputs(const std::string& dir, const std::vector<Output>& outputs) {
+    ensure_directory(dir);
+    // Open and fill every file before committing any, so that a write error on one of them
+    // leaves none of them in place.
+    std::vector<std::unique_ptr<AtomicFile>> files;
+    for (const auto& o : outputs) {
+        files.push_back(std::make_unique<AtomicFile>(dir + "/" + o.name));
+        files.back()->stream() << o.contents;
+    }
+    for (auto& f : files) f->commit();
+}
+
+} // namespace
+
+int cmd_roofline(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
+         "machine ceilings: a built-in name (rafter machines), a machine file or an ERT "
+         "roofline.json; default: the machine named in the inputs' device metadata")
+        ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
+         "kernel (full name), base (name without templates and arguments), op or op-shape "
+         "(framework op), region")
+        ("top,n", po::value<std::string>()->default_value("20")->value_name("N"),
+         "groups shown in the table, largest time first (0 = all)")
+        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
+         "what to print on stdout: table, csv or json")
+        ("output,o", po::value<std::string>()->value_name("DIR"),
+         "write summary.json, kernels.csv, roofline.svg and time-roofline.svg to DIR")
+        ("quiet,q", "print nothing but errors (and the CSV/JSON asked for with --format)");
+    po::options_description hidden;
+    hidden.add_options()("input", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+
+    if (vm.count("help")) {
+        std::cout << kUsage << opts << '\n';
+        return 0;
+    }
+    if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter roofline --help')");
+    auto inputs = vm["input"].as<std::vector<std::string>>();
+    auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
+    if (!group_by)
+        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
+                          vm["group-by"].as<std::string>() + "'");
+    auto format = report_format_from_string(vm["format"].as<std::string>());
+    if (!format)
+        throw_usage_error("--format expects table, csv or json, got '" + vm["format"].as<std::string>() + "'");
+    size_t top = parse_top(vm["top"].as<std::string>());
+    bool quiet = vm.count("quiet") > 0;
+    std::string out_dir = vm.count("output") ? vm["output"].as<std::string>() : "";
+
+    // The machine first: its architecture tells importers how to count tensor FLOPs.
+    std::optional<Machine> machine;
+    ImportOptions import;
+    if (vm.count("machine")) {
+        machine = load_machine(vm["machine"].as<std::string>());
+        import.arch = machine->arch;
+    }
+    std::vector<Trace> traces = load_traces(inputs, import);
+    if (!machine) machine = choose_machine(traces);
+
+    RooflineOptions ropts;
+    ropts.group_by = *group_by;
+    RooflineReport report = analyze_roofline(traces, *machine, ropts);
+    if (report.inputs.empty()) report.inputs = inputs;
+    traces.clear();
+
+    ReporterOptions rep;
+    rep.top = top;
+    std::ostringstream json, csv;
+    make_reporter(ReportFormat::json)->write(report, json);
+    make_reporter(ReportFormat::csv)->write(report, csv);
+
+    if (!out_dir.empty()) {
+        ChartOptions chart;
+        std::vector<Output> outputs = {
+            {"summary.json", json.str()},
+            {"kernels.csv", csv.str()},
+            {"roofline.svg", render_hierarchical_roofline_svg(report, chart)},
+            {"time-roofline.svg", render_time_roofline_svg(report, chart)},
+        };
+        write_outputs(out_dir, outputs);
+        if (!quiet)
+            std::cerr << "rafter roofline: wrote " << out_dir << "/{summary.json, kernels.csv, roofline.svg, "
+                      << "time-roofline.svg}\n";
+    }
+
+    switch (*format) {
+    case ReportFormat::json: std::cout << json.str(); break;
+    case ReportFormat::csv: std::cout << csv.str(); break;
+    case ReportFormat::table:
+        if (!quiet) make_reporter(ReportFormat::table, rep)->write(report, std::cout);
+        break;
+    }
+    std::cout.flush();
+    if (!std::cout) throw Error(ExitCode::io_error, "cannot write to standard output");
+    return 0;
 }
 
 } // namespace rafter::cli

@@ -74,8 +74,12 @@ TEST_CASE("shorten_kernel_name keeps base name and template head within the widt
     CHECK(shorten_kernel_name(kConv, 60) == "cudnn::detail::implicit_convolve_sgemm<__half, __half, ...>");
     CHECK(shorten_kernel_name(kConv, 45) == "cudnn::detail::implicit_convolve_sgemm<...>");
     CHECK(shorten_kernel_name(kConv, 40) == "cudnn::detail::implicit_convolve_sgemm");
-    CHECK(shorten_kernel_name(kConv, 20) == "...it_convolve_sgemm");
-    CHECK(shorten_kernel_name(kConv, 20).size() <= 20);
+    CHECK(shorten_kernel_name(kConv, 30) == "...implicit_convolve_sgemm");  // leading scopes dropped
+    CHECK(shorten_kernel_name(kConv, 20) == "implicit_...ve_sgemm");  // then the middle
+    CHECK(shorten_kernel_name(kSoftmax, 52) == "...(anonymous namespace)::cunn_SpatialSoftMaxForward");
+    CHECK(shorten_kernel_name(kSoftmax, 51) == "...cunn_SpatialSoftMaxForward");
+    CHECK(shorten_kernel_name("Volta_hmma_implicit_gemm_fprop_fp32_nhwc_128x128x64x1_1x3x3x0x1", 40) ==
+          "Volta_hmma_implicit...128x64x1_1x3x3x0x1");
     CHECK(shorten_kernel_name(kConv, 3) == "cud");
     CHECK(shorten_kernel_name(kConv, 0) == "");
     CHECK(shorten_kernel_name("void at::native::foo<float, 4>(int)", 40) == "at::native::foo<float, 4>");

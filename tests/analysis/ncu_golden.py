@@ -48,7 +48,7 @@ def flops(m, tensor_per_inst):
     return {k: v for k, v in out.items() if v is not None}
 
 
-def summarize(label, paths, tensor_per_inst):
+def summarize(label, paths, tensor_per_inst, v100=False):
     ls = launches(paths)
     groups = collections.OrderedDict()
     tot = collections.Counter()
@@ -73,6 +73,24 @@ def summarize(label, paths, tensor_per_inst):
     for name, g in top[:3]:
         print(f"  group {name[:70]!r}: launches {g['launches']}, time {g['time_s']:.10g}, "
               f"flops {g['flops_total']:.10g}, dram {g.get('bytes_dram', 0):.10g}")
+        if v100:
+            bound, t = bound_v100(g)
+            print(f"    on v100-sxm2: bound {bound}, bound_time {t:.10g}, efficiency {t / g['time_s']:.10g}")
+
+
+# V100 SXM2 ceilings as in model/data/machines/v100-sxm2.json.
+V100_PEAK = {"fp64": 7.8e12, "fp32": 15.7e12, "fp16": 31.4e12, "tensor": 125e12}
+V100_BW = {"dram": 900e9, "l2": 3.13344e12, "l1": 15.6672e12}
+
+
+def bound_v100(g):
+    terms = {"compute": sum(g.get("flops_" + k, 0) / p for k, p in V100_PEAK.items())}
+    for level, bw in V100_BW.items():
+        if "bytes_" + level in g:
+            terms[level] = g["bytes_" + level] / bw
+    terms["latency"] = g["launches"] * 4e-6
+    bound = max(terms, key=terms.get)
+    return bound, terms[bound]
 
 
 def main():
@@ -80,8 +98,8 @@ def main():
     ncu = os.path.join(root, "ncu")
     summarize("gpp-cc89", [os.path.join(ncu, "gpp-cc89-details.csv")], 0)
     d = os.path.join(ncu, "deepcam-v100-fw")
-    summarize("deepcam-v100-fw", sorted(os.path.join(d, f) for f in os.listdir(d)), 512)
-    summarize("gene-v100", [os.path.join(ncu, "gene-v100-details.csv")], 512)
+    summarize("deepcam-v100-fw", sorted(os.path.join(d, f) for f in os.listdir(d)), 512, True)
+    summarize("gene-v100", [os.path.join(ncu, "gene-v100-details.csv")], 512, True)
 
 
 if __name__ == "__main__":

@@ -97,3 +97,15 @@ TEST_CASE("shorten_kernel_name keeps base name and template head within the widt
         }
     }
 }
+
+TEST_CASE("kernel_name_hint finds the function named in the template arguments") {
+    CHECK(kernel_name_hint(kCopy) == "copy_device_to_device");
+    CHECK(kernel_name_hint("void at::native::modern::vectorized_elementwise_kernel<4, at::native::"
+                           "fill_kernel_cuda(at::TensorIterator&, c10::Scalar)::{lambda()#1}::operator()() "
+                           "const::{lambda()#11}::operator()() const::{lambda()#1}, at::detail::Array<char*, 1> "
+                           ">(int, at::native::fill_kernel_cuda(at::TensorIterator&, c10::Scalar)::{lambda()#1})") ==
+          "fill_kernel_cuda");
+    CHECK(kernel_name_hint(kConv).empty());  // only types and numbers
+    CHECK(kernel_name_hint("volta_sgemm_128x64_nn").empty());
+    CHECK(kernel_name_hint("void f(int)").empty());  // the argument list is not searched
+}

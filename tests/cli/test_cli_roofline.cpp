@@ -1,0 +1,154 @@
+// End-to-end tests of `rafter roofline`: exit codes, what is (not) written with -o, and that the
+// JSON on stdout parses and carries the report contract. Values are checked in
+// tests/analysis/test_roofline_golden.cpp; here a few are re-read from the JSON the CLI printed.
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.h"
+
+using namespace rafter::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string example(const std::string& rel) { return "'" + source_dir() + "/examples/" + rel + "'"; }
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace
+
+TEST_CASE("roofline --help exits 0 and prints the usage") {
+    auto s = scratch_dir("roofline-help");
+    auto r = run_rafter("roofline --help", s);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("usage: rafter roofline INPUT...") != std::string::npos);
+    CHECK(r.out.find("--group-by") != std::string::npos);
+}
+
+TEST_CASE("roofline usage errors exit 2 and write nothing") {
+    auto s = scratch_dir("roofline-usage");
+    std::string in = example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 -o '" + s + "/out'";
+    CHECK(run_rafter("roofline", s).exit_code == 2);                        // no input
+    CHECK(run_rafter("roofline " + in + " --group-by kernels", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --top -1", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --top many", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --format xml", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --no-such-option", s).exit_code == 2);
+    auto r = run_rafter("roofline " + in + " --group-by kernels", s);
+    CHECK(r.err.find("--group-by") != std::string::npos);
+    CHECK_FALSE(fs::exists(s + "/out"));
+}
+
+TEST_CASE("roofline without --machine on inputs that do not name their GPU asks for one") {
+    auto s = scratch_dir("roofline-nomachine");
+    auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " -o '" + s + "/out'", s);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--machine") != std::string::npos);
+    CHECK_FALSE(fs::exists(s + "/out/summary.json"));
+}
+
+TEST_CASE("roofline bad inputs exit 3 naming the file, and leave no summary.json") {
+    auto s = scratch_dir("roofline-badinput");
+    std::string out = " --machine v100-sxm2 -o '" + s + "/out'";
+    auto missing = run_rafter("roofline '" + s + "/no-such.csv'" + out, s);
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.err.find("no-such.csv") != std::string::npos);
+
+    write_file(s + "/empty.csv", "");
+    auto empty = run_rafter("roofline '" + s + "/empty.csv'" + out, s);
+    CHECK(empty.exit_code == 3);
+    CHECK(empty.err.find("empty.csv") != std::string::npos);
+
+    std::string binary;
+    for (int i = 0; i < 4096; ++i) binary.push_back(static_cast<char>((i * 131 + 7) % 256));
+    write_file(s + "/binary.csv", binary);
+    auto bin = run_rafter("roofline '" + s + "/binary.csv'" + out, s);
+    CHECK(bin.exit_code == 3);
+    CHECK(bin.err.find("binary.csv") != std::string::npos);
+
+    // A real export cut in the middle of a quoted field on its last line.
+    std::string gpp = read_file(source_dir() + "/examples/ncu/gpp-cc89-details.csv");
+    REQUIRE(gpp.size() > 2000);
+    write_file(s + "/truncated.csv", gpp.substr(0, gpp.size() - 40));
+    auto cut = run_rafter("roofline '" + s + "/truncated.csv'" + out, s);
+    CHECK(cut.exit_code == 3);
+    CHECK(cut.err.find("truncated.csv") != std::string::npos);
+
+    // A good input next to a bad one: still nothing written.
+    auto mixed = run_rafter("roofline " + example("ncu/gpp-cc89-details.csv") + " '" + s + "/empty.csv'" + out, s);
+    CHECK(mixed.exit_code == 3);
+    CHECK_FALSE(fs::exists(s + "/out/summary.json"));
+    CHECK_FALSE(fs::exists(s + "/out/kernels.csv"));
+}
+
+TEST_CASE("roofline --format json prints the rafter.roofline/1 report") {
+    auto s = scratch_dir("roofline-json");
+    auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 --format json", s);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("\"rafter.roofline/1\"") != std::string::npos);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/1");
+    CHECK(std::string_view(doc["machine"]["name"]) == "v100-sxm2");
+    CHECK(uint64_t(doc["totals"]["launches"]) == 797);
+    CHECK(simdjson::dom::array(doc["groups"]).size() == 45);
+    CHECK(double(doc["totals"]["flops"]["total"]) == 1370374809861.0);  // see ncu_golden.py
+    CHECK(doc["totals"]["flops"]["fp64"].is_null());  // not collected: null, not 0
+}
+
+TEST_CASE("roofline -o DIR writes summary.json, kernels.csv and the two charts") {
+    auto s = scratch_dir("roofline-out");
+    auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 --top 5 -o '" + s +
+                            "/out'",
+                        s);
+    REQUIRE(r.exit_code == 0);
+    for (const char* f : {"summary.json", "kernels.csv", "roofline.svg", "time-roofline.svg"})
+        CHECK_MESSAGE(fs::file_size(s + "/out/" + f) > 100, f);
+    // The table still goes to stdout: header, 5 rows, a note on the rest.
+    CHECK(r.out.find("machine v100-sxm2") != std::string::npos);
+    CHECK(r.out.find("(5 of 45 groups shown") != std::string::npos);
+    // kernels.csv: header + 45 rows (CRLF).
+    std::string csv = read_file(s + "/out/kernels.csv");
+    size_t rows = 0;
+    for (size_t p = csv.find("\r\n"); p != std::string::npos; p = csv.find("\r\n", p + 2)) ++rows;
+    CHECK(rows == 46);
+    CHECK(csv.rfind("rank,name,", 0) == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string json = read_file(s + "/out/summary.json");
+    REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+    CHECK(uint64_t(doc["totals"]["launches"]) == 797);
+    std::string svg = read_file(s + "/out/roofline.svg");
+    CHECK(svg.find("<svg") != std::string::npos);
+    // No temporary files are left behind.
+    for (const auto& e : fs::directory_iterator(s + "/out"))
+        CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+
+    // --quiet prints nothing; --format csv prints the CSV.
+    auto q = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 --quiet", s);
+    CHECK(q.exit_code == 0);
+    CHECK(q.out.empty());
+    auto c = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 --format csv -g base", s);
+    CHECK(c.exit_code == 0);
+    CHECK(c.out.find("at::native::legacy::elementwise_kernel,") != std::string::npos);
+}
+
+TEST_CASE("roofline with an unknown machine fails without writing") {
+    auto s = scratch_dir("roofline-badmachine");
+    auto r = run_rafter("roofline " + example("ncu/gpp-cc89-details.csv") + " --machine no-such-gpu -o '" + s + "/out'", s);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("no-such-gpu") != std::string::npos);
+    CHECK_FALSE(fs::exists(s + "/out/summary.json"));
+}

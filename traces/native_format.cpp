@@ -2,9 +2,12 @@
 //   header   "RAFTRC01" | u32 minor version | u32 section count | u32 CRC-32 of the 16 bytes before
 //   section  4-byte tag | u32 flags | u64 payload length | u32 CRC-32 of the 16 bytes before it
 //            and the payload | payload
-//   ...      STRS META KERN COPY CPUO REGN COLL STEP DIAG, then END (payload: u64 file length)
+//   ...      STRS META KERN COPY CPUO REGN COLL STEP DIAG, then END (payload: u64 its own offset)
 // All integers little-endian; doubles are their IEEE-754 bit patterns, so values round-trip
 // exactly. A reader skips unknown sections flagged optional and rejects other unknown ones.
+//
+// Each row type's layout is written down once, as a field list (`fields(a, row)`) that the
+// writer, the reader and the row-size counter all walk, so the three cannot drift apart.
 #include "traces/native_format.h"
 
 #include <zlib.h>
@@ -51,219 +54,188 @@ T to_little(T v) {
     return v;
 }
 
+// Largest valid code of each enumeration stored as a u8.
+constexpr uint8_t max_code(Provenance) { return static_cast<uint8_t>(Provenance::analytic); }
+constexpr uint8_t max_code(CopyKind) { return static_cast<uint8_t>(CopyKind::memset); }
+constexpr uint8_t max_code(CpuEventKind) { return static_cast<uint8_t>(CpuEventKind::other); }
+constexpr uint8_t max_code(RegionKind) { return static_cast<uint8_t>(RegionKind::step); }
+constexpr uint8_t max_code(Severity) { return static_cast<uint8_t>(Severity::error); }
+
+// ---- Field lists --------------------------------------------------------------------------
+// `a(x)` is a fixed-width number, enum or Value; `a.sid(x)` a string id; `a.str(x)` a string.
+// R is the row type, const when writing.
+
+template <class A, class R>
+void copy_fields(A& a, R& r) {
+    a(r.kind), a(r.device), a(r.stream), a(r.start_ns), a(r.end_ns), a(r.bytes), a(r.correlation), a(r.external_id);
+}
+
+template <class A, class R>
+void cpu_op_fields(A& a, R& r) {
+    a(r.kind), a.sid(r.name), a(r.pid), a(r.tid), a(r.start_ns), a(r.end_ns), a(r.external_id), a(r.correlation);
+    a.sid(r.input_dims), a.sid(r.input_types), a.sid(r.input_strides), a.sid(r.concrete_inputs);
+}
+
+template <class A, class R>
+void region_fields(A& a, R& r) {
+    a(r.kind), a.sid(r.name), a(r.pid), a(r.tid), a(r.start_ns), a(r.end_ns), a(r.depth);
+    for (auto& v : r.flops) a(v);
+    for (auto& v : r.bytes) a(v);
+}
+
+template <class A, class R>
+void collective_fields(A& a, R& r) {
+    a.sid(r.name), a(r.device), a(r.stream), a(r.start_ns), a(r.end_ns), a(r.in_elems), a(r.out_elems);
+    a.sid(r.dtype), a(r.group_size), a.sid(r.process_group), a(r.kernel_row);
+}
+
+template <class A, class R>
+void step_fields(A& a, R& r) {
+    a.sid(r.name), a(r.start_ns), a(r.end_ns);
+}
+
+template <class A, class R>
+void device_fields(A& a, R& d) {
+    a(d.id), a.str(d.name), a(d.cc_major), a(d.cc_minor), a(d.total_memory), a(d.sm_count);
+}
+
+static_assert(sizeof(int) == 4, "DeviceInfo ints are stored as 32-bit");
+
+// Counts the fixed bytes of a row (strings count their length prefix only), so a reader can
+// reject a row count that the payload cannot hold before allocating anything.
+struct RowSize {
+    size_t bytes = 0;
+    template <class T>
+    void operator()(const T&) {
+        if constexpr (std::is_same_v<T, Value>) bytes += 9;
+        else if constexpr (std::is_enum_v<T>) bytes += 1;
+        else bytes += sizeof(T);
+    }
+    void sid(StringId) { bytes += 4; }
+    void str(const std::string&) { bytes += 4; }
+};
+
+template <class Row, class Fields>
+size_t row_size(Fields fields) {
+    RowSize s;
+    Row r{};
+    fields(s, r);
+    return s.bytes;
+}
+
 // ---- Writing ------------------------------------------------------------------------------
 
 class Out {
 public:
     template <class T>
-    void num(T v) {
-        if constexpr (std::is_same_v<T, double>) {
-            num(std::bit_cast<uint64_t>(v));
+    void operator()(const T& v) {
+        if constexpr (std::is_same_v<T, Value>) {
+            (*this)(v.value);
+            (*this)(v.prov);
+        } else if constexpr (std::is_same_v<T, double>) {
+            (*this)(std::bit_cast<uint64_t>(v));
         } else if constexpr (std::is_enum_v<T>) {
-            num(static_cast<std::underlying_type_t<T>>(v));
+            (*this)(static_cast<uint8_t>(v));
         } else {
             T le = to_little(v);
             buf_.append(reinterpret_cast<const char*>(&le), sizeof le);
         }
     }
+    void sid(StringId id) { (*this)(id); }
     void str(std::string_view s) {
-        num(static_cast<uint32_t>(s.size()));
+        (*this)(static_cast<uint32_t>(s.size()));
         buf_.append(s);
+    }
+    template <class Row, class Fields>
+    void rows(const std::vector<Row>& rows, Fields fields) {
+        (*this)(static_cast<uint64_t>(rows.size()));
+        for (const Row& r : rows) fields(*this, r);
     }
     // A whole column at once: one append on little-endian hosts.
     template <class T>
     void column(const std::vector<T>& v) {
-        if constexpr (std::endian::native == std::endian::little && (std::is_integral_v<T> || std::is_enum_v<T> || std::is_same_v<T, double>)) {
+        static_assert(sizeof(T) == 1 || !std::is_enum_v<T>);
+        if constexpr (std::endian::native == std::endian::little) {
             buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
         } else {
-            for (const T& x : v) num(x);
+            for (const T& x : v) (*this)(x);
         }
     }
-    void value(const Value& v) {
-        num(v.value);
-        num(v.prov);
-    }
-    std::string& bytes() { return buf_; }
+    std::string take() { return std::move(buf_); }
+    const std::string& bytes() const { return buf_; }
+    void raw(std::string_view s) { buf_.append(s); }
 
 private:
     std::string buf_;
 };
 
-void put_section(std::ostream& out, const char (&tag)[5], uint32_t flags, const std::string& payload) {
+void put_section(std::ostream& out, std::string_view tag, uint32_t flags, const std::string& payload) {
     Out h;
-    h.bytes().append(tag, 4);
-    h.num(flags);
-    h.num(static_cast<uint64_t>(payload.size()));
-    h.num(crc32_of(payload, crc32_of(h.bytes())));  // covers tag, flags and length too
+    h.raw(tag.substr(0, 4));
+    h(flags);
+    h(static_cast<uint64_t>(payload.size()));
+    h(crc32_of(payload, crc32_of(h.bytes())));  // covers tag, flags and length too
     out.write(h.bytes().data(), static_cast<std::streamsize>(h.bytes().size()));
     out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
 }
 
 std::string strings_section(const StringPool& pool) {
     Out o;
-    o.num(static_cast<uint32_t>(pool.size()));
+    o(static_cast<uint32_t>(pool.size()));
     for (size_t i = 0; i < pool.size(); ++i) o.str(pool.get(static_cast<StringId>(i)));
-    return std::move(o.bytes());
+    return o.take();
 }
 
 std::string meta_section(const TraceMetadata& m) {
     Out o;
     o.str(m.source_format);
-    o.num(static_cast<uint32_t>(m.source_files.size()));
+    o(static_cast<uint32_t>(m.source_files.size()));
     for (const auto& f : m.source_files) o.str(f);
     o.str(m.host);
-    o.num(m.rank);
-    o.num(m.world_size);
-    o.num(m.pid);
-    o.num(m.base_time_ns);
-    o.num(static_cast<uint32_t>(m.devices.size()));
-    for (const auto& d : m.devices) {
-        o.num(d.id);
-        o.str(d.name);
-        o.num(static_cast<int32_t>(d.cc_major));
-        o.num(static_cast<int32_t>(d.cc_minor));
-        o.num(d.total_memory);
-        o.num(static_cast<int32_t>(d.sm_count));
-    }
+    o(m.rank), o(m.world_size), o(m.pid), o(m.base_time_ns);
+    o(static_cast<uint32_t>(m.devices.size()));
+    for (const auto& d : m.devices) device_fields(o, d);
     o.str(m.machine_hint);
-    return std::move(o.bytes());
-}
-
-void metric_columns(Out& o, uint8_t family, const MetricColumn* cols, size_t n) {
-    for (size_t k = 0; k < n; ++k) {
-        if (!cols[k].any()) continue;
-        o.num(family);
-        o.num(static_cast<uint8_t>(k));
-        o.column(cols[k].values);
-        o.column(cols[k].prov);
-    }
+    return o.take();
 }
 
 std::string kernels_section(const KernelTable& t) {
     Out o;
-    const size_t n = t.size();
-    o.num(static_cast<uint64_t>(n));
-    o.column(t.name);
-    o.column(t.device);
-    o.column(t.stream);
-    o.column(t.start_ns);
-    o.column(t.end_ns);
-    o.column(t.duration_s);
-    o.column(t.duration_prov);
-    o.column(t.launches);
+    o(static_cast<uint64_t>(t.size()));
+    o.column(t.name), o.column(t.device), o.column(t.stream), o.column(t.start_ns), o.column(t.end_ns);
+    o.column(t.duration_s), o.column(t.duration_prov), o.column(t.launches);
     for (const auto* dims : {&t.grid, &t.block})
-        for (const Dim3& d : *dims) {
-            o.num(d.x);
-            o.num(d.y);
-            o.num(d.z);
-        }
-    o.column(t.correlation);
-    o.column(t.external_id);
-    o.column(t.launch_id);
+        for (const Dim3& d : *dims) o(d.x), o(d.y), o(d.z);
+    o.column(t.correlation), o.column(t.external_id), o.column(t.launch_id);
     uint32_t ncols = 0;
     for (const auto& c : t.flops) ncols += c.any();
     for (const auto& c : t.bytes) ncols += c.any();
-    o.num(ncols);
-    metric_columns(o, 0, t.flops.data(), t.flops.size());
-    metric_columns(o, 1, t.bytes.data(), t.bytes.size());
-    return std::move(o.bytes());
-}
-
-std::string copies_section(const std::vector<CopyRow>& rows) {
-    Out o;
-    o.num(static_cast<uint64_t>(rows.size()));
-    for (const auto& r : rows) {
-        o.num(r.kind);
-        o.num(r.device);
-        o.num(r.stream);
-        o.num(r.start_ns);
-        o.num(r.end_ns);
-        o.num(r.bytes);
-        o.num(r.correlation);
-        o.num(r.external_id);
-    }
-    return std::move(o.bytes());
-}
-
-std::string cpu_ops_section(const std::vector<CpuOpRow>& rows) {
-    Out o;
-    o.num(static_cast<uint64_t>(rows.size()));
-    for (const auto& r : rows) {
-        o.num(r.kind);
-        o.num(r.name);
-        o.num(r.pid);
-        o.num(r.tid);
-        o.num(r.start_ns);
-        o.num(r.end_ns);
-        o.num(r.external_id);
-        o.num(r.correlation);
-        o.num(r.input_dims);
-        o.num(r.input_types);
-        o.num(r.input_strides);
-        o.num(r.concrete_inputs);
-    }
-    return std::move(o.bytes());
-}
-
-std::string regions_section(const std::vector<RegionRow>& rows) {
-    Out o;
-    o.num(static_cast<uint64_t>(rows.size()));
-    o.num(static_cast<uint8_t>(kFlopKinds));
-    o.num(static_cast<uint8_t>(kMemLevels));
-    for (const auto& r : rows) {
-        o.num(r.kind);
-        o.num(r.name);
-        o.num(r.pid);
-        o.num(r.tid);
-        o.num(r.start_ns);
-        o.num(r.end_ns);
-        o.num(r.depth);
-        for (const auto& v : r.flops) o.value(v);
-        for (const auto& v : r.bytes) o.value(v);
-    }
-    return std::move(o.bytes());
-}
-
-std::string collectives_section(const std::vector<CollectiveRow>& rows) {
-    Out o;
-    o.num(static_cast<uint64_t>(rows.size()));
-    for (const auto& r : rows) {
-        o.num(r.name);
-        o.num(r.device);
-        o.num(r.stream);
-        o.num(r.start_ns);
-        o.num(r.end_ns);
-        o.num(r.in_elems);
-        o.num(r.out_elems);
-        o.num(r.dtype);
-        o.num(r.group_size);
-        o.num(r.process_group);
-        o.num(r.kernel_row);
-    }
-    return std::move(o.bytes());
-}
-
-std::string steps_section(const std::vector<StepRow>& rows) {
-    Out o;
-    o.num(static_cast<uint64_t>(rows.size()));
-    for (const auto& r : rows) {
-        o.num(r.name);
-        o.num(r.start_ns);
-        o.num(r.end_ns);
-    }
-    return std::move(o.bytes());
+    o(ncols);
+    // Only allocated columns: "column absent" and "all rows missing" stay distinct.
+    auto columns = [&](uint8_t family, const auto& cols) {
+        for (size_t k = 0; k < cols.size(); ++k) {
+            if (!cols[k].any()) continue;
+            o(family), o(static_cast<uint8_t>(k));
+            o.column(cols[k].values), o.column(cols[k].prov);
+        }
+    };
+    columns(0, t.flops);
+    columns(1, t.bytes);
+    return o.take();
 }
 
 std::string diagnostics_section(const Diagnostics& d) {
     Out o;
-    o.num(static_cast<uint32_t>(d.entries().size()));
-    for (const auto& e : d.entries()) {
-        o.num(e.severity);
-        o.str(e.code);
-        o.str(e.message);
-        o.num(e.count);
-    }
-    return std::move(o.bytes());
+    o(static_cast<uint32_t>(d.entries().size()));
+    for (const auto& e : d.entries()) o(e.severity), o.str(e.code), o.str(e.message), o(e.count);
+    return o.take();
+}
+
+template <class Row, class Fields>
+std::string rows_section(const std::vector<Row>& rows, Fields fields) {
+    Out o;
+    o.rows(rows, fields);
+    return o.take();
 }
 
 // ---- Reading ------------------------------------------------------------------------------
@@ -271,8 +243,8 @@ std::string diagnostics_section(const Diagnostics& d) {
 // Reads one section's payload; every read is bounds-checked and errors name the file offset.
 class In {
 public:
-    In(std::string_view bytes, uint64_t base, const std::string& origin, const char* section)
-        : p_(bytes), base_(base), origin_(origin), section_(section) {}
+    In(std::string_view bytes, uint64_t base, const std::string& origin, const char* section, size_t pool_size = 0)
+        : p_(bytes), base_(base), origin_(origin), section_(section), pool_size_(pool_size) {}
 
     [[noreturn]] void fail(const std::string& what) const {
         throw_input_error(origin_, PositionKind::byte_offset, base_ + pos_,
@@ -283,66 +255,70 @@ public:
     }
     template <class T>
     T num() {
-        if constexpr (std::is_same_v<T, double>) {
-            return std::bit_cast<double>(num<uint64_t>());
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, p_.data() + pos_, sizeof v);
+        pos_ += sizeof v;
+        return to_little(v);
+    }
+    template <class T>
+    void operator()(T& v) {
+        if constexpr (std::is_same_v<T, Value>) {
+            (*this)(v.value);
+            (*this)(v.prov);
+        } else if constexpr (std::is_same_v<T, double>) {
+            v = std::bit_cast<double>(num<uint64_t>());
+        } else if constexpr (std::is_enum_v<T>) {
+            auto code = num<uint8_t>();
+            if (code > max_code(T{})) fail("bad enumeration code " + std::to_string(code));
+            v = static_cast<T>(code);
         } else {
-            need(sizeof(T));
-            T v;
-            std::memcpy(&v, p_.data() + pos_, sizeof v);
-            pos_ += sizeof v;
-            return to_little(v);
+            v = num<T>();
         }
     }
-    std::string str() {
+    void sid(StringId& id) {
+        id = num<uint32_t>();
+        if (id >= pool_size_)
+            fail("string id " + std::to_string(id) + " out of range (" + std::to_string(pool_size_) + " strings)");
+    }
+    void str(std::string& s) {
         auto n = num<uint32_t>();
         need(n);
-        std::string s(p_.substr(pos_, n));
+        s.assign(p_.substr(pos_, n));
         pos_ += n;
+    }
+    std::string str() {
+        std::string s;
+        str(s);
         return s;
     }
     // A count of rows that each take at least `min_row_bytes`: rejects absurd counts up front.
     uint64_t count(size_t min_row_bytes) {
-        uint64_t n = num<uint64_t>();
-        if (min_row_bytes && n > (p_.size() - pos_) / min_row_bytes) fail("row count " + std::to_string(n) + " exceeds the payload");
+        auto n = num<uint64_t>();
+        if (n > (p_.size() - pos_) / min_row_bytes) fail("row count " + std::to_string(n) + " exceeds the payload");
         return n;
+    }
+    template <class Row, class Fields>
+    void rows(std::vector<Row>& rows, Fields fields) {
+        rows.resize(count(row_size<Row>(fields)));
+        for (Row& r : rows) fields(*this, r);
     }
     template <class T>
     void column(std::vector<T>& v, size_t n) {
         need(n * sizeof(T));
         v.resize(n);
-        if constexpr (std::endian::native == std::endian::little) {
+        if constexpr (std::is_enum_v<T>) {
+            for (auto& x : v) (*this)(x);  // validates each code
+        } else if constexpr (std::endian::native == std::endian::little) {
             if (n) std::memcpy(v.data(), p_.data() + pos_, n * sizeof(T));
             pos_ += n * sizeof(T);
         } else {
-            for (auto& x : v) x = num<T>();
+            for (auto& x : v) (*this)(x);
         }
-    }
-    Provenance prov() {
-        auto p = num<uint8_t>();
-        if (p > static_cast<uint8_t>(Provenance::analytic)) fail("bad provenance code " + std::to_string(p));
-        return static_cast<Provenance>(p);
-    }
-    template <class E>
-    E enumeration(uint8_t max, const char* what) {
-        auto v = num<uint8_t>();
-        if (v > max) fail(std::string("bad ") + what + " code " + std::to_string(v));
-        return static_cast<E>(v);
-    }
-    Value value() {
-        Value v;
-        v.value = num<double>();
-        v.prov = prov();
-        return v;
-    }
-    StringId string_id(size_t pool_size) {
-        auto id = num<uint32_t>();
-        if (id >= pool_size) fail("string id " + std::to_string(id) + " out of range (" + std::to_string(pool_size) + " strings)");
-        return id;
     }
     void done() const {
         if (pos_ != p_.size()) fail(std::to_string(p_.size() - pos_) + " unexpected trailing bytes");
     }
-    uint64_t offset() const { return base_ + pos_; }
 
 private:
     std::string_view p_;
@@ -350,11 +326,7 @@ private:
     uint64_t base_;
     const std::string& origin_;
     const char* section_;
-};
-
-struct Section {
-    std::string_view payload;
-    uint64_t offset;  // of the payload in the file
+    size_t pool_size_;
 };
 
 void read_strings(In in, StringPool& pool) {
@@ -372,59 +344,30 @@ void read_strings(In in, StringPool& pool) {
 }
 
 void read_meta(In in, TraceMetadata& m) {
-    m.source_format = in.str();
+    in.str(m.source_format);
     auto nfiles = in.num<uint32_t>();
     for (uint32_t i = 0; i < nfiles; ++i) m.source_files.push_back(in.str());
-    m.host = in.str();
-    m.rank = in.num<int32_t>();
-    m.world_size = in.num<int32_t>();
-    m.pid = in.num<int64_t>();
-    m.base_time_ns = in.num<int64_t>();
+    in.str(m.host);
+    in(m.rank), in(m.world_size), in(m.pid), in(m.base_time_ns);
     auto ndev = in.num<uint32_t>();
-    for (uint32_t i = 0; i < ndev; ++i) {
-        DeviceInfo d;
-        d.id = in.num<int32_t>();
-        d.name = in.str();
-        d.cc_major = in.num<int32_t>();
-        d.cc_minor = in.num<int32_t>();
-        d.total_memory = in.num<uint64_t>();
-        d.sm_count = in.num<int32_t>();
-        m.devices.push_back(std::move(d));
-    }
-    m.machine_hint = in.str();
+    for (uint32_t i = 0; i < ndev; ++i) device_fields(in, m.devices.emplace_back());
+    in.str(m.machine_hint);
     in.done();
 }
 
 void read_kernels(In in, KernelTable& t, size_t pool_size) {
-    // Each row takes 89 bytes of fixed columns.
+    // 89 bytes of fixed columns per row (see docs/native-format.md).
     const size_t n = in.count(89);
     in.column(t.name, n);
     for (StringId id : t.name)
         if (id >= pool_size) in.fail("kernel name id " + std::to_string(id) + " out of range");
-    in.column(t.device, n);
-    in.column(t.stream, n);
-    in.column(t.start_ns, n);
-    in.column(t.end_ns, n);
-    in.column(t.duration_s, n);
-    std::vector<uint8_t> prov;
-    in.column(prov, n);
-    t.duration_prov.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-        if (prov[i] > static_cast<uint8_t>(Provenance::analytic)) in.fail("bad duration provenance in row " + std::to_string(i));
-        t.duration_prov[i] = static_cast<Provenance>(prov[i]);
-    }
-    in.column(t.launches, n);
+    in.column(t.device, n), in.column(t.stream, n), in.column(t.start_ns, n), in.column(t.end_ns, n);
+    in.column(t.duration_s, n), in.column(t.duration_prov, n), in.column(t.launches, n);
     for (auto* dims : {&t.grid, &t.block}) {
         dims->resize(n);
-        for (Dim3& d : *dims) {
-            d.x = in.num<uint32_t>();
-            d.y = in.num<uint32_t>();
-            d.z = in.num<uint32_t>();
-        }
+        for (Dim3& d : *dims) in(d.x), in(d.y), in(d.z);
     }
-    in.column(t.correlation, n);
-    in.column(t.external_id, n);
-    in.column(t.launch_id, n);
+    in.column(t.correlation, n), in.column(t.external_id, n), in.column(t.launch_id, n);
     auto ncols = in.num<uint32_t>();
     for (uint32_t c = 0; c < ncols; ++c) {
         auto family = in.num<uint8_t>();
@@ -436,101 +379,7 @@ void read_kernels(In in, KernelTable& t, size_t pool_size) {
                      "): written by a newer Rafter?");
         if (col->any()) in.fail("metric column given twice");
         in.column(col->values, n);
-        in.column(prov, n);
-        col->prov.resize(n);
-        for (size_t i = 0; i < n; ++i) {
-            if (prov[i] > static_cast<uint8_t>(Provenance::analytic)) in.fail("bad metric provenance in row " + std::to_string(i));
-            col->prov[i] = static_cast<Provenance>(prov[i]);
-        }
-        // An allocated column is never empty in memory; n == 0 leaves it unallocated, as written.
-    }
-    in.done();
-}
-
-void read_copies(In in, std::vector<CopyRow>& rows) {
-    const size_t n = in.count(49);
-    rows.resize(n);
-    for (auto& r : rows) {
-        r.kind = in.enumeration<CopyKind>(static_cast<uint8_t>(CopyKind::memset), "copy kind");
-        r.device = in.num<int32_t>();
-        r.stream = in.num<int32_t>();
-        r.start_ns = in.num<int64_t>();
-        r.end_ns = in.num<int64_t>();
-        r.bytes = in.num<uint64_t>();
-        r.correlation = in.num<uint64_t>();
-        r.external_id = in.num<uint64_t>();
-    }
-    in.done();
-}
-
-void read_cpu_ops(In in, std::vector<CpuOpRow>& rows, size_t pool_size) {
-    const size_t n = in.count(69);
-    rows.resize(n);
-    for (auto& r : rows) {
-        r.kind = in.enumeration<CpuEventKind>(static_cast<uint8_t>(CpuEventKind::other), "cpu event kind");
-        r.name = in.string_id(pool_size);
-        r.pid = in.num<int64_t>();
-        r.tid = in.num<int64_t>();
-        r.start_ns = in.num<int64_t>();
-        r.end_ns = in.num<int64_t>();
-        r.external_id = in.num<uint64_t>();
-        r.correlation = in.num<uint64_t>();
-        r.input_dims = in.string_id(pool_size);
-        r.input_types = in.string_id(pool_size);
-        r.input_strides = in.string_id(pool_size);
-        r.concrete_inputs = in.string_id(pool_size);
-    }
-    in.done();
-}
-
-void read_regions(In in, std::vector<RegionRow>& rows, size_t pool_size) {
-    const size_t n = in.count(41 + 9 * (kFlopKinds + kMemLevels));
-    auto nflops = in.num<uint8_t>();
-    auto nmem = in.num<uint8_t>();
-    if (nflops != kFlopKinds || nmem != kMemLevels)
-        in.fail("regions carry " + std::to_string(nflops) + " FLOP kinds and " + std::to_string(nmem) +
-                " memory levels; this Rafter knows " + std::to_string(kFlopKinds) + " and " + std::to_string(kMemLevels));
-    rows.resize(n);
-    for (auto& r : rows) {
-        r.kind = in.enumeration<RegionKind>(static_cast<uint8_t>(RegionKind::step), "region kind");
-        r.name = in.string_id(pool_size);
-        r.pid = in.num<int64_t>();
-        r.tid = in.num<int64_t>();
-        r.start_ns = in.num<int64_t>();
-        r.end_ns = in.num<int64_t>();
-        r.depth = in.num<int32_t>();
-        for (auto& v : r.flops) v = in.value();
-        for (auto& v : r.bytes) v = in.value();
-    }
-    in.done();
-}
-
-void read_collectives(In in, std::vector<CollectiveRow>& rows, size_t pool_size) {
-    const size_t n = in.count(64);
-    rows.resize(n);
-    for (auto& r : rows) {
-        r.name = in.string_id(pool_size);
-        r.device = in.num<int32_t>();
-        r.stream = in.num<int32_t>();
-        r.start_ns = in.num<int64_t>();
-        r.end_ns = in.num<int64_t>();
-        r.in_elems = in.num<uint64_t>();
-        r.out_elems = in.num<uint64_t>();
-        r.dtype = in.string_id(pool_size);
-        r.group_size = in.num<int32_t>();
-        r.process_group = in.string_id(pool_size);
-        r.kernel_row = in.num<uint64_t>();
-    }
-    in.done();
-}
-
-void read_steps(In in, std::vector<StepRow>& rows, size_t pool_size) {
-    const size_t n = in.count(20);
-    rows.resize(n);
-    for (auto& r : rows) {
-        r.name = in.string_id(pool_size);
-        r.start_ns = in.num<int64_t>();
-        r.end_ns = in.num<int64_t>();
+        in.column(col->prov, n);
     }
     in.done();
 }
@@ -538,7 +387,8 @@ void read_steps(In in, std::vector<StepRow>& rows, size_t pool_size) {
 void read_diagnostics(In in, Diagnostics& d) {
     auto n = in.num<uint32_t>();
     for (uint32_t i = 0; i < n; ++i) {
-        auto sev = in.enumeration<Severity>(static_cast<uint8_t>(Severity::error), "severity");
+        Severity sev{};
+        in(sev);
         std::string code = in.str();
         std::string message = in.str();
         auto count = in.num<uint64_t>();
@@ -548,37 +398,66 @@ void read_diagnostics(In in, Diagnostics& d) {
     in.done();
 }
 
+template <class Row, class Fields>
+void read_rows(In in, std::vector<Row>& rows, Fields fields) {
+    in.rows(rows, fields);
+    in.done();
+}
+
+// Generic lambdas over the field lists, usable with any archive.
+constexpr auto kCopy = [](auto& a, auto& r) { copy_fields(a, r); };
+constexpr auto kCpuOp = [](auto& a, auto& r) { cpu_op_fields(a, r); };
+constexpr auto kRegion = [](auto& a, auto& r) { region_fields(a, r); };
+constexpr auto kCollective = [](auto& a, auto& r) { collective_fields(a, r); };
+constexpr auto kStep = [](auto& a, auto& r) { step_fields(a, r); };
+
+std::string regions_section(const std::vector<RegionRow>& rows) {
+    Out o;
+    // Regions carry one Value per FLOP kind and memory level: record how many, so that a build
+    // with a different set refuses the file instead of misreading it.
+    o(static_cast<uint8_t>(kFlopKinds)), o(static_cast<uint8_t>(kMemLevels));
+    o.rows(rows, kRegion);
+    return o.take();
+}
+
+void read_regions(In in, std::vector<RegionRow>& rows) {
+    auto nflops = in.num<uint8_t>();
+    auto nmem = in.num<uint8_t>();
+    if (nflops != kFlopKinds || nmem != kMemLevels)
+        in.fail("regions carry " + std::to_string(nflops) + " FLOP kinds and " + std::to_string(nmem) +
+                " memory levels; this Rafter knows " + std::to_string(kFlopKinds) + " and " + std::to_string(kMemLevels));
+    read_rows(in, rows, kRegion);
+}
+
 constexpr const char* kRequiredSections[] = {"STRS", "META", "KERN", "COPY", "CPUO", "REGN", "COLL", "STEP", "DIAG"};
 
 } // namespace
 
 void write_native_trace(const Trace& t, std::ostream& out) {
-    const std::pair<const char*, std::string> sections[] = {
+    const std::pair<std::string_view, std::string> sections[] = {
         {"STRS", strings_section(t.strings)},
         {"META", meta_section(t.meta)},
         {"KERN", kernels_section(t.kernels)},
-        {"COPY", copies_section(t.copies)},
-        {"CPUO", cpu_ops_section(t.cpu_ops)},
+        {"COPY", rows_section(t.copies, kCopy)},
+        {"CPUO", rows_section(t.cpu_ops, kCpuOp)},
         {"REGN", regions_section(t.regions)},
-        {"COLL", collectives_section(t.collectives)},
-        {"STEP", steps_section(t.steps)},
+        {"COLL", rows_section(t.collectives, kCollective)},
+        {"STEP", rows_section(t.steps, kStep)},
         {"DIAG", diagnostics_section(t.diagnostics)},
     };
     Out h;
-    h.bytes().append(kNativeMagic);
-    h.num(kMinorVersion);
-    h.num(static_cast<uint32_t>(std::size(sections) + 1));  // + END
-    h.num(crc32_of(h.bytes()));
+    h.raw(kNativeMagic);
+    h(kMinorVersion);
+    h(static_cast<uint32_t>(std::size(sections) + 1));  // + END
+    h(crc32_of(h.bytes()));
     out.write(h.bytes().data(), static_cast<std::streamsize>(h.bytes().size()));
     uint64_t offset = kHeaderSize;
     for (const auto& [tag, payload] : sections) {
-        char t4[5];
-        std::memcpy(t4, tag, 5);
-        put_section(out, t4, 0, payload);
+        put_section(out, tag, 0, payload);
         offset += kSectionHeaderSize + payload.size();
     }
     Out end;
-    end.num(offset);  // where END starts: a reader checks it against its own position
+    end(offset);  // where END starts: a reader checks it against its own position
     put_section(out, "END ", 0, end.bytes());
 }
 
@@ -593,7 +472,7 @@ Trace read_native_trace_bytes(std::string_view bytes, const std::string& origin)
         throw_input_error(origin, PositionKind::byte_offset, offset, "corrupt Rafter trace: " + what);
     };
     if (bytes.size() < kNativeMagic.size() || bytes.substr(0, kNativeMagic.size()) != kNativeMagic) {
-        if (bytes.size() >= 6 && bytes.substr(0, 6) == kNativeMagic.substr(0, 6))
+        if (bytes.size() >= 8 && bytes.substr(0, 6) == kNativeMagic.substr(0, 6))
             throw_input_error(origin, PositionKind::byte_offset, 6,
                               "Rafter trace format version " + std::string(bytes.substr(6, 2)) +
                                   " is not supported by this build (it reads " + std::string(kNativeMagic.substr(6)) + ")");
@@ -607,6 +486,10 @@ Trace read_native_trace_bytes(std::string_view bytes, const std::string& origin)
     auto header_crc = header.num<uint32_t>();
     if (header_crc != crc32_of(bytes.substr(0, 16))) fail_at(0, "header checksum mismatch");
 
+    struct Section {
+        std::string_view payload;
+        uint64_t offset;  // of the payload in the file
+    };
     std::map<std::string, Section> sections;
     uint64_t pos = kHeaderSize;
     bool saw_end = false;
@@ -622,7 +505,7 @@ Trace read_native_trace_bytes(std::string_view bytes, const std::string& origin)
         auto crc = sh.num<uint32_t>();
         uint64_t payload_at = pos + kSectionHeaderSize;
         if (length > bytes.size() - payload_at)
-            fail_at(payload_at, "section " + tag + " needs " + std::to_string(length) + " bytes but the file has " +
+            fail_at(payload_at, "section '" + tag + "' needs " + std::to_string(length) + " bytes but the file has " +
                                     std::to_string(bytes.size() - payload_at) + " left (truncated)");
         std::string_view payload = bytes.substr(payload_at, length);
         if (crc32_of(payload, crc32_of(bytes.substr(pos, 16))) != crc)
@@ -640,7 +523,7 @@ Trace read_native_trace_bytes(std::string_view bytes, const std::string& origin)
         if (!known && !(flags & kFlagOptional))
             fail_at(pos, "unknown required section '" + tag + "' (written by a newer Rafter?)");
         if (known && !sections.emplace(tag, Section{payload, payload_at}).second)
-            fail_at(pos, "section " + tag + " given twice");
+            fail_at(pos, "section '" + tag + "' given twice");
         pos = payload_at + length;
     }
     if (!saw_end) fail_at(pos, "no END section (truncated)");
@@ -648,20 +531,19 @@ Trace read_native_trace_bytes(std::string_view bytes, const std::string& origin)
     for (const char* tag : kRequiredSections)
         if (!sections.count(tag)) fail_at(pos, std::string("required section ") + tag + " is missing");
 
+    Trace t;
     auto in = [&](const char* tag) {
         const Section& s = sections.at(tag);
-        return In(s.payload, s.offset, origin, tag);
+        return In(s.payload, s.offset, origin, tag, t.strings.size());
     };
-    Trace t;
     read_strings(in("STRS"), t.strings);
-    const size_t pool = t.strings.size();
     read_meta(in("META"), t.meta);
-    read_kernels(in("KERN"), t.kernels, pool);
-    read_copies(in("COPY"), t.copies);
-    read_cpu_ops(in("CPUO"), t.cpu_ops, pool);
-    read_regions(in("REGN"), t.regions, pool);
-    read_collectives(in("COLL"), t.collectives, pool);
-    read_steps(in("STEP"), t.steps, pool);
+    read_kernels(in("KERN"), t.kernels, t.strings.size());
+    read_rows(in("COPY"), t.copies, kCopy);
+    read_rows(in("CPUO"), t.cpu_ops, kCpuOp);
+    read_regions(in("REGN"), t.regions);
+    read_rows(in("COLL"), t.collectives, kCollective);
+    read_rows(in("STEP"), t.steps, kStep);
     read_diagnostics(in("DIAG"), t.diagnostics);
     return t;
 }

@@ -459,7 +459,7 @@ std::string list_names(const StringPool& pool, size_t max) {
 Trace NcuReader::finish() {
     std::optional<ArchInfo> forced;
     if (!options_.arch.empty()) {
-        forced = find_arch(options_.arch);
+        forced = find_arch(to_lower(trim(options_.arch)));
         if (!forced) {
             std::string known;
             for (const auto& a : builtin_archs()) known += (known.empty() ? "" : ", ") + a.name;

@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/error.h"
+#include "analysis/op_roofline.h"
 
 namespace rafter {
 
@@ -390,9 +390,7 @@ void group_regions(const std::vector<Trace>& traces, Grouper& out) {
 RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine& machine,
                                 const RooflineOptions& options) {
     if (options.group_by == GroupBy::op || options.group_by == GroupBy::op_shape)
-        throw Error(ExitCode::not_available,
-                    std::string("--group-by ") + to_string(options.group_by) +
-                        " is not available in this build yet");
+        return analyze_op_roofline(traces, machine, options);
     RooflineReport report;
     report.machine = machine;
     report.group_by = options.group_by;

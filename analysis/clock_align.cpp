@@ -62,38 +62,89 @@ int64_t mad(const std::vector<int64_t>& v, int64_t m) {
 }
 
 constexpr int kMaxShift = 8;
+constexpr int64_t kToleranceNs = 100000;  // collectives end within 100 us of each other across ranks
+constexpr size_t kMaxPerKey = 4096;       // bounds the search on very long traces
 
-struct KeyMatch {
-    std::vector<int64_t> diffs;
-    int shift = 0;
+// For one key: the differences ref[k + s] - other[k] for every index shift s, sorted.
+struct KeyPairs {
+    std::vector<int> shifts;
+    std::vector<std::vector<int64_t>> diffs;
 };
 
-// The differences ref[k + s] - other[k] for the shift s that makes them tightest (smallest MAD,
-// then most pairs, then the smallest |s|).
-KeyMatch match_key(const std::vector<int64_t>& ref, const std::vector<int64_t>& other) {
-    KeyMatch best;
-    int64_t best_mad = INT64_MAX;
+KeyPairs pairs_for_key(const std::vector<int64_t>& ref, const std::vector<int64_t>& other) {
+    KeyPairs p;
+    size_t n_other = std::min(other.size(), kMaxPerKey);
     for (int s = -kMaxShift; s <= kMaxShift; ++s) {
         std::vector<int64_t> d;
-        for (size_t k = 0; k < other.size(); ++k) {
+        for (size_t k = 0; k < n_other; ++k) {
             int64_t j = static_cast<int64_t>(k) + s;
-            if (j < 0 || j >= static_cast<int64_t>(ref.size())) continue;
+            if (j < 0 || j >= static_cast<int64_t>(std::min(ref.size(), kMaxPerKey))) continue;
             d.push_back(ref[static_cast<size_t>(j)] - other[k]);
         }
-        // Require most of the shorter sequence to take part, so that a large shift cannot win by
-        // matching one pair.
-        size_t shorter = std::min(ref.size(), other.size());
-        if (d.empty() || d.size() * 2 < shorter) continue;
-        int64_t m = mad(d, median(d));
-        bool better = m < best_mad || (m == best_mad && d.size() > best.diffs.size()) ||
-                      (m == best_mad && d.size() == best.diffs.size() && std::abs(s) < std::abs(best.shift));
-        if (better) {
-            best_mad = m;
-            best.diffs = std::move(d);
-            best.shift = s;
-        }
+        if (d.empty()) continue;
+        std::sort(d.begin(), d.end());
+        p.shifts.push_back(s);
+        p.diffs.push_back(std::move(d));
     }
-    return best;
+    return p;
+}
+
+size_t count_within(const std::vector<int64_t>& sorted, int64_t c) {
+    auto lo = std::lower_bound(sorted.begin(), sorted.end(), c - kToleranceNs);
+    auto hi = std::upper_bound(sorted.begin(), sorted.end(), c + kToleranceNs);
+    return static_cast<size_t>(hi - lo);
+}
+
+// Pairs that agree with a candidate offset c: per key, the shift with the most differences
+// within the tolerance of c (so each collective is used once).
+size_t support(const std::vector<KeyPairs>& keys, int64_t c) {
+    size_t total = 0;
+    for (const KeyPairs& k : keys) {
+        size_t best = 0;
+        for (const auto& d : k.diffs) best = std::max(best, count_within(d, c));
+        total += best;
+    }
+    return total;
+}
+
+struct Consensus {
+    std::vector<int64_t> inliers;
+    std::vector<int64_t> shifts;  // the shift chosen per key
+};
+
+// The offset most matched collectives agree on. Each difference is a candidate; the one with the
+// largest support wins (ties: the smaller |offset|, i.e. the recorded clocks are preferred).
+// Profiles that recorded different subsets of the collectives (sampled or filtered traces, a
+// window that starts mid-iteration) still agree on the pairs that do correspond, while a pure
+// k-th-to-k-th median would mix them with unrelated pairs.
+Consensus consensus(const std::vector<KeyPairs>& keys) {
+    size_t best_support = 0;
+    int64_t best_c = 0;
+    for (const KeyPairs& k : keys)
+        for (const auto& d : k.diffs)
+            for (int64_t c : d) {
+                size_t s = support(keys, c);
+                if (s > best_support || (s == best_support && std::llabs(c) < std::llabs(best_c))) {
+                    best_support = s;
+                    best_c = c;
+                }
+            }
+    Consensus out;
+    for (const KeyPairs& k : keys) {
+        size_t best = 0, best_i = 0;
+        for (size_t i = 0; i < k.diffs.size(); ++i) {
+            size_t n = count_within(k.diffs[i], best_c);
+            if (n > best || (n == best && n > 0 && std::abs(k.shifts[i]) < std::abs(k.shifts[best_i]))) {
+                best = n;
+                best_i = i;
+            }
+        }
+        if (best == 0) continue;
+        for (int64_t x : k.diffs[best_i])
+            if (x >= best_c - kToleranceNs && x <= best_c + kToleranceNs) out.inliers.push_back(x);
+        out.shifts.push_back(k.shifts[best_i]);
+    }
+    return out;
 }
 
 } // namespace
@@ -131,22 +182,20 @@ ClockAlignment align_clocks(const std::vector<Trace>& traces) {
     const Sequences& ref = seqs[a.reference];
     for (size_t i = 0; i < n; ++i) {
         if (i == a.reference) continue;
-        std::vector<int64_t> all;
-        std::vector<int64_t> shifts;
+        std::vector<KeyPairs> keys;
         for (const auto& [key, ends] : seqs[i]) {
             auto it = ref.find(key);
             if (it == ref.end()) continue;
-            KeyMatch m = match_key(it->second, ends);
-            if (m.diffs.empty()) continue;
-            all.insert(all.end(), m.diffs.begin(), m.diffs.end());
-            shifts.push_back(m.shift);
+            keys.push_back(pairs_for_key(it->second, ends));
         }
-        if (all.empty()) continue;
-        int64_t med = median(all);
+        Consensus c = consensus(keys);
+        // One agreeing pair proves nothing: any two collectives give some difference.
+        if (c.inliers.size() < 2) continue;
+        int64_t med = median(c.inliers);
         a.offset_ns[i] = med;
-        a.matched[i] = all.size();
-        a.spread_ns[i] = mad(all, med);
-        a.shift[i] = static_cast<int32_t>(median(std::vector<int64_t>(shifts.begin(), shifts.end())));
+        a.matched[i] = c.inliers.size();
+        a.spread_ns[i] = mad(c.inliers, med);
+        a.shift[i] = static_cast<int32_t>(median(c.shifts));
         a.method[i] = "collectives";
     }
     return a;

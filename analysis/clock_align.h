@@ -9,12 +9,17 @@
 // (a quality figure: large means the matching or the premise failed).
 // Matching: communication kernels (by name, or linked to a CollectiveRow) keyed by collective
 // type parsed from the kernel name (AllReduce, SendRecv, ...) plus the process group when the
-// trace links one; the k-th kernel of a key on one rank matches the k-th on the other. Profile
-// windows rarely start on the same collective, so a small shift of the k index (|s| <= 8) is
-// tried and the one with the tightest differences kept.
+// trace links one; the k-th kernel of a key on one rank is paired with the (k+s)-th on the
+// reference, for index shifts |s| <= 8 (profile windows rarely start on the same collective).
+// The offset is a consensus: among all pair differences, the value that the most pairs agree
+// with to within 100 us (one shift per key, so each collective counts once; ties prefer the
+// smaller offset), then the median of those agreeing pairs. Pairs that do not correspond (one
+// rank's profile recorded a collective the other's did not, sampled or filtered traces) are
+// thereby left out instead of dragging a plain k-th-to-k-th median away. At least two agreeing
+// pairs are required.
 // Before matching, each trace's times are put on its absolute clock with meta.base_time_ns.
-// Without matchable collectives the recorded clocks are trusted (offset 0) and the method says
-// so; subtracting first timestamps is never used, since profiles start at different moments.
+// Without enough matching collectives the recorded clocks are trusted (offset 0) and the method
+// says so; subtracting first timestamps is never used, since profiles start at different moments.
 #include <cstdint>
 #include <string>
 #include <vector>

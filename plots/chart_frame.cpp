@@ -283,7 +283,7 @@ ChartLayout layout_chart(double width, double height, const std::vector<std::str
     const double right_axis_w = right_axis ? 78 : 0;
     const double top_axis_h = top_axis ? 44 : 0;
     const double legend_gap = 18;
-    double plot_x1 = width - 14 - legend_width - legend_gap - right_axis_w;
+    double plot_x1 = width - 20 - legend_width - legend_gap - right_axis_w;
     for (const auto& n : notes) {
         auto lines = wrap_text(n, width - left - 14, fonts.note);
         L.note_lines.insert(L.note_lines.end(), lines.begin(), lines.end());
@@ -308,26 +308,6 @@ void draw_notes(SvgWriter& svg, const ChartLayout& layout, const ChartFonts& fon
         y += fonts.note + 4;
     }
     svg.close();
-}
-
-bool clip_segment(const Box& box, Point& a, Point& b) {
-    double t0 = 0, t1 = 1, dx = b.x - a.x, dy = b.y - a.y;
-    const double p[4] = {-dx, dx, -dy, dy};
-    const double q[4] = {a.x - box.x0, box.x1 - a.x, a.y - box.y0, box.y1 - a.y};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0) {
-            if (q[i] < 0) return false;
-            continue;
-        }
-        double t = q[i] / p[i];
-        if (p[i] < 0) t0 = std::max(t0, t);
-        else t1 = std::min(t1, t);
-        if (t0 > t1) return false;
-    }
-    Point na{a.x + t0 * dx, a.y + t0 * dy}, nb{a.x + t1 * dx, a.y + t1 * dy};
-    a = na;
-    b = nb;
-    return true;
 }
 
 } // namespace rafter

@@ -76,9 +76,6 @@ ChartLayout layout_chart(double width, double height, const std::vector<std::str
                          bool top_axis, bool right_axis, double legend_width, const ChartFonts& fonts);
 void draw_notes(SvgWriter& svg, const ChartLayout& layout, const ChartFonts& fonts);
 
-// Clips the segment a-b to box b (Liang-Barsky); false when nothing of it is inside.
-bool clip_segment(const Box& box, Point& a, Point& b);
-
 // Cuts text to fit max_width pixels, ending it with an ellipsis.
 std::string fit_text(std::string_view text, double max_width, double font_size, bool bold = false);
 

@@ -1,6 +1,7 @@
 // Hierarchical roofline chart (docs/charts.md): x = arithmetic intensity, y = FLOP/s, log-log.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -188,7 +189,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     auto xr = log_range(x_min, x_max, 0.25).value_or(LogRange{0.01, 1000});
     auto yr = log_range(y_min, y_max * 2.2, 0.15).value_or(LogRange{1e9, 1e15});
 
-    const double legend_w = 206;
+    const double legend_w = 220;
     auto layout = layout_chart(W, H, notes, false, false, legend_w, fonts);
     const Box plot = layout.plot;
     LogScale xs{xr.lo, xr.hi, plot.x0, plot.x1};
@@ -207,7 +208,20 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     draw_title(svg, plot.x0, 26, title, subtitle, fonts);
     draw_grid(svg, plot, xs, xticks, ys, yticks);
 
+    for (auto& m : marks) {
+        m.px = xs.to_px(m.ai);
+        m.py = ys.to_px(m.rate);
+    }
+    std::vector<Circle> circles;
+    for (const auto& m : marks) circles.push_back({m.px, m.py, marker_extent(level_shape(m.level), m.r)});
+    auto free_of_markers = [&](const Box& b) {
+        for (const auto& c : circles)
+            if (overlaps(b, c, 1)) return false;
+        return true;
+    };
+
     std::vector<Box> obstacles;
+    std::vector<SoftLine> lines;  // roofs and ceilings: labels rather not cover them
     // --- Roofs and ceilings ---------------------------------------------------------------------
     svg.open("g", Attrs().add("class", "roofs").add("fill", "none").add("stroke", kRoofInk)
                       .add("stroke-linecap", "round"));
@@ -216,6 +230,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         double x_end = p_max > 0 ? p_max / rf.bw : xs.hi;
         Point a{xs.to_px(xs.lo), ys.to_px(rf.bw * xs.lo)}, b{xs.to_px(x_end), ys.to_px(rf.bw * x_end)};
         if (!clip_segment(plot, a, b)) continue;
+        lines.push_back({a, b, 0.6});
         Attrs at;
         at.points("points", {a, b}).num("stroke-width", roof_width(rf.level));
         if (auto d = roof_dash(rf.level); !d.empty()) at.add("stroke-dasharray", d);
@@ -228,6 +243,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         double x0 = bw_max > 0 ? c.peak / bw_max : xs.lo;
         Point a{xs.to_px(x0), ys.to_px(c.peak)}, b{plot.x1, ys.to_px(c.peak)};
         if (!clip_segment(plot, a, b)) continue;
+        lines.push_back({a, b, 0.6});
         Attrs at;
         at.points("points", {a, b}).num("stroke-width", c.dominant ? 2.2 : 1.5);
         if (auto d = ceiling_dash(c); !d.empty()) at.add("stroke-dasharray", d);
@@ -235,53 +251,70 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     }
     svg.close();
 
-    // Roof labels run along the slope, near where the roof enters the plot on the left.
+    // Roof labels run along the slope, above the line, at the first position from the left (where
+    // the roof enters the plot) that is clear of markers and of the other roof labels.
     svg.open("g", Attrs().add("class", "roof-labels").num("font-size", fonts.label).add("fill", kRoofInk));
-    const double slope_deg = std::atan2(ys.px_per_decade(), xs.px_per_decade()) * 180 / 3.14159265358979;
+    const double pi = 3.14159265358979;
+    const double slope_deg = std::atan2(ys.px_per_decade(), xs.px_per_decade()) * 180 / pi;
+    const double rad = slope_deg * pi / 180;
     for (const auto& rf : roofs) {
         std::string text = level_label(rf.level) + " " + chart_unit(rf.bw, "B/s");
         double w = text_width(text, fonts.label);
-        // Start where the line is inside the plot by a margin, then offset perpendicular (up).
         double x_enter = std::max(xs.lo, ys.from_px(plot.y1 - 12) / rf.bw);
-        double sx = std::max(xs.to_px(x_enter), plot.x0 + 12);
-        double sy = ys.to_px(rf.bw * xs.from_px(sx));
-        double rad = slope_deg * 3.14159265358979 / 180;
-        double ex = sx + w * std::cos(rad), ey = sy + w * std::sin(rad);
-        double x_end = p_max > 0 ? xs.to_px(p_max / rf.bw) : plot.x1;
-        if (ex > std::min(x_end, plot.x1) - 4 || ey < plot.y0 + 4) continue;  // no room: the legend names it
+        double x_end = std::min(p_max > 0 ? xs.to_px(p_max / rf.bw) : plot.x1, plot.x1) - 6;
         double ox = 4 * std::sin(rad), oy = -4 * std::cos(rad);
-        Attrs a;
-        a.num("x", sx + ox).num("y", sy + oy)
-            .add("transform", "rotate(" + svg_number(slope_deg) + " " + svg_number(sx + ox) + " " + svg_number(sy + oy) + ")");
-        svg.text(text, a);
-        double top = std::min(sy, ey) - fonts.label - 6, bot = std::max(sy, ey) + 2;
-        obstacles.push_back(Box{std::min(sx, ex), top, std::max(sx, ex), bot});
+        Box fallback{};
+        bool have_fallback = false, placed = false;
+        double px = 0, py = 0;
+        for (double sx = std::max(xs.to_px(x_enter), plot.x0 + 12); !placed; sx += 12) {
+            double sy = ys.to_px(rf.bw * xs.from_px(sx));
+            double ex = sx + w * std::cos(rad), ey = sy + w * std::sin(rad);
+            if (ex > x_end || ey < plot.y0 + 4) break;
+            // The rotated text's bounding box, a little enlarged above the line.
+            Box b{std::min(sx, ex) + ox, std::min(sy, ey) + oy - fonts.label, std::max(sx, ex) + ox, std::max(sy, ey) + oy + 2};
+            bool clear = std::none_of(obstacles.begin(), obstacles.end(), [&](const Box& o) { return o.overlaps(b, 1); });
+            if (!clear) continue;
+            if (!have_fallback) { fallback = b; px = sx + ox; py = sy + oy; have_fallback = true; }
+            if (free_of_markers(b)) { fallback = b; px = sx + ox; py = sy + oy; placed = true; }
+        }
+        if (!have_fallback) continue;  // no room: the legend names it
+        svg.text(text, Attrs().num("x", px).num("y", py).add("transform", "rotate(" + svg_number(slope_deg) + " " +
+                                                                             svg_number(px) + " " + svg_number(py) + ")"));
+        obstacles.push_back(fallback);
     }
     svg.close();
-    svg.open("g", Attrs().add("class", "ceiling-labels").num("font-size", fonts.label).add("fill", kRoofInk)
-                      .add("text-anchor", "end"));
-    double last_y = -1e9;
+    // Ceiling labels sit above the line just right of where it starts (the ridge on the fastest
+    // roof: data rarely sits there), else further right, else below the line; the first spot
+    // clear of markers and of the other labels wins. A white backing keeps grid lines off the text.
+    svg.open("g", Attrs().add("class", "ceiling-labels").num("font-size", fonts.label).add("fill", kRoofInk));
     for (const auto& c : ceilings) {
         double y = ys.to_px(c.peak);
         if (y < plot.y0 || y > plot.y1) continue;
         std::string text = kind_label(c.kind) + " " + chart_unit(c.peak, "FLOP/s");
-        // Above the line, unless the label of the higher ceiling would collide: then below it.
-        double base = y - 5;
-        if (base - fonts.label < last_y + 2) base = y + fonts.label + 3;
         double w = text_width(text, fonts.label);
-        svg.text(text, Attrs().num("x", plot.x1 - 6).num("y", base));
-        obstacles.push_back(Box{plot.x1 - 6 - w, base - fonts.label, plot.x1 - 6, base + 3});
-        last_y = base + 3;
+        double x_start = std::max(plot.x0, xs.to_px(bw_max > 0 ? c.peak / bw_max : xs.lo)) + 8;
+        std::optional<Box> chosen, first_free;
+        for (double base : {y - 5, y + fonts.label + 3}) {
+            for (double left = x_start; left + w <= plot.x1 - 4 && !chosen; left += 16) {
+                Box b{left - 2, base - fonts.label + 1, left + w + 2, base + 3};
+                if (!b.inside(plot)) continue;
+                if (std::any_of(obstacles.begin(), obstacles.end(), [&](const Box& o) { return o.overlaps(b, 1); }))
+                    continue;
+                if (!first_free) first_free = b;
+                if (free_of_markers(b)) chosen = b;
+            }
+            if (chosen) break;
+        }
+        if (!chosen) chosen = first_free;
+        if (!chosen) continue;
+        svg.element("rect", Attrs().num("x", chosen->x0).num("y", chosen->y0).num("width", chosen->width())
+                                .num("height", chosen->height()).add("fill", "#ffffff").add("fill-opacity", "0.8"));
+        svg.text(text, Attrs().num("x", chosen->x0 + 2).num("y", chosen->y1 - 3));
+        obstacles.push_back(*chosen);
     }
     svg.close();
 
     // --- Points ---------------------------------------------------------------------------------
-    for (auto& m : marks) {
-        m.px = xs.to_px(m.ai);
-        m.py = ys.to_px(m.rate);
-    }
-    std::vector<Circle> circles;
-    for (const auto& m : marks) circles.push_back({m.px, m.py, marker_extent(level_shape(m.level), m.r)});
     svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
     for (size_t gi = 0; gi < report.groups.size(); ++gi) {
         std::vector<const Mark*> mine;
@@ -314,18 +347,22 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     std::vector<size_t> request_group;
     std::vector<std::string> request_text;
     for (size_t gi = 0; gi < report.groups.size() && requests.size() < options.max_labels; ++gi) {
-        const Mark* anchor = nullptr;  // DRAM marker first: the level most kernels are judged by
+        // DRAM marker first (the level most kernels are judged by), then L2, then L1.
+        std::vector<const Mark*> anchors;
         for (auto l : {MemLevel::dram, MemLevel::l2, MemLevel::l1})
             for (const auto& m : marks)
-                if (!anchor && m.group == gi && m.level == l) anchor = &m;
-        if (!anchor) continue;
-        std::string text = group_display_name(report.groups[gi], 34);
-        requests.push_back({anchor->px, anchor->py, marker_extent(level_shape(anchor->level), anchor->r),
-                            text_width(text, fonts.label) + 6, fonts.label + 5});
+                if (m.group == gi && m.level == l) anchors.push_back(&m);
+        if (anchors.empty()) continue;
+        std::string text = group_name_fitting(report.groups[gi], 210, fonts.label);
+        LabelRequest rq{anchors[0]->px, anchors[0]->py, marker_extent(level_shape(anchors[0]->level), anchors[0]->r),
+                        text_width(text, fonts.label) + 6, fonts.label + 5, {}};
+        for (size_t k = 1; k < anchors.size(); ++k)
+            rq.alternatives.push_back({anchors[k]->px, anchors[k]->py, marker_extent(level_shape(anchors[k]->level), anchors[k]->r)});
+        requests.push_back(rq);
         request_group.push_back(gi);
         request_text.push_back(text);
     }
-    auto placements = place_labels(requests, circles, obstacles, plot);
+    auto placements = place_labels(requests, circles, obstacles, plot, lines);
     size_t unplaced = 0;
     svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
     for (size_t i = 0; i < placements.size(); ++i) {
@@ -376,7 +413,9 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
             bool plotted = std::any_of(marks.begin(), marks.end(), [&](const Mark& m) { return m.group == gi; });
             if (!plotted) continue;
             if (gi < colored) {
-                legend.push_back(LegendEntry::make_marker(share_text(g.time_share) + group_display_name(g, 40),
+                std::string share = share_text(g.time_share);
+                double room = legend_w - 30 - text_width(share, fonts.legend);
+                legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
                                                           group_color(gi, colored), MarkerShape::circle, g.name));
             } else {
                 ++rest;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <utility>
 
 namespace rafter {
 
@@ -13,6 +15,28 @@ bool overlaps(const Box& b, const Circle& c, double pad) {
     double nx = std::clamp(c.x, b.x0, b.x1), ny = std::clamp(c.y, b.y0, b.y1);
     return std::hypot(nx - c.x, ny - c.y) < c.r + pad;
 }
+
+bool clip_segment(const Box& box, Point& a, Point& b) {
+    double t0 = 0, t1 = 1, dx = b.x - a.x, dy = b.y - a.y;
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x - box.x0, box.x1 - a.x, a.y - box.y0, box.y1 - a.y};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        double t = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, t);
+        else t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    Point na{a.x + t0 * dx, a.y + t0 * dy}, nb{a.x + t1 * dx, a.y + t1 * dy};
+    a = na;
+    b = nb;
+    return true;
+}
+
+bool segment_crosses_box(Point a, Point b, const Box& box) { return clip_segment(box, a, b); }
 
 bool Box::inside(const Box& outer) const {
     return x0 >= outer.x0 && y0 >= outer.y0 && x1 <= outer.x1 && y1 <= outer.y1;
@@ -50,8 +74,9 @@ namespace {
 struct Dir {
     double dx, dy;
 };
-const Dir kDirs[] = {{1, 0},  {1, -1}, {1, 1},  {0, -1}, {0, 1},   {-1, 0},
-                     {-1, -1}, {-1, 1}, {2, -1}, {2, 1},  {-2, -1}, {-2, 1}};
+const Dir kDirs[] = {{1, 0},  {1, -1},  {1, 1},  {0, -1}, {0, 1},  {-1, 0},  {-1, -1}, {-1, 1},
+                     {2, -1}, {2, 1},   {-2, -1}, {-2, 1}, {1, -2}, {1, 2},   {-1, -2}, {-1, 2},
+                     {4, -1}, {4, 1},   {-4, -1}, {-4, 1}};
 
 // Box of size (w, h) whose side or corner facing the anchor is `dist` away from it along `d`.
 Box box_at(double x, double y, double dist, Dir d, double w, double h) {
@@ -77,15 +102,10 @@ void nearest_on_box(const Box& b, double x, double y, double& bx, double& by) {
     by = std::clamp(y, b.y0, b.y1);
 }
 
-bool segment_hits_box(double x0, double y0, double x1, double y1, const Box& b) {
-    // Sampled test: leader lines are short, a few pixels of resolution is plenty.
-    int n = std::max(4, static_cast<int>(std::hypot(x1 - x0, y1 - y0) / 2));
-    for (int i = 1; i < n; ++i) {
-        double t = static_cast<double>(i) / n;
-        double x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t;
-        if (x > b.x0 && x < b.x1 && y > b.y0 && y < b.y1) return true;
-    }
-    return false;
+bool segment_hits_circle(double x0, double y0, double x1, double y1, const Circle& c) {
+    double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? std::clamp(((c.x - x0) * dx + (c.y - y0) * dy) / len2, 0.0, 1.0) : 0;
+    return std::hypot(x0 + t * dx - c.x, y0 + t * dy - c.y) < c.r;
 }
 
 } // namespace
@@ -93,48 +113,72 @@ bool segment_hits_box(double x0, double y0, double x1, double y1, const Box& b) 
 std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& requests,
                                          const std::vector<Circle>& markers,
                                          const std::vector<Box>& obstacles, const Box& bounds,
+                                         const std::vector<SoftLine>& soft_lines,
                                          const LabelLayoutOptions& opt) {
     std::vector<LabelPlacement> out(requests.size());
     std::vector<Box> placed;
+    std::vector<std::pair<Point, Point>> leaders;  // of the labels placed so far
     for (size_t i = 0; i < requests.size(); ++i) {
-        const auto& r = requests[i];
-        if (!std::isfinite(r.x) || !std::isfinite(r.y)) continue;
-        bool done = false;
-        for (int ring = 0; ring < opt.rings && !done; ++ring) {
-            // Rings grow by about a label height so that stacked labels find room.
-            double dist = r.radius + opt.gap + ring * (r.height + 4 + ring * 2);
-            for (const Dir& d : kDirs) {
-                Box b = box_at(r.x, r.y, dist, d, r.width, r.height);
-                if (!b.inside(bounds)) continue;
-                bool clash = false;
-                for (const auto& p : placed)
-                    if (b.overlaps(p, opt.pad)) { clash = true; break; }
-                if (clash) continue;
-                for (const auto& o : obstacles)
-                    if (b.overlaps(o, opt.pad)) { clash = true; break; }
-                if (clash) continue;
-                for (const auto& m : markers)
-                    if (overlaps(b, m, opt.pad)) { clash = true; break; }
-                if (clash) continue;
-                LabelPlacement lp;
-                lp.placed = true;
-                lp.box = b;
-                nearest_on_box(b, r.x, r.y, lp.bx, lp.by);
-                double dx = lp.bx - r.x, dy = lp.by - r.y, len = std::hypot(dx, dy);
-                lp.leader = len > r.radius + opt.leader_after;
-                if (lp.leader) {
-                    lp.lx = r.x + dx / len * r.radius;
-                    lp.ly = r.y + dy / len * r.radius;
-                    // A leader that crosses another label would be misread as pointing there.
-                    for (const auto& p : placed)
-                        if (segment_hits_box(lp.lx, lp.ly, lp.bx, lp.by, p)) { clash = true; break; }
+        const auto& req = requests[i];
+        std::vector<Circle> anchors{{req.x, req.y, req.radius}};
+        anchors.insert(anchors.end(), req.alternatives.begin(), req.alternatives.end());
+        LabelPlacement best;
+        best.cost = INFINITY;
+        for (int ring = 0; ring < opt.rings; ++ring) {
+            // No candidate of this ring or farther can beat what we have.
+            const double ring_cost = ring * opt.ring_cost + ring * ring * opt.ring_cost2;
+            if (ring_cost >= best.cost) break;
+            for (size_t ai = 0; ai < anchors.size(); ++ai) {
+                const Circle& r = anchors[ai];
+                if (!std::isfinite(r.x) || !std::isfinite(r.y)) continue;
+                // Rings grow by about a label height so that stacked labels find room.
+                double dist = r.r + opt.gap + ring * (req.height + 4 + ring * 2);
+                for (size_t di = 0; di < std::size(kDirs); ++di) {
+                    // An alternative anchor costs a little more than the main one.
+                    double cost = ring_cost + static_cast<double>(di) * 0.05 + (ai ? 0.3 : 0);
+                    if (cost >= best.cost) continue;
+                    Box b = box_at(r.x, r.y, dist, kDirs[di], req.width, req.height);
+                    if (!b.inside(bounds)) continue;
+                    bool clash = false;
+                    for (size_t k = 0; k < placed.size() && !clash; ++k) clash = b.overlaps(placed[k], opt.pad);
+                    for (size_t k = 0; k < obstacles.size() && !clash; ++k) clash = b.overlaps(obstacles[k], opt.pad);
+                    for (size_t k = 0; k < markers.size() && !clash; ++k) clash = overlaps(b, markers[k], opt.pad);
+                    for (size_t k = 0; k < leaders.size() && !clash; ++k)
+                        clash = segment_crosses_box(leaders[k].first, leaders[k].second, b);
                     if (clash) continue;
+                    double soft = 0;
+                    for (const auto& s : soft_lines)
+                        if (segment_crosses_box(s.a, s.b, b)) soft += s.penalty;
+                    cost += std::min(soft, opt.max_soft_cost);
+                    if (cost >= best.cost) continue;
+                    LabelPlacement lp;
+                    lp.placed = true;
+                    lp.anchor = ai;
+                    lp.box = b;
+                    nearest_on_box(b, r.x, r.y, lp.bx, lp.by);
+                    double dx = lp.bx - r.x, dy = lp.by - r.y, len = std::hypot(dx, dy);
+                    lp.leader = len > r.r + opt.leader_after;
+                    if (lp.leader) {
+                        lp.lx = r.x + dx / len * r.r;
+                        lp.ly = r.y + dy / len * r.r;
+                        // A leader that crosses another label would be misread as pointing there.
+                        for (size_t k = 0; k < placed.size() && !clash; ++k)
+                            clash = segment_crosses_box({lp.lx, lp.ly}, {lp.bx, lp.by}, placed[k]);
+                        if (clash) continue;
+                        for (const auto& m : markers)
+                            if ((m.x != r.x || m.y != r.y) && segment_hits_circle(lp.lx, lp.ly, lp.bx, lp.by, m))
+                                cost += opt.crossing_cost;
+                        if (cost >= best.cost) continue;
+                    }
+                    lp.cost = cost;
+                    best = lp;
                 }
-                out[i] = lp;
-                placed.push_back(b);
-                done = true;
-                break;
             }
+        }
+        if (best.placed) {
+            out[i] = best;
+            placed.push_back(best.box);
+            if (best.leader) leaders.push_back({{best.lx, best.ly}, {best.bx, best.by}});
         }
     }
     return out;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/text.h"
+#include "plots/chart_frame.h"
 #include "plots/log_axis.h"
 
 namespace rafter {
@@ -83,6 +84,15 @@ double share_radius(const std::optional<double>& share, double r_max, double r_m
 std::string group_display_name(const GroupMetrics& g, size_t width) {
     if (g.name.empty()) return "(unnamed)";
     return shorten_kernel_name(g.name, width);
+}
+
+std::string group_name_fitting(const GroupMetrics& g, double max_px, double font_size) {
+    if (g.name.empty()) return "(unnamed)";
+    for (size_t w = std::min<size_t>(g.name.size(), 80); w >= 8; --w) {
+        std::string s = shorten_kernel_name(g.name, w);
+        if (text_width(s, font_size) <= max_px) return s;
+    }
+    return fit_text(shorten_kernel_name(g.name, 8), max_px, font_size);
 }
 
 static std::string opt_unit(const std::optional<double>& v, const char* unit) {

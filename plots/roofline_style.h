@@ -33,6 +33,8 @@ double share_radius(const std::optional<double>& share, double r_max, double r_m
 
 // A group's name for labels and legends, shortened to `width` characters.
 std::string group_display_name(const GroupMetrics& g, size_t width);
+// The longest shortening (shorten_kernel_name) of the group's name that fits max_px at font_size.
+std::string group_name_fitting(const GroupMetrics& g, double max_px, double font_size);
 
 // Multi-line tooltip: full name, time and share, launches, FLOPs, bytes, AI, rate, bound,
 // efficiency; missing values are written as "-" with no number invented.

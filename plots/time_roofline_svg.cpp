@@ -152,7 +152,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     auto xr = log_range(x_min, x_max, 0.2).value_or(LogRange{1e3, 1e9});
     auto yr = log_range(y_min, y_max, 0.2).value_or(LogRange{1e6, 1e12});
 
-    const double legend_w = 206;
+    const double legend_w = 220;
     auto layout = layout_chart(W, H, notes, bw.has_value(), p_axis, legend_w, fonts);
     const Box plot = layout.plot;
     LogScale xs{xr.lo, xr.hi, plot.x0, plot.x1};
@@ -177,11 +177,13 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     }
 
     std::vector<Box> obstacles;
+    std::vector<SoftLine> lines;  // lines labels rather not cover
     // --- Machine balance ------------------------------------------------------------------------
     if (bw && p_axis) {
         double balance = p_axis_v / bw.value_or(1);
         Point a{xs.to_px(xs.lo), ys.to_px(balance * xs.lo)}, b{xs.to_px(xs.hi), ys.to_px(balance * xs.hi)};
         if (clip_segment(plot, a, b)) {
+            lines.push_back({a, b, 0.5});
             svg.element("polyline", Attrs().points("points", {a, b}).add("fill", "none").add("stroke", kRoofInk)
                                         .num("stroke-width", 1.4).add("stroke-dasharray", "10 3 2 3"),
                         "machine balance: FLOPs = " + si_format(balance, 3) + " FLOP/B \xC3\x97 bytes");
@@ -213,9 +215,13 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         std::string color = group_color(p.group, colored);
         double t = *g.time_s, P = *p.peak;
         Box box{plot.x0, std::max(plot.y0, ys.to_px(t * P)), std::min(plot.x1, xs.to_px(t * *bw)), plot.y1};
+        if (box.x1 > box.x0 && box.y1 > box.y0) {
+            lines.push_back({{box.x0, box.y0}, {box.x1, box.y0}, 0.25});  // top and right edges
+            lines.push_back({{box.x1, box.y0}, {box.x1, box.y1}, 0.25});
+        }
         if (box.x1 > box.x0 && box.y1 > box.y0)
             svg.element("rect", Attrs().num("x", box.x0).num("y", box.y0).num("width", box.width())
-                                    .num("height", box.height()).add("fill", color).add("fill-opacity", "0.07")
+                                    .num("height", box.height()).add("fill", color).add("fill-opacity", "0.02")
                                     .add("stroke", color).add("stroke-opacity", "0.75").num("stroke-width", 1.1),
                         group_display_name(g, 60) + ": time box for t = " + chart_unit(t, "s"));
         double tl = g.launches * latency;
@@ -228,6 +234,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
                 if (poly.empty()) poly.push_back(a2);
                 poly.push_back(b2);
             }
+            for (size_t k = 1; k < poly.size(); ++k) lines.push_back({poly[k - 1], poly[k], 0.15});
             if (poly.size() >= 2)
                 svg.element("polyline", Attrs().points("points", poly).add("fill", "none").add("stroke", color)
                                             .num("stroke-width", 1.3).add("stroke-dasharray", "5 3"),
@@ -248,6 +255,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         Point a{p.px, p.py}, b{xs.to_px(ex), ys.to_px(ey)};
         std::string color = group_color(p.group, colored);
         if (!clip_segment(plot, a, b)) continue;
+        lines.push_back({a, b, 0.5});
         svg.element("line", Attrs().num("x1", a.x).num("y1", a.y).num("x2", b.x).num("y2", b.y).add("stroke", color)
                                 .num("stroke-width", 1.6));
         svg.element("circle", Attrs().num("cx", b.x).num("cy", b.y).num("r", 2.6).add("fill", "#ffffff")
@@ -273,12 +281,12 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     std::vector<size_t> request_point;
     std::vector<std::string> texts;
     for (size_t i = 0; i < pts.size() && requests.size() < options.max_labels; ++i) {
-        std::string text = group_display_name(report.groups[pts[i].group], 34);
-        requests.push_back({pts[i].px, pts[i].py, pts[i].r, text_width(text, fonts.label) + 6, fonts.label + 5});
+        std::string text = group_name_fitting(report.groups[pts[i].group], 210, fonts.label);
+        requests.push_back({pts[i].px, pts[i].py, pts[i].r, text_width(text, fonts.label) + 6, fonts.label + 5, {}});
         request_point.push_back(i);
         texts.push_back(text);
     }
-    auto placements = place_labels(requests, circles, obstacles, plot);
+    auto placements = place_labels(requests, circles, obstacles, plot, lines);
     size_t unplaced = 0;
     svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
     for (size_t i = 0; i < placements.size(); ++i) {
@@ -322,8 +330,9 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         for (const auto& p : pts) {
             const auto& g = report.groups[p.group];
             if (p.group < colored) {
-                legend.push_back(LegendEntry::make_marker(
-                    (g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string()) + group_display_name(g, 40),
+                std::string share = g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string();
+                double room = legend_w - 30 - text_width(share, fonts.legend);
+                legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
                     group_color(p.group, colored), MarkerShape::circle, g.name));
             } else {
                 ++rest;

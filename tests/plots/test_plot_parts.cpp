@@ -164,6 +164,14 @@ TEST_CASE("fit_text and wrap_text respect widths") {
     for (const auto& l : lines) CHECK(text_width(l, 12) <= 60);
 }
 
+TEST_CASE("segment_crosses_box") {
+    Box b{10, 10, 20, 20};
+    CHECK(segment_crosses_box({0, 15}, {30, 15}, b));
+    CHECK(segment_crosses_box({12, 12}, {13, 13}, b));  // inside entirely
+    CHECK_FALSE(segment_crosses_box({0, 0}, {30, 5}, b));
+    CHECK_FALSE(segment_crosses_box({0, 30}, {30, 21}, b));
+}
+
 TEST_CASE("clip_segment keeps the part inside the box") {
     Box b{0, 0, 100, 100};
     Point a{-50, 50}, c{50, 50};
@@ -179,17 +187,23 @@ TEST_CASE("clip_segment keeps the part inside the box") {
 }
 
 TEST_CASE("a lone label goes to the right of its marker") {
-    std::vector<LabelRequest> req{{200, 200, 5, 60, 14}};
+    std::vector<LabelRequest> req{{200, 200, 5, 60, 14, {}}};
     auto p = place_labels(req, {{200, 200, 5}}, {}, Box{0, 0, 400, 400});
     REQUIRE(p[0].placed);
     CHECK(p[0].box.x0 == doctest::Approx(200 + 5 + 3));
     CHECK(p[0].box.y0 == doctest::Approx(200 - 7));
     CHECK_FALSE(p[0].leader);
     // At the right edge it flips to another side instead of leaving the bounds.
-    std::vector<LabelRequest> edge{{395, 200, 3, 60, 14}};
+    std::vector<LabelRequest> edge{{395, 200, 3, 60, 14, {}}};
     auto q = place_labels(edge, {}, {}, Box{0, 0, 400, 400});
     REQUIRE(q[0].placed);
     CHECK(q[0].box.x1 <= 400);
+    // A line through the preferred spot (a soft obstacle) sends the label to another side.
+    std::vector<SoftLine> line{{{190, 200}, {300, 200}, 1.5}};
+    auto s = place_labels(req, {{200, 200, 5}}, {}, Box{0, 0, 400, 400}, line);
+    REQUIRE(s[0].placed);
+    CHECK_FALSE(segment_crosses_box({190, 200}, {300, 200}, s[0].box));
+    CHECK_FALSE(s[0].leader);
 }
 
 TEST_CASE("label layout property: crowded cases never overlap") {
@@ -205,10 +219,11 @@ TEST_CASE("label layout property: crowded cases never overlap") {
             double x = i % 2 ? 250 + ux(rng) / 6 : ux(rng), y = i % 2 ? 150 + uy(rng) / 4 : uy(rng);
             double r = ur(rng);
             markers.push_back({x, y, r});
-            req.push_back({x, y, r, uw(rng), 15});
+            req.push_back({x, y, r, uw(rng), 15, {}});
         }
         std::vector<Box> obstacles{{500, 10, 590, 40}};
-        auto pl = place_labels(req, markers, obstacles, bounds);
+        std::vector<SoftLine> lines{{{0, 400}, {600, 0}, 1.5}};
+        auto pl = place_labels(req, markers, obstacles, bounds, lines);
         size_t placed = 0;
         for (size_t i = 0; i < pl.size(); ++i) {
             if (!pl[i].placed) continue;
@@ -217,8 +232,12 @@ TEST_CASE("label layout property: crowded cases never overlap") {
             CHECK(pl[i].box.width() == doctest::Approx(req[i].width));
             CHECK_FALSE(pl[i].box.overlaps(obstacles[0]));
             for (const auto& m : markers) CHECK_FALSE(overlaps(pl[i].box, m));
-            for (size_t j = i + 1; j < pl.size(); ++j)
-                if (pl[j].placed) CHECK_FALSE(pl[i].box.overlaps(pl[j].box));
+            for (size_t j = 0; j < pl.size(); ++j) {
+                if (j == i || !pl[j].placed) continue;
+                CHECK_FALSE(pl[i].box.overlaps(pl[j].box));
+                // No leader runs through another label.
+                if (pl[i].leader) CHECK_FALSE(segment_crosses_box({pl[i].lx, pl[i].ly}, {pl[i].bx, pl[i].by}, pl[j].box));
+            }
         }
         // Most labels find room even when crowded (the first always does).
         CHECK(pl[0].placed);

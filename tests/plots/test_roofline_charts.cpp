@@ -170,7 +170,7 @@ TEST_CASE("time chart: point, time box and roof segment coordinates agree") {
     CHECK(cx == doctest::Approx(tick_label_x(svg, "1 G")).epsilon(0.002));
     // The time box rect: its right edge at 1.8 GB; the segment from the point to that edge with
     // slope 1 decade per decade (AI constant).
-    std::regex rect("<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([-0-9.]+)\" height=\"([-0-9.]+)\" fill=\"#0072B2\" fill-opacity=\"0.07\"");
+    std::regex rect("<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([-0-9.]+)\" height=\"([-0-9.]+)\" fill=\"#0072B2\" fill-opacity=\"0.02\"");
     std::smatch b;
     REQUIRE(std::regex_search(svg, b, rect));
     double box_right = std::stod(b[1]) + std::stod(b[3]);

@@ -152,3 +152,33 @@ TEST_CASE("roofline with an unknown machine fails without writing") {
     CHECK(r.err.find("no-such-gpu") != std::string::npos);
     CHECK_FALSE(fs::exists(s + "/out/summary.json"));
 }
+
+TEST_CASE("roofline picks the machine from a Kineto trace's device and groups by framework op") {
+    if (!have_shared_data()) {
+        MESSAGE("skipped: shared data set not found at " RAFTER_SHARED_DATA_DIR);
+        return;
+    }
+    auto s = scratch_dir("roofline-op");
+    std::string in = "'" + shared_data("kineto/h100-bert-small-infer.json.gz") + "'";
+    auto r = run_rafter("roofline " + in + " --group-by op --format json", s);
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+    CHECK(std::string_view(doc["machine"]["name"]) == "h100-sxm");  // "NVIDIA H100 80GB HBM3"
+    CHECK(std::string_view(doc["group_by"]) == "op");
+    CHECK(uint64_t(doc["totals"]["launches"]) == 60);  // the trace's 60 kernels (data README)
+    for (simdjson::dom::element g : doc["groups"].get_array()) {
+        CHECK(g["op"].is_string());
+        CHECK(g["invocations"].is_uint64());
+    }
+    // Kernel grouping of the same trace: times but no counters, so no bound and no efficiency.
+    auto k = run_rafter("roofline " + in + " --format json", s);
+    REQUIRE(k.exit_code == 0);
+    REQUIRE(parser.parse(k.out).get(doc) == simdjson::SUCCESS);
+    simdjson::dom::element g0 = doc["groups"].at(0);
+    CHECK(g0["time_s"].is_double());
+    CHECK(g0["flops"]["total"].is_null());
+    CHECK(g0["bound"].is_null());
+    CHECK(g0["efficiency"].is_null());
+}

@@ -3,8 +3,8 @@
 // share words: convolution kernels are often "implicit_gemm", attention kernels run GEMMs, and
 // communication must win over everything ("ncclKernel_..._Sum_..." would otherwise look like a
 // reduction).
-#include <algorithm>
 #include <cctype>
+#include <string>
 
 #include "analysis/breakdown.h"
 
@@ -102,12 +102,6 @@ constexpr Pattern kPatterns[] = {
     {"distribution", KernelCategory::elementwise},
 };
 
-bool contains_icase(std::string_view hay, std::string_view needle) {
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == b;
-    });
-    return it != hay.end();
-}
 
 } // namespace
 
@@ -129,8 +123,11 @@ const char* to_string(KernelCategory c) {
 }
 
 KernelCategory classify_kernel(std::string_view name) {
+    // Lower-case once, then plain substring searches (patterns are lower case).
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const Pattern& p : kPatterns)
-        if (contains_icase(name, p.text)) return p.category;
+        if (lower.find(p.text) != std::string::npos) return p.category;
     return KernelCategory::other;
 }
 

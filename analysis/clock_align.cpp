@@ -26,10 +26,13 @@ Sequences collective_sequences(const Trace& t) {
     };
     std::map<std::string, std::vector<Item>> items;
     const KernelTable& k = t.kernels;
+    std::vector<int8_t> comm_of_name(t.strings.size(), -1);  // classify each distinct name once
     for (size_t row = 0; row < k.size(); ++row) {
         if (k.start_ns[row] == 0 && k.end_ns[row] == 0) continue;
         std::string_view name = t.strings.get(k.name[row]);
-        if (!linked[row] && !is_communication_kernel(name)) continue;
+        int8_t& comm = comm_of_name[k.name[row]];
+        if (comm < 0) comm = is_communication_kernel(name) ? 1 : 0;
+        if (!linked[row] && comm == 0) continue;
         std::string key = collective_type_from_kernel(name);
         if (!group_of_row[row].empty()) key += "@" + group_of_row[row];
         items[key].push_back({k.start_ns[row], k.end_ns[row], row});

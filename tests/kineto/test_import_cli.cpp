@@ -1,0 +1,68 @@
+// End-to-end: `rafter import` writes the native format, one file per rank for several traces,
+// and fails cleanly (exit code, file and position in the message, no output left) on bad input.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "test_support.h"
+#include "test_util.h"
+#include "traces/native_format.h"
+
+using namespace rafter;
+namespace fs = std::filesystem;
+
+TEST_CASE("rafter import --help") {
+    auto dir = test::scratch_dir("import-help");
+    auto r = test::run_rafter("import --help", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("usage: rafter import") != std::string::npos);
+    CHECK(r.out.find("--output") != std::string::npos);
+    auto none = test::run_rafter("import", dir);
+    CHECK(none.exit_code == 2);
+    auto no_out = test::run_rafter("import x.json", dir);
+    CHECK(no_out.exit_code == 2);
+    CHECK(no_out.err.find("-o FILE") != std::string::npos);
+}
+
+TEST_CASE("rafter import writes one trace to a file and several to a directory") {
+    if (!test::have_shared_data()) return;
+    auto dir = test::scratch_dir("import-ok");
+    std::string bert = test::shared_data("kineto/h100-bert-small-infer.json.gz");
+    auto r = test::run_rafter("import '" + bert + "' -o '" + dir + "/bert.rafter'", dir);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("60 kernels") != std::string::npos);
+    Trace t = read_native_trace(dir + "/bert.rafter");
+    CHECK(t.meta.source_format == "kineto");
+    CHECK(t.kernels.size() == 60);
+    CHECK(t.cpu_ops.size() == 479 + 110 + 22);
+    CHECK(t.steps.size() == 1);
+
+    auto m = test::run_rafter("import '" + test::shared_data("kineto/sampled-128rank-rank0.json.gz") + "' '" +
+                                  test::shared_data("kineto/sampled-128rank-rank1.json.gz") + "' -o '" + dir + "/ranks'",
+                              dir);
+    REQUIRE(m.exit_code == 0);
+    CHECK(m.out.find("rank 1 of 128") != std::string::npos);
+    Trace r0 = read_native_trace(dir + "/ranks/rank0.rafter");
+    Trace r1 = read_native_trace(dir + "/ranks/rank1.rafter");
+    CHECK(r0.kernels.size() == 1154);
+    CHECK(r1.kernels.size() == 1104);
+    CHECK(r1.meta.rank == 1);
+}
+
+TEST_CASE("rafter import on bad input: exit code 3, position in the message, no output file") {
+    if (!test::have_shared_data()) return;
+    auto dir = test::scratch_dir("import-bad");
+    std::string gz = test::slurp(test::shared_data("kineto/a100-alexnet-1gpu.json.gz"));
+    test::spit(dir + "/cut.json.gz", gz.substr(0, gz.size() - 100));
+    auto r = test::run_rafter("import '" + dir + "/cut.json.gz' -o '" + dir + "/out.rafter'", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("cut.json.gz: byte ") != std::string::npos);
+    CHECK(r.err.find("truncated gzip") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir + "/out.rafter"));
+
+    test::spit(dir + "/types.json", R"({"traceEvents": [{"ph":"X","cat":"kernel","name":"k","ts":"abc","dur":1}]})");
+    auto t = test::run_rafter("import '" + dir + "/types.json' -o '" + dir + "/out.rafter'", dir);
+    CHECK(t.exit_code == 3);
+    CHECK(t.err.find("types.json: event 0") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir + "/out.rafter"));
+}

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.h"
 #include "test_support.h"
@@ -26,6 +27,12 @@ void check_column(const MetricColumn& a, const MetricColumn& b) {
     REQUIRE(a.values.size() == b.values.size());
     REQUIRE(a.prov == b.prov);
     for (size_t i = 0; i < a.values.size(); ++i) CHECK(same(a.values[i], b.values[i]));
+}
+
+template <class Row, class Tie>
+void check_rows(const std::vector<Row>& a, const std::vector<Row>& b, Tie tie) {
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) CHECK_MESSAGE(tie(a[i]) == tie(b[i]), "row " << i);
 }
 
 // Field-by-field equality of two traces, doubles compared bit for bit.
@@ -69,68 +76,26 @@ void check_equal(const Trace& a, const Trace& b) {
     for (size_t k = 0; k < kFlopKinds; ++k) check_column(ka.flops[k], kb.flops[k]);
     for (size_t l = 0; l < kMemLevels; ++l) check_column(ka.bytes[l], kb.bytes[l]);
 
-    REQUIRE(a.copies.size() == b.copies.size());
-    for (size_t i = 0; i < a.copies.size(); ++i) {
-        const auto &x = a.copies[i], &y = b.copies[i];
-        CHECK(x.kind == y.kind);
-        CHECK(x.device == y.device);
-        CHECK(x.stream == y.stream);
-        CHECK(x.start_ns == y.start_ns);
-        CHECK(x.end_ns == y.end_ns);
-        CHECK(x.bytes == y.bytes);
-        CHECK(x.correlation == y.correlation);
-        CHECK(x.external_id == y.external_id);
-    }
-    REQUIRE(a.cpu_ops.size() == b.cpu_ops.size());
-    for (size_t i = 0; i < a.cpu_ops.size(); ++i) {
-        const auto &x = a.cpu_ops[i], &y = b.cpu_ops[i];
-        CHECK(x.kind == y.kind);
-        CHECK(x.name == y.name);
-        CHECK(x.pid == y.pid);
-        CHECK(x.tid == y.tid);
-        CHECK(x.start_ns == y.start_ns);
-        CHECK(x.end_ns == y.end_ns);
-        CHECK(x.external_id == y.external_id);
-        CHECK(x.correlation == y.correlation);
-        CHECK(x.input_dims == y.input_dims);
-        CHECK(x.input_types == y.input_types);
-        CHECK(x.input_strides == y.input_strides);
-        CHECK(x.concrete_inputs == y.concrete_inputs);
-    }
-    REQUIRE(a.regions.size() == b.regions.size());
+    // Rows as tuples of their fields (Values, whose doubles need a bitwise check, apart).
+    check_rows(a.copies, b.copies, [](const CopyRow& r) {
+        return std::tie(r.kind, r.device, r.stream, r.start_ns, r.end_ns, r.bytes, r.correlation, r.external_id);
+    });
+    check_rows(a.cpu_ops, b.cpu_ops, [](const CpuOpRow& r) {
+        return std::tie(r.kind, r.name, r.pid, r.tid, r.start_ns, r.end_ns, r.external_id, r.correlation,
+                        r.input_dims, r.input_types, r.input_strides, r.concrete_inputs);
+    });
+    check_rows(a.regions, b.regions, [](const RegionRow& r) {
+        return std::tie(r.kind, r.name, r.pid, r.tid, r.start_ns, r.end_ns, r.depth);
+    });
     for (size_t i = 0; i < a.regions.size(); ++i) {
-        const auto &x = a.regions[i], &y = b.regions[i];
-        CHECK(x.kind == y.kind);
-        CHECK(x.name == y.name);
-        CHECK(x.pid == y.pid);
-        CHECK(x.tid == y.tid);
-        CHECK(x.start_ns == y.start_ns);
-        CHECK(x.end_ns == y.end_ns);
-        CHECK(x.depth == y.depth);
-        for (size_t k = 0; k < kFlopKinds; ++k) CHECK(same(x.flops[k], y.flops[k]));
-        for (size_t l = 0; l < kMemLevels; ++l) CHECK(same(x.bytes[l], y.bytes[l]));
+        for (size_t k = 0; k < kFlopKinds; ++k) CHECK(same(a.regions[i].flops[k], b.regions[i].flops[k]));
+        for (size_t l = 0; l < kMemLevels; ++l) CHECK(same(a.regions[i].bytes[l], b.regions[i].bytes[l]));
     }
-    REQUIRE(a.collectives.size() == b.collectives.size());
-    for (size_t i = 0; i < a.collectives.size(); ++i) {
-        const auto &x = a.collectives[i], &y = b.collectives[i];
-        CHECK(x.name == y.name);
-        CHECK(x.device == y.device);
-        CHECK(x.stream == y.stream);
-        CHECK(x.start_ns == y.start_ns);
-        CHECK(x.end_ns == y.end_ns);
-        CHECK(x.in_elems == y.in_elems);
-        CHECK(x.out_elems == y.out_elems);
-        CHECK(x.dtype == y.dtype);
-        CHECK(x.group_size == y.group_size);
-        CHECK(x.process_group == y.process_group);
-        CHECK(x.kernel_row == y.kernel_row);
-    }
-    REQUIRE(a.steps.size() == b.steps.size());
-    for (size_t i = 0; i < a.steps.size(); ++i) {
-        CHECK(a.steps[i].name == b.steps[i].name);
-        CHECK(a.steps[i].start_ns == b.steps[i].start_ns);
-        CHECK(a.steps[i].end_ns == b.steps[i].end_ns);
-    }
+    check_rows(a.collectives, b.collectives, [](const CollectiveRow& r) {
+        return std::tie(r.name, r.device, r.stream, r.start_ns, r.end_ns, r.in_elems, r.out_elems, r.dtype,
+                        r.group_size, r.process_group, r.kernel_row);
+    });
+    check_rows(a.steps, b.steps, [](const StepRow& r) { return std::tie(r.name, r.start_ns, r.end_ns); });
     const auto &da = a.diagnostics.entries(), &db = b.diagnostics.entries();
     REQUIRE(da.size() == db.size());
     for (size_t i = 0; i < da.size(); ++i) {

@@ -222,12 +222,27 @@ double legend_height(const std::vector<LegendEntry>& entries, const ChartFonts& 
 
 Box draw_legend(SvgWriter& svg, double x, double y, double max_width,
                 const std::vector<LegendEntry>& entries, const ChartFonts& fonts) {
+    return draw_legend(svg, x, y, max_width, INFINITY, entries, fonts);
+}
+
+Box draw_legend(SvgWriter& svg, double x, double y, double max_width, double max_y,
+                const std::vector<LegendEntry>& entries, const ChartFonts& fonts) {
     const double sym_w = 26, size = fonts.legend;
     double cy = y;
     svg.open("g", Attrs().add("class", "legend"));
     for (size_t i = 0; i < entries.size(); ++i) {
         const auto& e = entries[i];
         double h = entry_height(e, fonts);
+        // Keep one line free for the "more" note unless this is the last entry.
+        double need = h + (i + 1 < entries.size() ? fonts.legend + 7 : 0);
+        if (cy + need > max_y) {
+            size_t rest = entries.size() - i;
+            Attrs a = text_style(size, kMutedInk);
+            a.num("x", x).num("y", cy + (fonts.legend + 7) / 2 + size * 0.35);
+            svg.text("\xE2\x80\xA6 " + std::to_string(rest) + " more legend " + (rest == 1 ? "entry" : "entries"), a);
+            cy += fonts.legend + 7;
+            break;
+        }
         double mid = cy + h / 2 + (e.kind == LegendEntry::heading ? 2 : 0);
         if (e.kind == LegendEntry::heading) {
             Attrs a = text_style(size, kInk);

@@ -59,6 +59,10 @@ struct LegendEntry {
     static LegendEntry make_swatch(std::string text, std::string color);
 };
 // Returns the box the legend occupies. Text wider than `max_width` is cut with an ellipsis.
+// Entries that would go below max_y are replaced by one "... n more" line.
+Box draw_legend(SvgWriter& svg, double x, double y, double max_width, double max_y,
+                const std::vector<LegendEntry>& entries, const ChartFonts& fonts);
+// Without a height limit.
 Box draw_legend(SvgWriter& svg, double x, double y, double max_width,
                 const std::vector<LegendEntry>& entries, const ChartFonts& fonts);
 double legend_height(const std::vector<LegendEntry>& entries, const ChartFonts& fonts);

@@ -427,7 +427,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
                                                           plural(rest, "other group", "other groups"),
                                                       std::string(kOtherGroups), MarkerShape::circle));
     }
-    draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, legend, fonts);
+    draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, H - 8, legend, fonts);
     draw_notes(svg, layout, fonts);
     return svg.finish();
 }

@@ -354,7 +354,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     if (bw && p_axis)
         legend.push_back(LegendEntry::make_line("machine balance P/BW", std::string(kRoofInk), 1.4, "10 3 2 3"));
     if (legend.back().kind == LegendEntry::heading) legend.pop_back();
-    draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, legend, fonts);
+    draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, H - 8, legend, fonts);
     draw_notes(svg, layout, fonts);
     return svg.finish();
 }

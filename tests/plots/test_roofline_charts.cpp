@@ -243,7 +243,11 @@ TEST_CASE("degenerate inputs give valid SVGs with a message or notes") {
     tiny.width = 10;
     tiny.height = 10;
     tiny.max_labels = 0;
-    check_valid(render_hierarchical_roofline_svg(test::synthetic_report(40, 5), tiny), "tiny-h");
+    auto th = render_hierarchical_roofline_svg(test::synthetic_report(40, 5), tiny);
+    check_valid(th, "tiny-h");
+    // The legend does not fit 280 px: the rest is summarized in one line.
+    CHECK(th.find("more legend entries") != std::string::npos);
+    CHECK(th.find("width=\"360\" height=\"280\"") != std::string::npos);
     check_valid(render_time_roofline_svg(test::synthetic_report(40, 5), tiny), "tiny-t");
 }
 

@@ -115,10 +115,14 @@ void ActivityConverter::add_memset(const CUpti_ActivityMemset4& r) {
 
 void ActivityConverter::add_api(const CUpti_ActivityAPI& r) {
     const bool runtime = r.kind == CUPTI_ACTIVITY_KIND_RUNTIME;
-    std::string name = opt_.api_name ? opt_.api_name(r.kind, r.cbid) : std::string();
-    if (name.empty()) name = std::string(runtime ? "runtime" : "driver") + " cbid " + std::to_string(r.cbid);
-    auto it = api_names_.find(name);
-    StringId id = it != api_names_.end() ? it->second : api_names_.emplace(name, t_.strings.intern(name)).first->second;
+    const uint64_t key = (static_cast<uint64_t>(r.kind) << 32) | r.cbid;
+    auto it = api_names_.find(key);
+    if (it == api_names_.end()) {  // resolve each callback id once, not per call
+        std::string name = opt_.api_name ? opt_.api_name(r.kind, r.cbid) : std::string();
+        if (name.empty()) name = std::string(runtime ? "runtime" : "driver") + " cbid " + std::to_string(r.cbid);
+        it = api_names_.emplace(key, t_.strings.intern(name)).first;
+    }
+    const StringId id = it->second;
     CpuOpRow op;
     op.kind = runtime ? CpuEventKind::runtime : CpuEventKind::driver;
     op.name = id;

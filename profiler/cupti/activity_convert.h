@@ -63,7 +63,7 @@ private:
     Trace& t_;
     ConvertOptions opt_;
     std::unordered_map<const char*, StringId> name_cache_;  // CUPTI name pointers live as long as the process
-    std::unordered_map<std::string, StringId> api_names_;
+    std::unordered_map<uint64_t, StringId> api_names_;      // (kind << 32 | cbid) -> name
     std::unordered_map<uint32_t, uint64_t> external_;       // correlation id -> external id
     std::unordered_map<uint32_t, OpenRange> open_ranges_;   // marker id -> start
     std::map<std::pair<int64_t, int64_t>, int32_t> depth_;  // (pid, tid) -> open ranges

@@ -1,0 +1,39 @@
+#pragma once
+// Time mode: CUPTI Activity API tracing of kernels (CONCURRENT_KERNEL, which does not serialize
+// them as KIND_KERNEL would), copies, memsets, runtime and driver calls, NVTX ranges and external
+// correlation ids. CUPTI fills buffers we hand it and gives them back on its own thread; each
+// record is converted into the trace at once and the buffer is freed. Records CUPTI had to drop
+// (buffers exhausted) are counted into the trace's diagnostics.
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+
+#include "profiler/cupti/activity_convert.h"
+
+namespace rafter::cupti {
+
+struct TracerOptions {
+    size_t buffer_bytes = 8u << 20;
+    bool api = true;   // runtime and driver API records (CPU side of each launch, for correlation)
+    bool nvtx = true;  // NVTX ranges (needs NVTX_INJECTION64_PATH=<libcupti> in the program's env)
+};
+
+// One tracer per process: CUPTI's buffer callbacks carry no user pointer.
+class ActivityTracer {
+public:
+    // Registers the buffer callbacks and enables the activity kinds. Records are added to
+    // `converter` while holding `mutex`. Throws rafter::Error naming the CUPTI call that failed.
+    void start(const TracerOptions& options, ActivityConverter& converter, std::mutex& mutex, Trace& trace);
+    // Hands back every buffer, including those with records still incomplete (use at the end).
+    void flush();
+    // Disables the kinds and flushes. Safe to call twice.
+    void stop();
+
+    uint64_t records() const;
+    uint64_t dropped() const;
+
+private:
+    bool running_ = false;
+};
+
+} // namespace rafter::cupti

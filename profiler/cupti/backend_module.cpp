@@ -1,0 +1,116 @@
+#include "profiler/cupti/backend_module.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <filesystem>
+#include <mutex>
+#include <unistd.h>
+
+#include "core/error.h"
+
+namespace rafter::cupti {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kModuleName = "librafter_inject.so";
+
+std::string exe_dir() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return {};
+    buf[n] = '\0';
+    return fs::path(buf).parent_path().string();
+}
+
+const RafterCuptiApi* api_of(void* handle) {
+    auto fn = reinterpret_cast<RafterCuptiApiFn>(dlsym(handle, RAFTER_CUPTI_API_SYMBOL));
+    if (!fn) return nullptr;
+    const RafterCuptiApi* api = fn();
+    if (!api || api->abi_version != RAFTER_CUPTI_ABI_VERSION || api->struct_size < sizeof(RafterCuptiApi))
+        return nullptr;
+    return api;
+}
+
+} // namespace
+
+bool cupti_built() {
+#ifdef RAFTER_HAVE_CUPTI
+    return true;
+#else
+    return false;
+#endif
+}
+
+std::string cupti_build_reason() {
+    if (cupti_built()) return {};
+    return "this rafter was built without the CUPTI profiler (no CUDA toolkit with CUPTI was found "
+           "at configure time, or -DRAFTER_WITH_CUPTI=OFF); rebuild with the CUDA toolkit to profile GPUs";
+}
+
+std::vector<std::string> inject_library_candidates() {
+    std::vector<std::string> c;
+    if (const char* env = std::getenv("RAFTER_INJECT_LIBRARY"); env && *env) c.emplace_back(env);
+    if (auto dir = exe_dir(); !dir.empty()) {
+        c.push_back((fs::path(dir) / kModuleName).string());
+#ifdef RAFTER_INSTALL_LIBDIR
+        c.push_back((fs::path(dir) / ".." / RAFTER_INSTALL_LIBDIR / kModuleName).lexically_normal().string());
+#endif
+    }
+#ifdef RAFTER_INJECT_BUILD_PATH
+    c.emplace_back(RAFTER_INJECT_BUILD_PATH);
+#endif
+    return c;
+}
+
+std::string find_inject_library() {
+    for (const auto& p : inject_library_candidates()) {
+        std::error_code ec;
+        if (fs::is_regular_file(p, ec)) return fs::absolute(p, ec).lexically_normal().string();
+    }
+    return {};
+}
+
+const BackendModule& load_backend_module() {
+    static std::mutex mutex;
+    static BackendModule module;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (module.api) return module;
+    if (!cupti_built()) throw Error(ExitCode::not_available, cupti_build_reason());
+    std::string path = find_inject_library();
+    if (path.empty()) {
+        std::string tried;
+        for (const auto& p : inject_library_candidates()) tried += (tried.empty() ? "" : ", ") + p;
+        throw Error(ExitCode::not_available, std::string(kModuleName) + " (Rafter's CUPTI backend) was not found; looked in: " + tried +
+                                                 "; set RAFTER_INJECT_LIBRARY to its path");
+    }
+    void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char* err = dlerror();
+        throw Error(ExitCode::not_available, "cannot load " + path + ": " + (err ? err : "unknown dlopen error"));
+    }
+    const RafterCuptiApi* api = api_of(h);
+    if (!api) throw Error(ExitCode::not_available, path + " is not a compatible Rafter CUPTI backend (ABI version " +
+                                                       std::to_string(RAFTER_CUPTI_ABI_VERSION) + " expected)");
+    module.path = path;
+    module.api = api;
+    return module;
+}
+
+const RafterCuptiApi* loaded_backend_api() {
+    if (!cupti_built()) return nullptr;
+    std::vector<std::string> paths;
+    if (const char* inj = std::getenv("CUDA_INJECTION64_PATH"); inj && *inj) paths.emplace_back(inj);
+    if (auto p = find_inject_library(); !p.empty()) paths.push_back(p);
+    for (const auto& p : paths) {
+        void* h = dlopen(p.c_str(), RTLD_NOW | RTLD_NOLOAD);
+        if (!h) continue;
+        const RafterCuptiApi* api = api_of(h);
+        dlclose(h);  // drops the reference NOLOAD added; the library stays loaded
+        if (api) return api;
+    }
+    return nullptr;
+}
+
+} // namespace rafter::cupti

@@ -1,0 +1,435 @@
+#include "profiler/cupti/range_profiler.h"
+
+#include <cuda.h>
+#include <cupti.h>  // includes the driver API parameter structs (generated_cuda_meta.h)
+#include <cupti_profiler_target.h>
+#include <cupti_range_profiler.h>
+#include <cupti_target.h>
+
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+#include "profiler/cupti/activity_convert.h"
+#include "profiler/cupti/cupti_params.h"
+#include "profiler/cupti/host_planner.h"
+
+namespace rafter::cupti {
+
+namespace {
+
+struct PendingLaunch {
+    StringId name = kNoString;
+    uint32_t correlation = 0;
+    uint64_t external_id = 0;
+    uint64_t ordinal = 0;
+    int32_t stream = -1;
+    Dim3 grid, block;
+};
+
+struct ContextState {
+    CUcontext ctx = nullptr;
+    uint32_t device = 0;
+    bool broken = false;       // setup or a batch failed: this context is no longer profiled
+    bool running = false;      // range profiler started
+    MetricPlan plan;
+    std::unique_ptr<HostSession> host;  // evaluation needs the chip's host object
+    std::vector<uint8_t> availability, config, counter_data;
+    CUpti_RangeProfiler_Object* obj = nullptr;
+    std::vector<PendingLaunch> pending;
+};
+
+bool is_launch(CUpti_CallbackId cbid) {
+    switch (cbid) {
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool is_graph_launch(CUpti_CallbackId cbid) {
+    return cbid == CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch || cbid == CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz;
+}
+
+// Launch shape and stream from the driver call's parameters.
+void read_launch_params(CUpti_CallbackId cbid, const void* params, PendingLaunch& l, CUstream& stream) {
+    switch (cbid) {
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz: {
+        auto p = static_cast<const cuLaunchKernel_params*>(params);
+        l.grid = {p->gridDimX, p->gridDimY, p->gridDimZ};
+        l.block = {p->blockDimX, p->blockDimY, p->blockDimZ};
+        stream = p->hStream;
+        break;
+    }
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz: {
+        auto p = static_cast<const cuLaunchCooperativeKernel_params*>(params);
+        l.grid = {p->gridDimX, p->gridDimY, p->gridDimZ};
+        l.block = {p->blockDimX, p->blockDimY, p->blockDimZ};
+        stream = p->hStream;
+        break;
+    }
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
+        auto p = static_cast<const cuLaunchKernelEx_params*>(params);
+        if (p->config) {
+            l.grid = {p->config->gridDimX, p->config->gridDimY, p->config->gridDimZ};
+            l.block = {p->config->blockDimX, p->config->blockDimY, p->config->blockDimZ};
+            stream = p->config->hStream;
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+void check(CUptiResult r, const char* what) {
+    if (r != CUPTI_SUCCESS) throw Error(ExitCode::failure, std::string(what) + " failed: " + cupti_result_text(r));
+}
+
+std::optional<ArchInfo> arch_for_chip(const std::string& chip) {
+    for (const auto& a : builtin_archs())
+        for (const auto& c : a.chips)
+            if (c == chip) return a;
+    return std::nullopt;
+}
+
+} // namespace
+
+struct RangeProfiler::Impl {
+    RangeProfilerOptions opt;
+    Trace* trace = nullptr;
+    std::mutex* mutex = nullptr;
+    CUpti_SubscriberHandle subscriber = nullptr;
+    bool profiler_initialized = false;
+    uint64_t launches = 0;
+    std::unordered_map<CUcontext, ContextState> contexts;
+    std::unordered_set<std::string> logged_chips;
+    std::unordered_map<std::string, StringId> names;  // mangled -> interned demangled
+
+    void log(const std::string& s) const {
+        if (opt.log) opt.log(s);
+    }
+    void diag(Severity sev, const std::string& code, const std::string& msg, uint64_t n = 1) {
+        trace->diagnostics.add(sev, code, msg, n);
+    }
+
+    StringId name_of(const char* mangled) {
+        std::string key = mangled ? mangled : "";
+        auto it = names.find(key);
+        if (it != names.end()) return it->second;
+        StringId id = trace->strings.intern(mangled ? demangle(mangled) : std::string("<unnamed kernel>"));
+        names.emplace(std::move(key), id);
+        return id;
+    }
+
+    void configure(ContextState& s) {
+        auto size = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataSize_Params);
+        std::vector<const char*> metrics;
+        for (const auto& m : s.plan.metrics) metrics.push_back(m.c_str());
+        size.pRangeProfilerObject = s.obj;
+        size.pMetricNames = metrics.data();
+        size.numMetrics = metrics.size();
+        size.maxNumOfRanges = opt.ranges_per_batch;
+        size.maxNumRangeTreeNodes = static_cast<uint32_t>(opt.ranges_per_batch);
+        check(cuptiRangeProfilerGetCounterDataSize(&size), "cuptiRangeProfilerGetCounterDataSize");
+        s.counter_data.assign(size.counterDataSize, 0);
+        restart(s);
+    }
+
+    // Fresh counter data image, configuration, start: the state after setup and after each batch.
+    void restart(ContextState& s) {
+        auto init = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_CounterDataImage_Initialize_Params);
+        init.pRangeProfilerObject = s.obj;
+        init.counterDataSize = s.counter_data.size();
+        init.pCounterData = s.counter_data.data();
+        check(cuptiRangeProfilerCounterDataImageInitialize(&init), "cuptiRangeProfilerCounterDataImageInitialize");
+        auto set = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_SetConfig_Params);
+        set.pRangeProfilerObject = s.obj;
+        set.configSize = s.config.size();
+        set.pConfig = s.config.data();
+        set.counterDataImageSize = s.counter_data.size();
+        set.pCounterDataImage = s.counter_data.data();
+        set.range = CUPTI_AutoRange;
+        set.replayMode = CUPTI_KernelReplay;
+        set.maxRangesPerPass = opt.ranges_per_batch;
+        set.numNestingLevels = 1;
+        set.minNestingLevel = 1;
+        set.passIndex = 0;
+        set.targetNestingLevel = 1;
+        check(cuptiRangeProfilerSetConfig(&set), "cuptiRangeProfilerSetConfig");
+        auto start = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Start_Params);
+        start.pRangeProfilerObject = s.obj;
+        check(cuptiRangeProfilerStart(&start), "cuptiRangeProfilerStart");
+        s.running = true;
+    }
+
+    void setup(ContextState& s) {
+        if (!profiler_initialized) {
+            auto p = RAFTER_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
+            check(cuptiProfilerInitialize(&p), "cuptiProfilerInitialize");
+            profiler_initialized = true;
+        }
+        check(cuptiGetDeviceId(s.ctx, &s.device), "cuptiGetDeviceId");
+        // Only now, with a context on a real device, is cuptiDeviceGetChipName safe.
+        auto chip = RAFTER_CUPTI_PARAMS(CUpti_Device_GetChipName_Params);
+        chip.deviceIndex = s.device;
+        check(cuptiDeviceGetChipName(&chip), "cuptiDeviceGetChipName");
+        const std::string chip_name = chip.pChipName ? chip.pChipName : "";
+
+        auto avail = RAFTER_CUPTI_PARAMS(CUpti_Profiler_GetCounterAvailability_Params);
+        avail.ctx = s.ctx;
+        check(cuptiProfilerGetCounterAvailability(&avail), "cuptiProfilerGetCounterAvailability");
+        s.availability.assign(avail.counterAvailabilityImageSize, 0);
+        avail.pCounterAvailabilityImage = s.availability.data();
+        check(cuptiProfilerGetCounterAvailability(&avail), "cuptiProfilerGetCounterAvailability");
+
+        // The plan is made on the host before the first kernel runs: metric choice for this chip,
+        // config image and pass count (the same computation as `rafter profile --list-metrics`).
+        s.host = std::make_unique<HostSession>(chip_name, s.availability.data());
+        s.plan = plan_roofline_metrics(chip_name, s.host->base_metrics(), arch_for_chip(chip_name));
+        s.config = s.host->config_image(s.plan.metrics);  // the same host object evaluates later
+        s.plan.passes = passes_for_config(s.config);
+        if (logged_chips.insert(chip_name).second) {
+            log("counters on " + chip_name + ": " + std::to_string(s.plan.metrics.size()) + " metrics, " +
+                std::to_string(s.plan.passes) + " replay passes per kernel, tensor FLOPs from " +
+                to_string(s.plan.tensor_method));
+            for (const auto& n : s.plan.notes) log("  note: " + n);
+            diag(Severity::info, "cupti.counters_plan",
+                 "counters from kernel replay on " + chip_name + ": " + std::to_string(s.plan.passes) +
+                     " passes per kernel; tensor FLOPs from " + to_string(s.plan.tensor_method));
+        }
+
+        auto enable = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Enable_Params);
+        enable.ctx = s.ctx;
+        check(cuptiRangeProfilerEnable(&enable), "cuptiRangeProfilerEnable");
+        s.obj = enable.pRangeProfilerObject;
+        configure(s);
+    }
+
+    // Stops, decodes and evaluates the batch, appending one kernel row per range.
+    void decode_batch(ContextState& s) {
+        if (!s.running) return;
+        s.running = false;
+        auto stop = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
+        stop.pRangeProfilerObject = s.obj;
+        check(cuptiRangeProfilerStop(&stop), "cuptiRangeProfilerStop");
+        auto decode = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_DecodeData_Params);
+        decode.pRangeProfilerObject = s.obj;
+        check(cuptiRangeProfilerDecodeData(&decode), "cuptiRangeProfilerDecodeData");
+        if (decode.numOfRangeDropped > 0)
+            diag(Severity::warning, "cupti.ranges_dropped",
+                 "the range profiler dropped kernels; their counters are missing", decode.numOfRangeDropped);
+        auto info = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataInfo_Params);
+        info.pCounterDataImage = s.counter_data.data();
+        info.counterDataImageSize = s.counter_data.size();
+        check(cuptiRangeProfilerGetCounterDataInfo(&info), "cuptiRangeProfilerGetCounterDataInfo");
+        const size_t ranges = info.numTotalRanges;
+        if (ranges != s.pending.size())
+            diag(Severity::warning, "cupti.range_count_mismatch",
+                 "a batch had " + std::to_string(s.pending.size()) + " kernel launches but " +
+                     std::to_string(ranges) + " profiled ranges; counters were matched to launches in order");
+        for (size_t i = 0; i < ranges && i < s.pending.size(); ++i) {
+            const PendingLaunch& l = s.pending[i];
+            KernelRow row;
+            row.name = l.name;
+            row.device = static_cast<int32_t>(s.device);
+            row.stream = l.stream;
+            row.grid = l.grid;
+            row.block = l.block;
+            row.correlation = l.correlation;
+            row.external_id = l.external_id;
+            row.launch_id = l.ordinal;
+            std::vector<double> values;
+            try {
+                values = s.host->evaluate(s.counter_data, i, s.plan.metrics);
+            } catch (const Error& e) {
+                values.assign(s.plan.metrics.size(), std::nan(""));
+                diag(Severity::warning, "cupti.evaluate_failed", e.message());
+            }
+            KernelCounters k = interpret_counters(s.plan, values);
+            row.flops = k.flops;
+            row.bytes = k.bytes;
+            if (k.duration_s.has()) {
+                row.duration_s = k.duration_s.value;
+                row.duration_prov = k.duration_s.prov;
+            }
+            trace->kernels.append(row);
+        }
+        for (size_t i = ranges; i < s.pending.size(); ++i) {
+            KernelRow row;  // launched but not profiled: the row stays, its numbers are missing
+            row.name = s.pending[i].name;
+            row.device = static_cast<int32_t>(s.device);
+            row.correlation = s.pending[i].correlation;
+            row.launch_id = s.pending[i].ordinal;
+            trace->kernels.append(row);
+        }
+        s.pending.clear();
+    }
+
+    void disable(ContextState& s) {
+        if (s.obj) {
+            auto d = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Disable_Params);
+            d.pRangeProfilerObject = s.obj;
+            cuptiRangeProfilerDisable(&d);
+            s.obj = nullptr;
+        }
+    }
+
+    void fail_context(ContextState& s, const std::string& why) {
+        s.broken = true;
+        diag(Severity::error, "cupti.counters_disabled",
+             "counter collection stopped for a CUDA context: " + why);
+        log("counters disabled for a context: " + why);
+        try {
+            if (s.running) {
+                auto stop = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
+                stop.pRangeProfilerObject = s.obj;
+                cuptiRangeProfilerStop(&stop);
+                s.running = false;
+            }
+        } catch (...) {
+        }
+        disable(s);
+        s.pending.clear();
+    }
+
+    void on_launch(const CUpti_CallbackData* cb, CUpti_CallbackId cbid) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        auto it = contexts.find(cb->context);
+        if (cb->callbackSite == CUPTI_API_EXIT) {
+            // A launch that failed produced no range: forget it so rows stay aligned.
+            const CUresult* rc = static_cast<const CUresult*>(cb->functionReturnValue);
+            if (rc && *rc != CUDA_SUCCESS && it != contexts.end()) {
+                auto& p = it->second.pending;
+                for (size_t i = p.size(); i-- > 0;)
+                    if (p[i].correlation == cb->correlationId) {
+                        p.erase(p.begin() + static_cast<std::ptrdiff_t>(i));
+                        break;
+                    }
+            }
+            return;
+        }
+        if (it == contexts.end()) {
+            it = contexts.emplace(cb->context, ContextState{}).first;
+            it->second.ctx = cb->context;
+            try {
+                setup(it->second);
+            } catch (const Error& e) {
+                fail_context(it->second, e.message());
+            }
+        }
+        ContextState& s = it->second;
+        if (s.broken) return;
+        try {
+            if (s.pending.size() >= opt.ranges_per_batch) {
+                decode_batch(s);
+                restart(s);
+            }
+        } catch (const Error& e) {
+            fail_context(s, e.message());
+            return;
+        }
+        PendingLaunch l;
+        l.name = name_of(cb->symbolName);
+        l.correlation = cb->correlationId;
+        l.external_id = opt.current_external_id ? opt.current_external_id() : 0;
+        l.ordinal = ++launches;
+        CUstream stream = nullptr;
+        read_launch_params(cbid, cb->functionParams, l, stream);
+        uint32_t sid = 0;
+        const uint8_t per_thread = (cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz ||
+                                    cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz ||
+                                    cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz) ? 1 : 0;
+        if (cuptiGetStreamIdEx(s.ctx, stream, per_thread, &sid) == CUPTI_SUCCESS) l.stream = static_cast<int32_t>(sid);
+        s.pending.push_back(l);
+    }
+
+    void finish_context(CUcontext ctx) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        auto it = contexts.find(ctx);
+        if (it == contexts.end()) return;
+        finish(it->second);
+        contexts.erase(it);
+    }
+
+    void finish(ContextState& s) {
+        if (s.broken) return;
+        try {
+            decode_batch(s);
+        } catch (const Error& e) {
+            fail_context(s, e.message());
+            return;
+        }
+        disable(s);
+    }
+};
+
+namespace {
+
+void CUPTIAPI on_callback(void* user, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* data) {
+    auto* impl = static_cast<RangeProfiler::Impl*>(user);
+    if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
+        if (is_launch(cbid)) {
+            impl->on_launch(static_cast<const CUpti_CallbackData*>(data), cbid);
+        } else if (is_graph_launch(cbid) &&
+                   static_cast<const CUpti_CallbackData*>(data)->callbackSite == CUPTI_API_ENTER) {
+            std::lock_guard<std::mutex> lock(*impl->mutex);
+            impl->diag(Severity::warning, "cupti.graph_launch",
+                       "kernels launched through CUDA graphs are not profiled per kernel in counters mode");
+        }
+    } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && cbid == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
+        // Decode before the context (and its profiler object) goes away.
+        impl->finish_context(static_cast<const CUpti_ResourceData*>(data)->context);
+    }
+}
+
+} // namespace
+
+RangeProfiler::RangeProfiler() : impl_(std::make_unique<Impl>()) {}
+RangeProfiler::~RangeProfiler() = default;
+
+void RangeProfiler::start(const RangeProfilerOptions& options, Trace& trace, std::mutex& mutex) {
+    impl_->opt = options;
+    if (impl_->opt.ranges_per_batch == 0) impl_->opt.ranges_per_batch = 64;
+    impl_->trace = &trace;
+    impl_->mutex = &mutex;
+    if (auto r = cuptiSubscribe(&impl_->subscriber, on_callback, impl_.get()); r != CUPTI_SUCCESS)
+        throw Error(ExitCode::failure, "cuptiSubscribe failed (is another CUPTI tool such as the PyTorch "
+                                       "profiler or Nsight active?): " + cupti_result_text(r));
+    const CUpti_CallbackId ids[] = {
+        CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
+        CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
+        CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
+        CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch, CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz};
+    for (auto id : ids) check(cuptiEnableCallback(1, impl_->subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id), "cuptiEnableCallback");
+    check(cuptiEnableCallback(1, impl_->subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING),
+          "cuptiEnableCallback(context destroy)");
+}
+
+void RangeProfiler::stop() {
+    if (!impl_->subscriber) return;
+    {
+        std::lock_guard<std::mutex> lock(*impl_->mutex);
+        for (auto& [ctx, s] : impl_->contexts) impl_->finish(s);
+        impl_->contexts.clear();
+    }
+    cuptiUnsubscribe(impl_->subscriber);
+    impl_->subscriber = nullptr;
+    if (impl_->profiler_initialized) {
+        auto p = RAFTER_CUPTI_PARAMS(CUpti_Profiler_DeInitialize_Params);
+        cuptiProfilerDeInitialize(&p);
+        impl_->profiler_initialized = false;
+    }
+}
+
+} // namespace rafter::cupti

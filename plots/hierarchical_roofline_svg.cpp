@@ -105,7 +105,6 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     std::vector<Ceiling> ceilings = pick_ceilings(report, unknown_peaks);
     const double p_max = ceilings.empty() ? 0 : ceilings.front().peak;
 
-    const size_t colored = colored_groups(report, options.max_labels);
     // A group is out when it has no time, no FLOPs, zero FLOPs or no bytes at any level.
     size_t no_flops = 0, zero_flops = 0, no_time = 0, no_bytes = 0, plotted_groups = 0;
     std::vector<Mark> marks;
@@ -123,15 +122,18 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         if (marks.size() == before) ++no_bytes;
         else ++plotted_groups;
     }
+    std::vector<bool> plotted(report.groups.size(), false);
+    for (const auto& m : marks) plotted[m.group] = true;
+    const GroupColors colors = assign_group_colors(plotted, options.max_labels);
 
     // --- Notes under the plot -----------------------------------------------------------------
     std::vector<std::string> notes;
     if (!marks.empty()) {
         std::string n = "Marker area \xE2\x88\x9D share of total time (radius at least 2.5 px); shape = memory "
                         "level of the arithmetic intensity.";
-        if (report.groups.size() > colored)
-            n += " Colours: the " + plural(colored, "largest group", "largest groups") + " by time; grey: " +
-                 plural(report.groups.size() - colored, "other group", "other groups") + ".";
+        if (colors.grey)
+            n += " Colours: the " + plural(colors.colored, "largest group", "largest groups") + " by time; grey: " +
+                 plural(colors.grey, "other group", "other groups") + ".";
         notes.push_back(n);
     }
     size_t skipped = no_flops + zero_flops + no_time + no_bytes;
@@ -254,33 +256,16 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     // Roof labels run along the slope, above the line, at the first position from the left (where
     // the roof enters the plot) that is clear of markers and of the other roof labels.
     svg.open("g", Attrs().add("class", "roof-labels").num("font-size", fonts.label).add("fill", kRoofInk));
-    const double pi = 3.14159265358979;
-    const double slope_deg = std::atan2(ys.px_per_decade(), xs.px_per_decade()) * 180 / pi;
-    const double rad = slope_deg * pi / 180;
     for (const auto& rf : roofs) {
         std::string text = level_label(rf.level) + " " + chart_unit(rf.bw, "B/s");
-        double w = text_width(text, fonts.label);
-        double x_enter = std::max(xs.lo, ys.from_px(plot.y1 - 12) / rf.bw);
-        double x_end = std::min(p_max > 0 ? xs.to_px(p_max / rf.bw) : plot.x1, plot.x1) - 6;
-        double ox = 4 * std::sin(rad), oy = -4 * std::cos(rad);
-        Box fallback{};
-        bool have_fallback = false, placed = false;
-        double px = 0, py = 0;
-        for (double sx = std::max(xs.to_px(x_enter), plot.x0 + 12); !placed; sx += 12) {
-            double sy = ys.to_px(rf.bw * xs.from_px(sx));
-            double ex = sx + w * std::cos(rad), ey = sy + w * std::sin(rad);
-            if (ex > x_end || ey < plot.y0 + 4) break;
-            // The rotated text's bounding box, a little enlarged above the line.
-            Box b{std::min(sx, ex) + ox, std::min(sy, ey) + oy - fonts.label, std::max(sx, ex) + ox, std::max(sy, ey) + oy + 2};
-            bool clear = std::none_of(obstacles.begin(), obstacles.end(), [&](const Box& o) { return o.overlaps(b, 1); });
-            if (!clear) continue;
-            if (!have_fallback) { fallback = b; px = sx + ox; py = sy + oy; have_fallback = true; }
-            if (free_of_markers(b)) { fallback = b; px = sx + ox; py = sy + oy; placed = true; }
-        }
-        if (!have_fallback) continue;  // no room: the legend names it
-        svg.text(text, Attrs().num("x", px).num("y", py).add("transform", "rotate(" + svg_number(slope_deg) + " " +
-                                                                             svg_number(px) + " " + svg_number(py) + ")"));
-        obstacles.push_back(fallback);
+        double x_end = p_max > 0 ? p_max / rf.bw : xs.hi;
+        Point a{xs.to_px(xs.lo), ys.to_px(rf.bw * xs.lo)}, b{xs.to_px(x_end), ys.to_px(rf.bw * x_end)};
+        if (!clip_segment(plot, a, b)) continue;
+        auto ll = place_along_line(a, b, text_width(text, fonts.label), fonts.label, circles, obstacles, plot, false);
+        if (!ll.placed) continue;  // no room: the legend names it
+        svg.text(text, Attrs().num("x", ll.x).num("y", ll.y).add("transform", "rotate(" + svg_number(ll.angle_deg) + " " +
+                                                                                 svg_number(ll.x) + " " + svg_number(ll.y) + ")"));
+        obstacles.push_back(ll.box);
     }
     svg.close();
     // Ceiling labels sit above the line just right of where it starts (the ridge on the fastest
@@ -321,10 +306,10 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         for (const auto& m : marks)
             if (m.group == gi) mine.push_back(&m);
         if (mine.empty()) continue;
-        std::string color = group_color(gi, colored);
+        std::string color = colors.color(gi);
         svg.open("g", Attrs().add("class", "group").add("fill", color));
         svg.title(group_tooltip(report.groups[gi]));
-        if (mine.size() > 1 && gi < colored) {
+        if (mine.size() > 1 && colors.has_color(gi)) {
             // Same FLOP rate at every level: a thin line ties a group's markers together.
             double lo = mine.front()->px, hi = lo;
             for (auto* m : mine) {
@@ -337,7 +322,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         }
         for (auto* m : mine)
             draw_marker(svg, level_shape(m->level), m->px, m->py, m->r,
-                        Attrs().add("fill-opacity", gi < colored ? "0.82" : "0.6"));
+                        Attrs().add("fill-opacity", colors.has_color(gi) ? "0.82" : "0.6"));
         svg.close();
     }
     svg.close();
@@ -368,7 +353,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     for (size_t i = 0; i < placements.size(); ++i) {
         const auto& p = placements[i];
         if (!p.placed) { ++unplaced; continue; }
-        std::string color = group_color(request_group[i], colored);
+        std::string color = colors.color(request_group[i]);
         if (p.leader)
             svg.element("line", Attrs().num("x1", p.lx).num("y1", p.ly).num("x2", p.bx).num("y2", p.by)
                                     .add("stroke", color).num("stroke-width", 1));
@@ -410,13 +395,12 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         size_t rest = 0;
         for (size_t gi = 0; gi < report.groups.size(); ++gi) {
             const auto& g = report.groups[gi];
-            bool plotted = std::any_of(marks.begin(), marks.end(), [&](const Mark& m) { return m.group == gi; });
-            if (!plotted) continue;
-            if (gi < colored) {
+            if (!plotted[gi]) continue;
+            if (colors.has_color(gi)) {
                 std::string share = share_text(g.time_share);
                 double room = legend_w - 30 - text_width(share, fonts.legend);
                 legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
-                                                          group_color(gi, colored), MarkerShape::circle, g.name));
+                                                          colors.color(gi), MarkerShape::circle, g.name));
             } else {
                 ++rest;
                 rest_share += g.time_share.value_or(0);

@@ -68,6 +68,41 @@ double text_width(std::string_view text, double font_size, bool bold) {
     return units / 1000.0 * font_size;
 }
 
+LineLabel place_along_line(Point a, Point b, double w, double h, const std::vector<Circle>& markers,
+                           const std::vector<Box>& obstacles, const Box& bounds, bool from_end,
+                           double offset, double step) {
+    LineLabel best;
+    if (from_end) std::swap(a, b);
+    double len = std::hypot(b.x - a.x, b.y - a.y);
+    if (!std::isfinite(len) || len < w + 2 * step) return best;
+    double ux = (b.x - a.x) / len, uy = (b.y - a.y) / len;
+    // The text always reads left to right.
+    double dx = ux, dy = uy;
+    if (dx < 0) { dx = -dx; dy = -dy; }
+    const double angle = std::atan2(dy, dx);
+    const double nx = std::sin(angle), ny = -std::cos(angle);  // "up" from the baseline
+    for (double t = step; t + w + step <= len; t += step) {
+        // The text's left end: at distance t from a, or w further when walking leftwards.
+        double px = a.x + ux * t, py = a.y + uy * t;
+        if (ux < 0 || (ux == 0 && uy > 0)) {
+            px -= dx * w;
+            py -= dy * w;
+        }
+        double x = px + nx * offset, y = py + ny * offset;
+        double ex = x + dx * w, ey = y + dy * w;  // baseline end
+        double tx = nx * h, ty = ny * h;          // text height direction
+        Box bx{std::min({x, ex, x + tx, ex + tx}), std::min({y, ey, y + ty, ey + ty}),
+               std::max({x, ex, x + tx, ex + tx}), std::max({y, ey, y + ty, ey + ty})};
+        if (!bx.inside(bounds)) continue;
+        if (std::any_of(obstacles.begin(), obstacles.end(), [&](const Box& o) { return o.overlaps(bx, 1); })) continue;
+        LineLabel cand{true, x, y, angle * 180 / 3.14159265358979323846, bx};
+        if (!best.placed) best = cand;
+        if (std::none_of(markers.begin(), markers.end(), [&](const Circle& m) { return overlaps(bx, m, 1); }))
+            return cand;
+    }
+    return best;
+}
+
 namespace {
 
 // Candidate directions, preferred first: right, upper right, lower right, above, below, left...

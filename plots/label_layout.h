@@ -43,6 +43,20 @@ struct SoftLine {
     double penalty = 1;
 };
 
+// A text of width w and height h written along the segment a-b (rotated to its angle, baseline
+// `offset` px above the line), placed at the first position, stepping from a (or from b when
+// from_end), whose bounding box stays inside bounds and clear of obstacles and markers; failing
+// markers, the first clear of obstacles. placed = false when the segment is too short.
+struct LineLabel {
+    bool placed = false;
+    double x = 0, y = 0;     // text anchor (start of the baseline)
+    double angle_deg = 0;    // rotation about (x, y)
+    Box box;                 // axis-aligned bounds of the rotated text
+};
+LineLabel place_along_line(Point a, Point b, double w, double h, const std::vector<Circle>& markers,
+                           const std::vector<Box>& obstacles, const Box& bounds, bool from_end,
+                           double offset = 4, double step = 10);
+
 struct LabelRequest {
     double x = 0, y = 0;    // marker centre
     double radius = 0;      // marker extent around the centre

@@ -71,9 +71,20 @@ MarkerShape level_shape(MemLevel l) {
     }
 }
 
-std::string group_color(size_t rank, size_t colored) {
-    if (rank < colored) return std::string(series_color(rank));
-    return std::string(kOtherGroups);
+std::string GroupColors::color(size_t group) const {
+    return rank[group] >= 0 ? std::string(series_color(static_cast<size_t>(rank[group]))) : std::string(kOtherGroups);
+}
+
+GroupColors assign_group_colors(const std::vector<bool>& plotted, size_t max_labels) {
+    GroupColors c;
+    c.rank.assign(plotted.size(), -1);
+    const size_t limit = std::min(max_labels, kSeriesColors);
+    for (size_t i = 0; i < plotted.size(); ++i) {
+        if (!plotted[i]) continue;
+        if (c.colored < limit) c.rank[i] = static_cast<int>(c.colored++);
+        else ++c.grey;
+    }
+    return c;
 }
 
 double share_radius(const std::optional<double>& share, double r_max, double r_min) {
@@ -119,10 +130,6 @@ std::string group_tooltip(const GroupMetrics& g) {
          (g.efficiency && std::isfinite(*g.efficiency) ? si_format(*g.efficiency * 100, 3) + "% of bound"
                                                        : std::string("-"));
     return t;
-}
-
-size_t colored_groups(const RooflineReport& r, size_t max_labels) {
-    return std::min({r.groups.size(), std::max<size_t>(max_labels, 1), kSeriesColors});
 }
 
 } // namespace rafter

@@ -23,9 +23,17 @@ std::string kind_label(FlopKind k);    // "FP32", "FP16 Tensor", "Tensor"
 std::string level_label(MemLevel l);   // "L1", "L2", "DRAM"
 MarkerShape level_shape(MemLevel l);   // circle l1, square l2, triangle dram
 
-// Colour of the i-th group in time order: the first kSeriesColors get palette colours, the rest
-// share one grey ("other groups").
-std::string group_color(size_t rank, size_t colored);
+// Colours for the groups a chart plots: the largest plotted groups (report order = time order),
+// at most min(max_labels, kSeriesColors) of them, get palette colours; the rest share one grey.
+// Groups the chart does not plot take no colour.
+struct GroupColors {
+    std::vector<int> rank;  // per report group: palette index, -1 = grey / not plotted
+    size_t colored = 0;     // how many got a colour
+    size_t grey = 0;        // plotted groups drawn grey
+    bool has_color(size_t group) const { return rank[group] >= 0; }
+    std::string color(size_t group) const;
+};
+GroupColors assign_group_colors(const std::vector<bool>& plotted, size_t max_labels);
 
 // Equal-area marker radius for a share of the total time (unknown share: r_min): area proportional to share, with a
 // floor so that tiny groups stay visible (the floor is documented in docs/charts.md).
@@ -39,8 +47,5 @@ std::string group_name_fitting(const GroupMetrics& g, double max_px, double font
 // Multi-line tooltip: full name, time and share, launches, FLOPs, bytes, AI, rate, bound,
 // efficiency; missing values are written as "-" with no number invented.
 std::string group_tooltip(const GroupMetrics& g);
-
-// Which colour index each group gets: groups in report order (time-sorted) up to `colored`.
-size_t colored_groups(const RooflineReport& r, size_t max_labels);
 
 } // namespace rafter

@@ -62,7 +62,6 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
                                : 0;
 
     // --- Points -------------------------------------------------------------------------------
-    const size_t colored = colored_groups(report, options.max_labels);
     size_t no_flops = 0, zero_flops = 0, no_bytes = 0, zero_bytes = 0;
     std::vector<TimePoint> pts;
     for (size_t gi = 0; gi < report.groups.size(); ++gi) {
@@ -76,10 +75,13 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         p.peak = group_peak(m, g, p.peak_kind);
         pts.push_back(p);
     }
+    std::vector<bool> plotted(report.groups.size(), false);
+    for (const auto& p : pts) plotted[p.group] = true;
+    const GroupColors colors = assign_group_colors(plotted, options.max_labels);
     size_t detailed = 0;
     for (auto& p : pts) {
         const auto& g = report.groups[p.group];
-        if (detailed >= options.max_labels || p.group >= colored) break;
+        if (detailed >= options.max_labels || !colors.has_color(p.group)) break;
         if (g.time_s && *g.time_s > 0 && std::isfinite(*g.time_s) && bw && p.peak) {
             p.detailed = true;
             ++detailed;
@@ -90,6 +92,9 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     std::vector<std::string> notes;
     if (!pts.empty()) {
         std::string n = "One point per group (sums over its launches), area \xE2\x88\x9D share of total time.";
+        if (colors.grey)
+            n += " Colours: the " + plural(colors.colored, "largest group", "largest groups") + " by time; grey: " +
+                 plural(colors.grey, "other group", "other groups") + ".";
         if (detailed)
             n += " For the " + plural(detailed, "largest group", "largest groups") +
                  " with a measured time t: time box (bytes \xE2\x89\xA4 t\xC2\xB7" "BW, FLOPs \xE2\x89\xA4 t\xC2\xB7P), "
@@ -187,22 +192,16 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
             svg.element("polyline", Attrs().points("points", {a, b}).add("fill", "none").add("stroke", kRoofInk)
                                         .num("stroke-width", 1.4).add("stroke-dasharray", "10 3 2 3"),
                         "machine balance: FLOPs = " + si_format(balance, 3) + " FLOP/B \xC3\x97 bytes");
+            // Near the upper end of the visible diagonal, above it, clear of the markers.
             std::string text = "balance " + si_format(balance, 3) + " FLOP/B";
-            double w = text_width(text, fonts.label);
-            double ang = std::atan2(b.y - a.y, b.x - a.x);
-            // Near the upper end of the visible diagonal, above it.
-            double len = std::hypot(b.x - a.x, b.y - a.y);
-            if (len > w + 30) {
-                double sx = b.x - (w + 14) * std::cos(ang), sy = b.y - (w + 14) * std::sin(ang);
-                double ox = 4 * std::sin(ang), oy = -4 * std::cos(ang);
-                double deg = ang * 180 / 3.14159265358979;
-                svg.text(text, Attrs().num("x", sx + ox).num("y", sy + oy).num("font-size", fonts.label)
-                                   .add("fill", kRoofInk)
-                                   .add("transform", "rotate(" + svg_number(deg) + " " + svg_number(sx + ox) +
-                                                         " " + svg_number(sy + oy) + ")"));
-                double ex = sx + w * std::cos(ang), ey = sy + w * std::sin(ang);
-                obstacles.push_back(Box{std::min(sx, ex), std::min(sy, ey) - fonts.label - 6, std::max(sx, ex),
-                                        std::max(sy, ey) + 2});
+            std::vector<Circle> marks;
+            for (const auto& p : pts) marks.push_back({p.px, p.py, p.r});
+            auto ll = place_along_line(a, b, text_width(text, fonts.label), fonts.label, marks, {}, plot, true);
+            if (ll.placed) {
+                svg.text(text, Attrs().num("x", ll.x).num("y", ll.y).num("font-size", fonts.label).add("fill", kRoofInk)
+                                   .add("transform", "rotate(" + svg_number(ll.angle_deg) + " " + svg_number(ll.x) + " " +
+                                                         svg_number(ll.y) + ")"));
+                obstacles.push_back(ll.box);
             }
         }
     }
@@ -212,7 +211,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     for (const auto& p : pts) {
         if (!p.detailed) continue;
         const auto& g = report.groups[p.group];
-        std::string color = group_color(p.group, colored);
+        std::string color = colors.color(p.group);
         double t = *g.time_s, P = *p.peak;
         Box box{plot.x0, std::max(plot.y0, ys.to_px(t * P)), std::min(plot.x1, xs.to_px(t * *bw)), plot.y1};
         if (box.x1 > box.x0 && box.y1 > box.y0) {
@@ -253,7 +252,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         if (ai >= P / *bw) { ex = t * P / ai; ey = t * P; }
         else { ex = t * *bw; ey = t * *bw * ai; }
         Point a{p.px, p.py}, b{xs.to_px(ex), ys.to_px(ey)};
-        std::string color = group_color(p.group, colored);
+        std::string color = colors.color(p.group);
         if (!clip_segment(plot, a, b)) continue;
         lines.push_back({a, b, 0.5});
         svg.element("line", Attrs().num("x1", a.x).num("y1", a.y).num("x2", b.x).num("y2", b.y).add("stroke", color)
@@ -268,8 +267,8 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     for (const auto& p : pts) circles.push_back({p.px, p.py, p.r});
     svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
     for (const auto& p : pts) {
-        bool col = p.group < colored;
-        svg.open("g", Attrs().add("class", "group").add("fill", group_color(p.group, colored)));
+        bool col = colors.has_color(p.group);
+        svg.open("g", Attrs().add("class", "group").add("fill", colors.color(p.group)));
         svg.title(group_tooltip(report.groups[p.group]));
         draw_marker(svg, MarkerShape::circle, p.px, p.py, p.r, Attrs().add("fill-opacity", col ? "0.85" : "0.6"));
         svg.close();
@@ -292,7 +291,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     for (size_t i = 0; i < placements.size(); ++i) {
         const auto& pl = placements[i];
         if (!pl.placed) { ++unplaced; continue; }
-        std::string color = group_color(pts[request_point[i]].group, colored);
+        std::string color = colors.color(pts[request_point[i]].group);
         if (pl.leader)
             svg.element("line", Attrs().num("x1", pl.lx).num("y1", pl.ly).num("x2", pl.bx).num("y2", pl.by)
                                     .add("stroke", color).num("stroke-width", 1));
@@ -329,11 +328,11 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         double rest_share = 0;
         for (const auto& p : pts) {
             const auto& g = report.groups[p.group];
-            if (p.group < colored) {
+            if (colors.has_color(p.group)) {
                 std::string share = g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string();
                 double room = legend_w - 30 - text_width(share, fonts.legend);
                 legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
-                    group_color(p.group, colored), MarkerShape::circle, g.name));
+                    colors.color(p.group), MarkerShape::circle, g.name));
             } else {
                 ++rest;
                 rest_share += g.time_share.value_or(0);

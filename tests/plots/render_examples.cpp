@@ -1,10 +1,15 @@
 // Writes the example charts (synthetic V100 report and degenerate inputs) as SVG into a folder,
-// for looking at them and for docs/images. Usage: render_examples OUT_DIR [groups] [seed]
+// for looking at them and for docs/images.
+//   render_examples OUT_DIR [groups] [seed]
+//   render_examples OUT_DIR --input FILE_OR_DIR --machine NAME [--group-by kernel|base|op|...]
+// The second form renders a real input the way `rafter roofline -o` does.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "core/atomic_file.h"
+#include "model/machine.h"
+#include "traces/importer.h"
 #include "plots/roofline_svg.h"
 #include "synthetic_reports.h"
 
@@ -16,6 +21,32 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string dir = argv[1];
+    if (argc > 2 && std::string(argv[2]) == "--input") {
+        std::vector<std::string> inputs;
+        std::string machine_name = "v100-sxm2", group = "kernel";
+        for (int i = 2; i + 1 < argc; i += 2) {
+            std::string k = argv[i];
+            if (k == "--input") inputs.push_back(argv[i + 1]);
+            else if (k == "--machine") machine_name = argv[i + 1];
+            else if (k == "--group-by") group = argv[i + 1];
+        }
+        try {
+            Machine m = load_machine(machine_name);
+            ImportOptions io;
+            io.arch = m.arch;
+            auto traces = load_traces(inputs, io);
+            RooflineOptions ro;
+            ro.group_by = group_by_from_string(group).value_or(GroupBy::kernel);
+            auto report = analyze_roofline(traces, m, ro);
+            ensure_directory(dir);
+            write_file_atomically(dir + "/roofline.svg", render_hierarchical_roofline_svg(report));
+            write_file_atomically(dir + "/time-roofline.svg", render_time_roofline_svg(report));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "render_examples: %s\n", e.what());
+            return 1;
+        }
+        return 0;
+    }
     size_t n = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 40;
     unsigned seed = argc > 3 ? static_cast<unsigned>(std::strtoul(argv[3], nullptr, 10)) : 1;
     try {

@@ -25,7 +25,9 @@ namespace {
 // value * 1e9 done in decimal ("559.14" -> "559.14e9"), so that 559.14 GB/s becomes exactly the
 // double nearest to 559.14e9 rather than one rounding step away from it.
 double giga(double v) {
-    std::string text = format_double(v) + "e9";
+    std::string text = format_double(v);
+    if (text.find_first_of("eE") != std::string::npos) return v * 1e9;  // already has an exponent
+    text += "e9";
     return std::strtod(text.c_str(), nullptr);
 }
 
@@ -160,7 +162,7 @@ Machine parse_ert_json(std::string_view json, const std::string& origin) {
     auto& dram = best_bw[static_cast<size_t>(MemLevel::dram)];
     if (hbm && !dram) dram = hbm;
     else if (hbm) ignored.push_back(hbm->label);
-    if (!best_bw[0] && !best_bw[1] && !dram)
+    if (!best_bw[static_cast<size_t>(MemLevel::l1)] && !best_bw[static_cast<size_t>(MemLevel::l2)] && !dram)
         fail(origin, "'empirical.gbytes.data' has no L1, L2, DRAM or HBM entry");
 
     std::array<std::optional<Entry>, kFlopKinds> best_flops;

@@ -245,7 +245,7 @@ TEST_CASE("ERT import of the Titan K20X roofline.json gives the measured ceiling
 TEST_CASE("ERT import handles precision labels, HBM and unknown levels") {
     const char* json = R"({"empirical": {
         "gbytes": {"data": [["L1", 10000.5], ["L2", 4000], ["HBM", 1500], ["L3", 99]]},
-        "gflops": {"data": [["FP32 GFLOPs", 19000], ["FP64 GFLOPs", 9500.25]]},
+        "gflops": {"data": [["FP32 GFLOPs", 19000], ["FP64 GFLOPs", 9500.25], ["FP16 GFLOPs", 1e21]]},
         "metadata": {"ERT_VERSION": "1.2.0", "CONFIG": {"ERT_GPU": [false]}}}})";
     Machine m = parse_ert_json(json, "hbm.json");
     CHECK(bw(m, MemLevel::l1) == 10000.5e9);
@@ -253,6 +253,7 @@ TEST_CASE("ERT import handles precision labels, HBM and unknown levels") {
     CHECK(bw(m, MemLevel::dram) == 1500e9);
     CHECK(peak(m, FlopKind::fp32) == 19000e9);
     CHECK(peak(m, FlopKind::fp64) == 9500.25e9);
+    CHECK(peak(m, FlopKind::fp16) == doctest::Approx(1e30));  // a number written with an exponent
     CHECK(m.kind == "cpu");
     CHECK(m.name == "hbm.json");
     CHECK(m.source.find("L3") != std::string::npos);  // named as not imported

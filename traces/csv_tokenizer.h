@@ -20,6 +20,7 @@ public:
     uint64_t line() const { return line_; }  // 1-based line of the current position
     size_t offset() const { return static_cast<size_t>(pos_ - begin_); }
 
+    char peek_char() const { return at_end() ? '\0' : *pos_; }
     // The rest of the current line, without its line ending (no unescaping).
     std::string_view peek_line() const;
     void skip_line();

@@ -257,7 +257,9 @@ bool NcuReader::next_row(CsvTokenizer& tok, const Columns& cols, std::vector<std
                          uint64_t& line) {
     for (;;) {
         if (tok.at_end()) return false;
-        std::string_view peek = tok.peek_line();
+        // Data rows start with a quote or a digit: only other lines need a look at the whole line.
+        char c = tok.peek_char();
+        std::string_view peek = c == '"' || (c >= '0' && c <= '9') ? std::string_view("x") : tok.peek_line();
         if (trim(peek).empty() || is_profiler_line(peek)) {
             note_profiler_line(peek);
             tok.skip_line();

@@ -1,5 +1,7 @@
 #include "traces/gzip_stream.h"
 
+#include <libdeflate.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -52,6 +54,9 @@ ChunkSource& ChunkSource::operator=(ChunkSource&& o) noexcept {
     zs_ = std::move(o.zs_);
     in_buf_ = std::move(o.in_buf_);
     in_cap_ = o.in_cap_;
+    std::memcpy(prev_tail_, o.prev_tail_, sizeof prev_tail_);
+    member_crc_ = o.member_crc_;
+    member_size_ = o.member_size_;
     head_ = std::move(o.head_);
     return *this;
 }
@@ -100,6 +105,7 @@ void ChunkSource::init_gzip() {
         zs_.reset();
         throw Error(ExitCode::failure, "zlib initialization failed", {name_});
     }
+    inflateValidate(zs_.get(), 0);  // the CRC-32 is computed with libdeflate (check_trailer)
     in_cap_ = std::min<uint64_t>(kInputChunk, stored_size_ ? stored_size_ : kInputChunk);
     in_buf_.reset(new unsigned char[in_cap_]);
 }
@@ -109,32 +115,65 @@ size_t ChunkSource::read(char* dst, size_t n) {
     return gzip_ ? read_inflated(dst, n) : read_stored(dst, n);
 }
 
+// Fills in_buf_ with the next compressed chunk, remembering the last bytes of the previous one:
+// a member's 8-byte trailer may straddle two chunks.
+size_t ChunkSource::next_input_chunk() {
+    z_stream& zs = *zs_;
+    size_t used = zs.next_in ? static_cast<size_t>(zs.next_in - in_buf_.get()) : 0;
+    if (used > 0) {
+        size_t keep = std::min<size_t>(used, sizeof prev_tail_);
+        std::memmove(prev_tail_, prev_tail_ + keep, sizeof prev_tail_ - keep);
+        std::memcpy(prev_tail_ + sizeof prev_tail_ - keep, zs.next_in - keep, keep);
+    }
+    size_t k = read_stored(reinterpret_cast<char*>(in_buf_.get()), in_cap_);
+    zs.next_in = in_buf_.get();
+    zs.avail_in = static_cast<uInt>(k);
+    return k;
+}
+
+// zlib's own CRC-32 check is switched off (inflateValidate) because libdeflate's is several
+// times faster; the member trailer (CRC-32, size mod 2^32) is verified here instead.
+void ChunkSource::check_trailer() {
+    z_stream& zs = *zs_;
+    unsigned char t[8];
+    size_t in_chunk = static_cast<size_t>(zs.next_in - in_buf_.get());
+    size_t from_chunk = std::min<size_t>(8, in_chunk);
+    std::memcpy(t, prev_tail_ + sizeof prev_tail_ - (8 - from_chunk), 8 - from_chunk);
+    std::memcpy(t + (8 - from_chunk), zs.next_in - from_chunk, from_chunk);
+    auto le32 = [](const unsigned char* p) {
+        return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+               static_cast<uint32_t>(p[3]) << 24;
+    };
+    if (le32(t) != member_crc_ || le32(t + 4) != static_cast<uint32_t>(member_size_))
+        throw Error(ExitCode::bad_input, "corrupt gzip data (CRC-32 or length mismatch in a member trailer)",
+                    {name_, PositionKind::byte_offset, stored_read_ - zs.avail_in});
+    member_crc_ = 0;
+    member_size_ = 0;
+}
+
 size_t ChunkSource::read_inflated(char* dst, size_t n) {
     z_stream& zs = *zs_;
     zs.next_out = reinterpret_cast<Bytef*>(dst);
     zs.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     const size_t want = zs.avail_out;
     while (zs.avail_out > 0 && !gzip_done_) {
-        if (zs.avail_in == 0) {
-            size_t k = read_stored(reinterpret_cast<char*>(in_buf_.get()), in_cap_);
-            if (k == 0) {
-                // Input ended inside a gzip member: the file was cut short.
-                throw Error(ExitCode::bad_input, "truncated gzip file (compressed stream ends early)",
-                            {name_, PositionKind::byte_offset, stored_read_});
-            }
-            zs.next_in = in_buf_.get();
-            zs.avail_in = static_cast<uInt>(k);
+        if (zs.avail_in == 0 && next_input_chunk() == 0) {
+            // Input ended inside a gzip member: the file was cut short.
+            throw Error(ExitCode::bad_input, "truncated gzip file (compressed stream ends early)",
+                        {name_, PositionKind::byte_offset, stored_read_});
         }
+        Bytef* out_before = zs.next_out;
         int rc = inflate(&zs, Z_NO_FLUSH);
+        size_t produced = static_cast<size_t>(zs.next_out - out_before);
+        member_crc_ = libdeflate_crc32(member_crc_, out_before, produced);
+        member_size_ += produced;
         if (rc == Z_STREAM_END) {
+            check_trailer();
             // Another member may follow (concatenated gzip). Skip trailing zero padding.
             for (;;) {
                 while (zs.avail_in > 0 && *zs.next_in == 0) { ++zs.next_in; --zs.avail_in; }
                 if (zs.avail_in > 0) break;
-                size_t k = read_stored(reinterpret_cast<char*>(in_buf_.get()), in_cap_);
-                if (k == 0) { gzip_done_ = true; break; }
-                zs.next_in = in_buf_.get();
-                zs.avail_in = static_cast<uInt>(k);
+                if (next_input_chunk() == 0) { gzip_done_ = true; break; }
             }
             if (!gzip_done_) inflateReset(&zs);
             continue;

@@ -32,7 +32,9 @@ public:
 
     bool compressed() const { return gzip_; }
     const std::string& name() const { return name_; }
-    uint64_t stored_bytes_read() const { return stored_read_; }  // bytes consumed from the file
+    uint64_t stored_bytes_read() const { return stored_read_; }  // bytes read from the file
+    // Bytes of the file that produced the output so far (excludes compressed input read ahead).
+    uint64_t stored_bytes_consumed() const { return zs_ ? stored_read_ - zs_->avail_in : stored_read_; }
     uint64_t stored_size() const { return stored_size_; }        // file size (0 if unknown)
 
 private:
@@ -40,6 +42,8 @@ private:
     void init_gzip();
     size_t read_stored(char* dst, size_t n);  // raw bytes from file or memory
     size_t read_inflated(char* dst, size_t n);
+    size_t next_input_chunk();
+    void check_trailer();
 
     std::string name_;
     std::FILE* file_ = nullptr;
@@ -52,6 +56,9 @@ private:
     std::unique_ptr<unsigned char[]> in_buf_;  // compressed input window (uninitialized)
     size_t in_cap_ = 0;
     std::string head_;                  // bytes read while sniffing the gzip magic
+    unsigned char prev_tail_[8] = {};   // last bytes of the previous compressed chunk
+    uint32_t member_crc_ = 0;           // CRC-32 and size of the current member's output
+    uint64_t member_size_ = 0;
 };
 
 } // namespace rafter

@@ -1,6 +1,12 @@
 #include "traces/kineto_events.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include <unordered_set>
 
 #include "core/error.h"
@@ -57,6 +63,18 @@ void EventSink::fail(const std::string& what) const {
     throw Error(ExitCode::bad_input, where + " " + what, {file_, PositionKind::event_index, index_});
 }
 
+StringId EventSink::intern(std::string_view s) {
+    if (s.empty()) return kNoString;
+    uint64_t a = 0, b = 0;
+    std::memcpy(&a, s.data(), std::min<size_t>(8, s.size()));
+    std::memcpy(&b, s.data() + s.size() - std::min<size_t>(8, s.size()), std::min<size_t>(8, s.size()));
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (s.size() * 0x165667B19E3779F9ull);
+    StringId& slot = intern_cache_[(h >> 40) & (intern_cache_.size() - 1)];
+    if (slot != kNoString && t_.strings.get(slot) == s) return slot;
+    slot = t_.strings.intern(s);
+    return slot;
+}
+
 std::string_view EventSink::text_of(const JValue& v, const char* field) {
     if (!v.escaped) return v.text;
     if (!unescape(v.text, scratch_)) fail(std::string("invalid escape sequence in ") + field);
@@ -66,7 +84,7 @@ std::string_view EventSink::text_of(const JValue& v, const char* field) {
 StringId EventSink::intern_string(const JValue& v, const char* field) {
     if (v.type != JType::string)
         fail(std::string("'") + field + "' must be a string, got " + to_string(v.type));
-    return t_.strings.intern(text_of(v, field));
+    return intern(text_of(v, field));
 }
 
 int64_t EventSink::time_ns(const JValue& v, const char* field, bool required) {
@@ -143,16 +161,16 @@ static std::string_view compact_json(std::string_view text, std::string& out) {
 StringId EventSink::json_text_arg(Arg a) {
     const JValue& v = ev_->arg(a);
     if (!v.present() || v.type == JType::null) return kNoString;
-    if (v.type == JType::array) return t_.strings.intern(compact_json(v.text, scratch_));
-    if (v.type == JType::string) return t_.strings.intern(text_of(v, arg_key(a)));
+    if (v.type == JType::array) return intern(compact_json(v.text, scratch_));
+    if (v.type == JType::string) return intern(text_of(v, arg_key(a)));
     fail(std::string("arg '") + arg_key(a) + "' must be a list, got " + to_string(v.type));
 }
 
 StringId EventSink::string_arg(Arg a) {
     const JValue& v = ev_->arg(a);
     if (!v.present() || v.type == JType::null) return kNoString;
-    if (v.type == JType::string) return t_.strings.intern(text_of(v, arg_key(a)));
-    if (v.type == JType::number || v.type == JType::array) return t_.strings.intern(v.text);
+    if (v.type == JType::string) return intern(text_of(v, arg_key(a)));
+    if (v.type == JType::number || v.type == JType::array) return intern(v.text);
     fail(std::string("arg '") + arg_key(a) + "' must be a string, got " + to_string(v.type));
 }
 
@@ -234,13 +252,13 @@ void EventSink::add(const RawEvent& ev, uint64_t index, uint64_t offset) {
     case Category::user_annotation: {
         std::string_view name = text_of(ev.name, "name");
         if (starts_with_step(name)) {
-            t_.steps.push_back({t_.strings.intern(name), start, end});
+            t_.steps.push_back({intern(name), start, end});
         } else if (ev.category == Category::cpu_op) {
             add_cpu(CpuEventKind::op, start, end);
         } else {
             RegionRow r;
             r.kind = RegionKind::user;
-            r.name = t_.strings.intern(name);
+            r.name = intern(name);
             r.pid = pid_or_tid(ev.pid);
             r.tid = pid_or_tid(ev.tid);
             r.start_ns = start;
@@ -264,12 +282,42 @@ void EventSink::add(const RawEvent& ev, uint64_t index, uint64_t offset) {
     }
 }
 
+namespace {
+// Asks for transparent huge pages on a large table: building a multi-GB trace otherwise spends
+// a good share of its time in 4 KiB page faults (expensive in VMs). Only a hint.
+template <class V>
+void advise_huge_pages(const V& v) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    size_t bytes = v.capacity() * sizeof(typename V::value_type);
+    if (bytes < (8u << 20)) return;
+    auto begin = reinterpret_cast<uintptr_t>(v.data());
+    uintptr_t page = 4096;
+    uintptr_t from = (begin + page - 1) & ~(page - 1);
+    uintptr_t to = (begin + bytes) & ~(page - 1);
+    if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+#else
+    (void)v;
+#endif
+}
+
+template <class V>
+void reserve_huge(V& v, size_t n) {
+    v.reserve(n);
+    advise_huge_pages(v);
+}
+} // namespace
+
 void EventSink::reserve_more(double factor) {
     auto room = [&](size_t n) { return static_cast<size_t>(static_cast<double>(n) * factor) + 64; };
-    t_.kernels.reserve(room(t_.kernels.size()));
-    t_.copies.reserve(room(t_.copies.size()));
-    t_.cpu_ops.reserve(room(t_.cpu_ops.size()));
-    t_.regions.reserve(room(t_.regions.size()));
+    KernelTable& k = t_.kernels;
+    size_t nk = room(k.size());
+    k.reserve(nk);
+    advise_huge_pages(k.start_ns), advise_huge_pages(k.end_ns), advise_huge_pages(k.duration_s);
+    advise_huge_pages(k.correlation), advise_huge_pages(k.external_id), advise_huge_pages(k.launch_id);
+    advise_huge_pages(k.grid), advise_huge_pages(k.block);
+    reserve_huge(t_.copies, room(t_.copies.size()));
+    reserve_huge(t_.cpu_ops, room(t_.cpu_ops.size()));
+    reserve_huge(t_.regions, room(t_.regions.size()));
 }
 
 CollectiveRow EventSink::collective(int64_t start, int64_t end) {

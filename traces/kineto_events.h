@@ -71,6 +71,11 @@ private:
     uint64_t index_ = 0, offset_ = 0;
     std::string scratch_;
 
+    // Names repeat (the same kernels and ops every step): a direct-mapped cache keyed by a cheap
+    // hash of the length and a few bytes skips hashing the whole string in the pool's map.
+    StringId intern(std::string_view s);
+    std::vector<StringId> intern_cache_ = std::vector<StringId>(4096, kNoString);
+
     uint64_t events_ = 0;
     uint64_t unknown_events_ = 0;
     std::unordered_map<std::string, uint64_t> unknown_categories_;

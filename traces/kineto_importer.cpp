@@ -25,7 +25,7 @@ using kineto::SyntaxError;
 constexpr size_t kReadChunk = 256 * 1024;            // bytes added per refill: stays in L2
 constexpr size_t kInitialWindow = 1024 * 1024;
 constexpr size_t kMaxWindow = 256ull * 1024 * 1024;  // one event or top-level value at most
-constexpr uint64_t kReserveAfter = 8ull * 1024 * 1024;  // JSON bytes read before sizing the tables
+constexpr uint64_t kReserveAfter = 2ull * 1024 * 1024;  // JSON bytes read before sizing the tables
 
 // A window of the JSON text with a NUL sentinel after the last byte. The buffer is left
 // uninitialized: only the bytes read (and the padding) are ever touched, so a small input
@@ -244,10 +244,15 @@ void Reader::read_events() {
 // sizes; reserving them once avoids the copies (and page faults) of geometric growth.
 void Reader::reserve() {
     reserved_ = true;
-    if (src_.stored_size() == 0 || src_.stored_bytes_read() == 0) return;
-    double done = static_cast<double>(src_.stored_bytes_read()) / static_cast<double>(src_.stored_size());
+    // JSON bytes parsed so far vs. file bytes behind them (compressed input read ahead excluded).
+    uint64_t consumed = src_.stored_bytes_consumed();
+    if (src_.stored_size() == 0 || consumed == 0) return;
+    double done = static_cast<double>(consumed) / static_cast<double>(src_.stored_size());
+    // The window holds parsed and unparsed bytes: scale by the share already parsed.
+    double parsed = static_cast<double>(win_.offset_of(lx_.pos())) / static_cast<double>(win_.total_read());
+    done *= parsed;
     if (done <= 0 || done >= 0.9) return;
-    sink_.reserve_more(std::min(1.1 / done, 1e4));
+    sink_.reserve_more(std::min(1.25 / done, 1e5));
 }
 
 // Skips a top-level value of any size chunk by chunk (e.g. a long "INFO" log), tracking only

@@ -147,9 +147,6 @@ inline const char* find_string_special(const char* p) {
 
 const char* arg_key(Arg a) { return kArgKeys[static_cast<size_t>(a)]; }
 
-namespace {
-bool is_json_number(std::string_view s);
-}
 
 void Lexer::at_nul() {
     if (p_ >= end_) throw NeedMore{};
@@ -177,13 +174,33 @@ std::string_view Lexer::string_body(bool* escaped) {
     }
 }
 
+// Scans and validates a number literal in one pass (JSON grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?).
 std::string_view Lexer::number() {
     const char* start = p_;
-    while (kNumberChars.table[static_cast<unsigned char>(*p_)]) ++p_;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    // A literal cut by the window end must be re-read whole after the refill.
+    auto need_digit = [&]() {
+        if (*p_ == '\0' && p_ >= end_) throw NeedMore{};
+        if (!digit(*p_)) throw SyntaxError{start, "malformed number"};
+    };
+    if (*p_ == '-') ++p_;
+    need_digit();
+    if (*p_ == '0') ++p_;
+    else while (digit(*p_)) ++p_;
+    if (*p_ == '.') {
+        ++p_;
+        need_digit();
+        while (digit(*p_)) ++p_;
+    }
+    if (*p_ == 'e' || *p_ == 'E') {
+        ++p_;
+        if (*p_ == '+' || *p_ == '-') ++p_;
+        need_digit();
+        while (digit(*p_)) ++p_;
+    }
     if (*p_ == '\0' && p_ >= end_) throw NeedMore{};  // the literal may continue in the next chunk
-    std::string_view text(start, static_cast<size_t>(p_ - start));
-    if (!is_json_number(text)) throw SyntaxError{start, "malformed number"};
-    return text;
+    if (kNumberChars.table[static_cast<unsigned char>(*p_)]) throw SyntaxError{start, "malformed number"};
+    return std::string_view(start, static_cast<size_t>(p_ - start));
 }
 
 void Lexer::literal(const char* word, size_t n) {
@@ -462,11 +479,6 @@ bool digits_to_u64(std::string_view d, uint64_t& out) {
     }
     out = v;
     return true;
-}
-
-bool is_json_number(std::string_view s) {
-    NumberParts n;
-    return split_number(s, n);
 }
 
 bool all_zero(std::string_view d) {

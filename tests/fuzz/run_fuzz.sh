@@ -22,7 +22,7 @@ SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 COMMON_SRCS=(core/error.cpp core/diagnostics.cpp core/metric_kinds.cpp traces/trace.cpp)
 declare -A SRCS LIBS
 SRCS[kineto_json]="traces/gzip_stream.cpp traces/kineto_json.cpp traces/kineto_events.cpp traces/kineto_importer.cpp"
-LIBS[kineto_json]="-lsimdjson -lz"
+LIBS[kineto_json]="-lsimdjson -lz -ldeflate"
 SRCS[nsys_rows]="traces/nsys_rows.cpp"
 LIBS[nsys_rows]=""
 

@@ -128,3 +128,30 @@ TEST_CASE("documents that are not Kineto traces") {
     Error deep = import_error(one_event("{\"args\":{\"x\":" + std::string(400, '[') + std::string(400, ']') + "}}"));
     CHECK(has(deep, "nesting too deep"));
 }
+
+TEST_CASE("gzip member trailers are verified, also when they straddle two input chunks") {
+    std::string json = R"({"traceEvents": [{"ph":"X","cat":"kernel","name":"k","ts":1,"dur":1}]})";
+    std::string gz = test::gzip_bytes(json);
+    std::string bad = gz;
+    bad[bad.size() - 6] = static_cast<char>(bad[bad.size() - 6] ^ 1);  // CRC-32 byte
+    Error crc = import_error(bad, "crc.json.gz");
+    CHECK(has(crc, "CRC-32 or length mismatch"));
+    CHECK(crc.where().value == gz.size());
+
+    // Stored (level 0) deflate makes the compressed size predictable: pad the kernel name so
+    // that the file is 256 KiB + 3 bytes and its trailer is split 5/3 across the reader's
+    // 256 KiB input chunks.
+    const size_t chunk = 256 * 1024;
+    std::string target;
+    for (size_t pad = chunk - 200; pad < chunk; ++pad) {
+        std::string j = R"({"traceEvents": [{"ph":"X","cat":"kernel","name":")" + std::string(pad, 'n') +
+                        R"(","ts":1,"dur":1}]})";
+        if (test::gzip_bytes(j, 0).size() == chunk + 3) { target = j; break; }
+    }
+    REQUIRE_FALSE(target.empty());
+    std::string split = test::gzip_bytes(target, 0);
+    Trace t = read_kineto_bytes(split, "split.json.gz", ImportOptions{});
+    CHECK(t.kernels.size() == 1);
+    split[split.size() - 2] = static_cast<char>(split[split.size() - 2] ^ 1);  // length byte
+    CHECK(has(import_error(split, "split-bad.json.gz"), "CRC-32 or length mismatch"));
+}

@@ -9,9 +9,9 @@
 
 namespace rafter::test {
 
-inline std::string gzip_bytes(const std::string& plain) {
+inline std::string gzip_bytes(const std::string& plain, int level = 6) {
     z_stream zs{};
-    if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2");
     std::string out(deflateBound(&zs, plain.size()) + 64, '\0');
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));

@@ -253,6 +253,40 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     }
     svg.close();
 
+    // --- Points ---------------------------------------------------------------------------------
+    // Grey groups first, coloured ones on top (largest first, so small markers stay visible).
+    std::vector<std::vector<const Mark*>> marks_of(report.groups.size());
+    for (const auto& m : marks) marks_of[m.group].push_back(&m);
+    svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
+    for (int pass = 0; pass < 2; ++pass) {
+        for (size_t gi = 0; gi < report.groups.size(); ++gi) {
+            const auto& mine = marks_of[gi];
+            if (mine.empty() || colors.has_color(gi) != (pass == 1)) continue;
+            std::string color = colors.color(gi);
+            Attrs ga;
+            ga.add("class", "group").add("fill", color);
+            if (!colors.has_color(gi)) ga.add("stroke", "#5a5a5a").num("stroke-width", 0.6);
+            svg.open("g", ga);
+            svg.title(group_tooltip(report.groups[gi]));
+            if (mine.size() > 1 && colors.has_color(gi)) {
+                // Same FLOP rate at every level: a thin line ties a group's markers together.
+                double lo = mine.front()->px, hi = lo;
+                for (auto* m : mine) {
+                    lo = std::min(lo, m->px);
+                    hi = std::max(hi, m->px);
+                }
+                svg.element("line", Attrs().num("x1", lo).num("y1", mine.front()->py).num("x2", hi)
+                                        .num("y2", mine.front()->py).add("stroke", color).num("stroke-width", 1.2)
+                                        .add("stroke-opacity", "0.7"));
+            }
+            for (auto* m : mine)
+                draw_marker(svg, level_shape(m->level), m->px, m->py, m->r,
+                            Attrs().add("fill-opacity", colors.has_color(gi) ? "0.82" : "0.55"));
+            svg.close();
+        }
+    }
+    svg.close();
+
     // Roof labels run along the slope, above the line, at the first position from the left (where
     // the roof enters the plot) that is clear of markers and of the other roof labels.
     svg.open("g", Attrs().add("class", "roof-labels").num("font-size", fonts.label).add("fill", kRoofInk));
@@ -263,6 +297,11 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         if (!clip_segment(plot, a, b)) continue;
         auto ll = place_along_line(a, b, text_width(text, fonts.label), fonts.label, circles, obstacles, plot, false);
         if (!ll.placed) continue;  // no room: the legend names it
+        // A white backing along the text keeps grid lines and crowded markers from hiding it.
+        const std::string rot = "rotate(" + svg_number(ll.angle_deg) + " " + svg_number(ll.x) + " " + svg_number(ll.y) + ")";
+        svg.element("rect", Attrs().num("x", ll.x - 2).num("y", ll.y - fonts.label + 1)
+                                .num("width", text_width(text, fonts.label) + 4).num("height", fonts.label + 2)
+                                .add("fill", "#ffffff").add("fill-opacity", "0.8").add("transform", rot));
         svg.text(text, Attrs().num("x", ll.x).num("y", ll.y).add("transform", "rotate(" + svg_number(ll.angle_deg) + " " +
                                                                                  svg_number(ll.x) + " " + svg_number(ll.y) + ")"));
         obstacles.push_back(ll.box);
@@ -299,53 +338,23 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     }
     svg.close();
 
-    // --- Points ---------------------------------------------------------------------------------
-    svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
-    for (size_t gi = 0; gi < report.groups.size(); ++gi) {
-        std::vector<const Mark*> mine;
-        for (const auto& m : marks)
-            if (m.group == gi) mine.push_back(&m);
-        if (mine.empty()) continue;
-        std::string color = colors.color(gi);
-        svg.open("g", Attrs().add("class", "group").add("fill", color));
-        svg.title(group_tooltip(report.groups[gi]));
-        if (mine.size() > 1 && colors.has_color(gi)) {
-            // Same FLOP rate at every level: a thin line ties a group's markers together.
-            double lo = mine.front()->px, hi = lo;
-            for (auto* m : mine) {
-                lo = std::min(lo, m->px);
-                hi = std::max(hi, m->px);
-            }
-            svg.element("line", Attrs().num("x1", lo).num("y1", mine.front()->py).num("x2", hi)
-                                    .num("y2", mine.front()->py).add("stroke", color).num("stroke-width", 1.2)
-                                    .add("stroke-opacity", "0.7"));
-        }
-        for (auto* m : mine)
-            draw_marker(svg, level_shape(m->level), m->px, m->py, m->r,
-                        Attrs().add("fill-opacity", colors.has_color(gi) ? "0.82" : "0.6"));
-        svg.close();
-    }
-    svg.close();
-
     // --- Labels ---------------------------------------------------------------------------------
     std::vector<LabelRequest> requests;
     std::vector<size_t> request_group;
-    std::vector<std::string> request_text;
-    for (size_t gi = 0; gi < report.groups.size() && requests.size() < options.max_labels; ++gi) {
+    for (size_t gi = 0; gi < report.groups.size() && request_group.size() < options.max_labels; ++gi)
+        if (plotted[gi]) request_group.push_back(gi);
+    const std::vector<std::string> request_text = distinct_group_names(report, request_group, 210, fonts.label);
+    for (size_t i = 0; i < request_group.size(); ++i) {
         // DRAM marker first (the level most kernels are judged by), then L2, then L1.
         std::vector<const Mark*> anchors;
         for (auto l : {MemLevel::dram, MemLevel::l2, MemLevel::l1})
             for (const auto& m : marks)
-                if (m.group == gi && m.level == l) anchors.push_back(&m);
-        if (anchors.empty()) continue;
-        std::string text = group_name_fitting(report.groups[gi], 210, fonts.label);
+                if (m.group == request_group[i] && m.level == l) anchors.push_back(&m);
         LabelRequest rq{anchors[0]->px, anchors[0]->py, marker_extent(level_shape(anchors[0]->level), anchors[0]->r),
-                        text_width(text, fonts.label) + 6, fonts.label + 5, {}};
+                        text_width(request_text[i], fonts.label) + 6, fonts.label + 5, {}};
         for (size_t k = 1; k < anchors.size(); ++k)
             rq.alternatives.push_back({anchors[k]->px, anchors[k]->py, marker_extent(level_shape(anchors[k]->level), anchors[k]->r)});
         requests.push_back(rq);
-        request_group.push_back(gi);
-        request_text.push_back(text);
     }
     auto placements = place_labels(requests, circles, obstacles, plot, lines);
     size_t unplaced = 0;
@@ -391,21 +400,24 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
                                                 std::string(kRoofInk), c.dominant ? 2.2 : 1.5, ceiling_dash(c)));
     if (plotted_groups) {
         legend.push_back(LegendEntry::make_heading("Groups (share of time)"));
+        std::vector<size_t> shown;
         double rest_share = 0;
         size_t rest = 0;
         for (size_t gi = 0; gi < report.groups.size(); ++gi) {
-            const auto& g = report.groups[gi];
             if (!plotted[gi]) continue;
             if (colors.has_color(gi)) {
-                std::string share = share_text(g.time_share);
-                double room = legend_w - 30 - text_width(share, fonts.legend);
-                legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
-                                                          colors.color(gi), MarkerShape::circle, g.name));
+                shown.push_back(gi);
             } else {
                 ++rest;
-                rest_share += g.time_share.value_or(0);
+                rest_share += report.groups[gi].time_share.value_or(0);
             }
         }
+        const double room = legend_w - 30 - text_width("00.0% ", fonts.legend);
+        auto names = distinct_group_names(report, shown, room, fonts.legend);
+        for (size_t i = 0; i < shown.size(); ++i)
+            legend.push_back(LegendEntry::make_marker(share_text(report.groups[shown[i]].time_share) + names[i],
+                                                      colors.color(shown[i]), MarkerShape::circle,
+                                                      report.groups[shown[i]].name));
         if (rest)
             legend.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
                                                           plural(rest, "other group", "other groups"),

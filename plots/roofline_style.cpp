@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/text.h"
 #include "plots/chart_frame.h"
@@ -104,6 +105,22 @@ std::string group_name_fitting(const GroupMetrics& g, double max_px, double font
         if (text_width(s, font_size) <= max_px) return s;
     }
     return fit_text(shorten_kernel_name(g.name, 8), max_px, font_size);
+}
+
+std::vector<std::string> distinct_group_names(const RooflineReport& r, const std::vector<size_t>& groups,
+                                              double max_px, double font_size) {
+    std::vector<std::string> names;
+    for (size_t gi : groups) names.push_back(group_name_fitting(r.groups[gi], max_px, font_size));
+    std::map<std::string, size_t> seen;
+    for (const auto& n : names) ++seen[n];
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (seen[names[i]] < 2) continue;
+        std::string hint = kernel_name_hint(r.groups[groups[i]].name);
+        if (hint.empty()) continue;
+        std::string tail = " [" + fit_text(hint, max_px / 2, font_size) + "]";
+        names[i] = group_name_fitting(r.groups[groups[i]], max_px - text_width(tail, font_size), font_size) + tail;
+    }
+    return names;
 }
 
 static std::string opt_unit(const std::optional<double>& v, const char* unit) {

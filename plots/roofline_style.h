@@ -43,6 +43,10 @@ double share_radius(const std::optional<double>& share, double r_max, double r_m
 std::string group_display_name(const GroupMetrics& g, size_t width);
 // The longest shortening (shorten_kernel_name) of the group's name that fits max_px at font_size.
 std::string group_name_fitting(const GroupMetrics& g, double max_px, double font_size);
+// group_name_fitting for several groups; names that come out equal get the kernel's name hint
+// appended ("vectorized_elementwise_kernel [fill_kernel_cuda]"), as the roofline table does.
+std::vector<std::string> distinct_group_names(const RooflineReport& r, const std::vector<size_t>& groups,
+                                              double max_px, double font_size);
 
 // Multi-line tooltip: full name, time and share, launches, FLOPs, bytes, AI, rate, bound,
 // efficiency; missing values are written as "-" with no number invented.

@@ -183,6 +183,8 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
 
     std::vector<Box> obstacles;
     std::vector<SoftLine> lines;  // lines labels rather not cover
+    LineLabel balance_label;  // drawn after the points so that no marker hides it
+    std::string balance_text;
     // --- Machine balance ------------------------------------------------------------------------
     if (bw && p_axis) {
         double balance = p_axis_v / bw.value_or(1);
@@ -198,9 +200,8 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
             for (const auto& p : pts) marks.push_back({p.px, p.py, p.r});
             auto ll = place_along_line(a, b, text_width(text, fonts.label), fonts.label, marks, {}, plot, true);
             if (ll.placed) {
-                svg.text(text, Attrs().num("x", ll.x).num("y", ll.y).num("font-size", fonts.label).add("fill", kRoofInk)
-                                   .add("transform", "rotate(" + svg_number(ll.angle_deg) + " " + svg_number(ll.x) + " " +
-                                                         svg_number(ll.y) + ")"));
+                balance_label = ll;
+                balance_text = text;
                 obstacles.push_back(ll.box);
             }
         }
@@ -266,24 +267,46 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     std::vector<Circle> circles;
     for (const auto& p : pts) circles.push_back({p.px, p.py, p.r});
     svg.open("g", Attrs().add("class", "points").add("stroke", "#1a1a1a").num("stroke-width", 0.8));
-    for (const auto& p : pts) {
-        bool col = colors.has_color(p.group);
-        svg.open("g", Attrs().add("class", "group").add("fill", colors.color(p.group)));
-        svg.title(group_tooltip(report.groups[p.group]));
-        draw_marker(svg, MarkerShape::circle, p.px, p.py, p.r, Attrs().add("fill-opacity", col ? "0.85" : "0.6"));
-        svg.close();
+    // Grey groups first, coloured ones on top (largest first, so small markers stay visible).
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const auto& p : pts) {
+            bool col = colors.has_color(p.group);
+            if (col != (pass == 1)) continue;
+            Attrs ga;
+            ga.add("class", "group").add("fill", colors.color(p.group));
+            if (!col) ga.add("stroke", "#5a5a5a").num("stroke-width", 0.6);
+            svg.open("g", ga);
+            svg.title(group_tooltip(report.groups[p.group]));
+            draw_marker(svg, MarkerShape::circle, p.px, p.py, p.r, Attrs().add("fill-opacity", col ? "0.85" : "0.55"));
+            svg.close();
+        }
     }
     svg.close();
 
+    if (balance_label.placed) {
+        const std::string rot = "rotate(" + svg_number(balance_label.angle_deg) + " " + svg_number(balance_label.x) +
+                                " " + svg_number(balance_label.y) + ")";
+        svg.element("rect", Attrs().num("x", balance_label.x - 2).num("y", balance_label.y - fonts.label + 1)
+                                .num("width", text_width(balance_text, fonts.label) + 4).num("height", fonts.label + 2)
+                                .add("fill", "#ffffff").add("fill-opacity", "0.8").add("transform", rot));
+    }
+    if (balance_label.placed)
+        svg.text(balance_text, Attrs().num("x", balance_label.x).num("y", balance_label.y).num("font-size", fonts.label)
+                                   .add("fill", kRoofInk)
+                                   .add("transform", "rotate(" + svg_number(balance_label.angle_deg) + " " +
+                                                         svg_number(balance_label.x) + " " + svg_number(balance_label.y) + ")"));
+
     // --- Labels -------------------------------------------------------------------------------------
     std::vector<LabelRequest> requests;
-    std::vector<size_t> request_point;
-    std::vector<std::string> texts;
-    for (size_t i = 0; i < pts.size() && requests.size() < options.max_labels; ++i) {
-        std::string text = group_name_fitting(report.groups[pts[i].group], 210, fonts.label);
-        requests.push_back({pts[i].px, pts[i].py, pts[i].r, text_width(text, fonts.label) + 6, fonts.label + 5, {}});
+    std::vector<size_t> request_point, request_group;
+    for (size_t i = 0; i < pts.size() && request_point.size() < options.max_labels; ++i) {
         request_point.push_back(i);
-        texts.push_back(text);
+        request_group.push_back(pts[i].group);
+    }
+    const std::vector<std::string> texts = distinct_group_names(report, request_group, 210, fonts.label);
+    for (size_t i = 0; i < request_point.size(); ++i) {
+        const auto& p = pts[request_point[i]];
+        requests.push_back({p.px, p.py, p.r, text_width(texts[i], fonts.label) + 6, fonts.label + 5, {}});
     }
     auto placements = place_labels(requests, circles, obstacles, plot, lines);
     size_t unplaced = 0;
@@ -324,19 +347,24 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     std::vector<LegendEntry> legend;
     if (!pts.empty()) {
         legend.push_back(LegendEntry::make_heading("Groups (share of time)"));
+        std::vector<size_t> shown;
         size_t rest = 0;
         double rest_share = 0;
         for (const auto& p : pts) {
-            const auto& g = report.groups[p.group];
             if (colors.has_color(p.group)) {
-                std::string share = g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string();
-                double room = legend_w - 30 - text_width(share, fonts.legend);
-                legend.push_back(LegendEntry::make_marker(share + group_name_fitting(g, room, fonts.legend),
-                    colors.color(p.group), MarkerShape::circle, g.name));
+                shown.push_back(p.group);
             } else {
                 ++rest;
-                rest_share += g.time_share.value_or(0);
+                rest_share += report.groups[p.group].time_share.value_or(0);
             }
+        }
+        const double room = legend_w - 30 - text_width("00.0% ", fonts.legend);
+        auto names = distinct_group_names(report, shown, room, fonts.legend);
+        for (size_t i = 0; i < shown.size(); ++i) {
+            const auto& g = report.groups[shown[i]];
+            legend.push_back(LegendEntry::make_marker(
+                (g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string()) + names[i],
+                colors.color(shown[i]), MarkerShape::circle, g.name));
         }
         if (rest)
             legend.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +

@@ -106,7 +106,7 @@ TEST_CASE("synthetic V100 report: both charts are valid, one tooltip group per p
     CHECK(count(t, "<g class=\"group\"") == 40);
     CHECK(count(h, "<g class=\"group\" fill=\"#0072B2\">\n   <title>") == 1);
     // Each group has one marker per level with bytes (3 here): 120 markers in the points layer.
-    auto pts = h.substr(h.find("class=\"points\""), h.find("class=\"labels\"") - h.find("class=\"points\""));
+    auto pts = h.substr(h.find("class=\"points\""), h.find("class=\"roof-labels\"") - h.find("class=\"points\""));
     CHECK(count(pts, "<circle ") + count(pts, "<rect ") + count(pts, "<polygon ") == 120);
     // Roof and ceiling labels with the machine's figures.
     CHECK(h.find(">DRAM 900 GB/s<") != std::string::npos);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs Rafter into a temporary prefix, then builds examples/consumer against the installed
+# package twice: with find_package(rafter) and with pkg-config. Each build must run and report the
+# DeepCAM example's 797 launches in 45 groups.
+set -euo pipefail
+build_dir=$1 source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
+test -f "$prefix/lib/cmake/rafter/rafterConfig.cmake"
+test -f "$prefix/lib/pkgconfig/rafter.pc"
+test -f "$prefix/include/rafter/traces/trace.h"
+
+expect="45 groups, 797 launches"
+input="$source_dir/examples/ncu/deepcam-v100-fw"
+
+cmake -S "$source_dir/examples/consumer" -B "$work/cmake-build" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release > "$work/configure.log"
+cmake --build "$work/cmake-build" -j2 > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+out=$("$work/cmake-build/top_kernels" v100-sxm2 "$input")
+echo "$out"
+grep -q "$expect" <<< "$out" || { echo "find_package consumer: expected '$expect'"; exit 1; }
+
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+flags=$(pkg-config --cflags --libs --static rafter)
+c++ -O1 "$source_dir/examples/consumer/main.cpp" -o "$work/top_kernels_pc" $flags
+out=$("$work/top_kernels_pc" v100-sxm2 "$input")
+grep -q "$expect" <<< "$out" || { echo "pkg-config consumer: expected '$expect'"; exit 1; }
+echo "package test: find_package and pkg-config consumers both work"

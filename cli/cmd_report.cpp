@@ -1,11 +1,123 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter report`: one self-contained HTML report (summary, roofline charts linked to a sortable
+// group table, GPU time per rank, scaling curves, diagnostics). Everything is rendered in memory
+// and written at the end with AtomicFile, so a failing run leaves no half-written file.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <memory>
+
+#include "analysis/breakdown.h"
+#include "analysis/roofline.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "model/machine.h"
+#include "model/scaling_run.h"
+#include "model/scenario.h"
+#include "report/html_report.h"
+#include "traces/importer.h"
+#include "traces/input_file.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_report(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter report' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter report INPUT... -o REPORT.html [--machine NAME|FILE]\n"
+    "                     [--group-by kernel|base|op|op-shape|region] [--scenario FILE] [--title TEXT] [--quiet]\n\n"
+    "Writes one self-contained HTML file (no network needed to view it): a summary with the\n"
+    "largest groups and how far each is from its bound, the time-based and hierarchical roofline\n"
+    "charts (hover for figures, click a point to highlight its table row), a sortable and\n"
+    "filterable group table, the GPU time per rank when the inputs have timestamps (Kineto, nsys),\n"
+    "scaling curves with --scenario, and the diagnostics. Inputs are those of 'rafter roofline'.\n"
+    "See docs/report.md.\n\n";
+
+} // namespace
+
+int cmd_report(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "the HTML file to write (required)")
+        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
+         "machine ceilings: a built-in name (rafter machines), a machine file or an ERT "
+         "roofline.json; default: the machine named in the inputs' device metadata")
+        ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
+         "kernel, base, op, op-shape or region (as in rafter roofline)")
+        ("scenario,s", po::value<std::string>()->value_name("FILE"),
+         "add scaling curves for this rafter.scenario/1 file (as in rafter scale)")
+        ("title", po::value<std::string>()->value_name("TEXT"), "report title (default: from the machine)")
+        ("quiet,q", "print nothing but errors");
+    po::options_description hidden;
+    hidden.add_options()("input", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+
+    if (vm.count("help")) {
+        std::cout << kUsage << opts << '\n';
+        return 0;
+    }
+    if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter report --help')");
+    if (!vm.count("output")) throw_usage_error("no output file given: pass -o REPORT.html");
+    auto inputs = vm["input"].as<std::vector<std::string>>();
+    std::string out = vm["output"].as<std::string>();
+    auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
+    if (!group_by)
+        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
+                          vm["group-by"].as<std::string>() + "'");
+    bool quiet = vm.count("quiet") > 0;
+
+    // The scenario first: a bad scenario file should fail before the (possibly long) import.
+    std::unique_ptr<ScalingResult> scaling;
+    if (vm.count("scenario")) {
+        std::string f = vm["scenario"].as<std::string>();
+        Scenario scenario = parse_scenario_json(read_file(f), f);
+        scaling = std::make_unique<ScalingResult>(run_scaling(scenario, ScalingRunOptions{}));
+    }
+
+    std::optional<Machine> machine;
+    ImportOptions import;
+    import.quiet = quiet;
+    if (vm.count("machine")) {
+        machine = load_machine(vm["machine"].as<std::string>());
+        import.arch = machine->arch;
+    }
+    std::vector<Trace> traces = load_traces(inputs, import);
+    if (!machine) {
+        std::string why;
+        machine = detect_machine(traces, &why);
+        if (!machine)
+            throw_usage_error("cannot tell which machine the inputs come from: " + why +
+                              "; pass --machine NAME (see 'rafter machines') or --machine FILE");
+    }
+
+    RooflineOptions ropts;
+    ropts.group_by = *group_by;
+    RooflineReport report = analyze_roofline(traces, *machine, ropts);
+    if (report.inputs.empty()) report.inputs = inputs;
+    BreakdownReport breakdown = analyze_breakdown(traces);
+    traces.clear();
+
+    HtmlReportInputs in;
+    in.roofline = &report;
+    in.breakdown = &breakdown;
+    in.scaling = scaling.get();
+    if (vm.count("title")) in.title = vm["title"].as<std::string>();
+    in.command_line = "rafter report";
+    for (const auto& a : args) in.command_line += " " + a;
+    std::string html = render_html_report(in);
+
+    AtomicFile file(out);
+    file.stream() << html;
+    file.commit();
+    if (!quiet) std::cerr << "rafter report: wrote " << out << " (" << html.size() / 1024 << " KiB)\n";
+    return 0;
 }
 
 } // namespace rafter::cli

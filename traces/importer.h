@@ -15,6 +15,7 @@ struct ImportOptions {
     // FLOPs when the input does not say (ncu CC column). Set from --machine.
     std::string arch;
     bool include_python_events = false;  // Kineto python_function events are skipped by default
+    bool quiet = false;                  // --quiet: no progress bar on stderr
 };
 
 class Importer {

@@ -1,0 +1,280 @@
+#include "report/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "core/text.h"
+#include "plots/roofline_svg.h"
+#include "plots/scaling_svg.h"
+#include "report/html_assets.h"
+#include "report/svg_groups.h"
+
+namespace rafter {
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+bool breakdown_has_data(const BreakdownReport& b) {
+    for (const auto& r : b.ranks)
+        if (r.totals.wall_s > 0) return true;
+    return false;
+}
+
+namespace {
+
+const char* kMissing = "<span class=\"missing\">-</span>";
+
+std::string num_attr(std::optional<double> v) {
+    if (!v || !std::isfinite(*v)) return "";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.9g", *v);
+    return buf;
+}
+
+std::string pct(double share) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, share >= 0.1 ? "%.1f%%" : "%.2f%%", share * 100);
+    return buf;
+}
+
+// A numeric cell: data-v carries the value for sorting ("" = missing, sorted last).
+std::string cell(std::optional<double> v, const std::string& shown) {
+    return "<td data-v=\"" + num_attr(v) + "\">" + (v ? html_escape(shown) : std::string(kMissing)) + "</td>";
+}
+std::string unit_cell(std::optional<double> v, const char* unit) {
+    return cell(v, v ? si_unit(*v, unit) : "");
+}
+std::string time_cell(std::optional<double> v) { return cell(v, v ? format_seconds(*v) : ""); }
+
+// Arithmetic intensity as a plain number (0.684, 32.4, 1020): SI prefixes read badly here.
+std::string ai_cell(std::optional<double> v) {
+    if (!v) return cell(v, "");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, *v >= 1000 ? "%.0f" : "%.3g", *v);
+    return cell(v, buf);
+}
+
+std::optional<double> value_of(const Value& v) {
+    if (v.prov == Provenance::missing) return std::nullopt;
+    return v.value;
+}
+
+std::string card(const std::string& k, const std::string& v) {
+    return "<div class=\"card\"><div class=\"k\">" + html_escape(k) + "</div><div class=\"v\">" + v + "</div></div>";
+}
+
+// What the table shows as a group's name: the op with its shapes for op-shape groups.
+std::string group_label(const GroupMetrics& g) { return g.name; }
+
+void write_summary(std::ostream& o, const RooflineReport& r) {
+    const auto& t = r.totals;
+    const Machine& m = r.machine;
+    o << "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">";
+    o << card("machine", html_escape(m.name) + (m.description.empty() ? "" : "<div class=\"k\">" + html_escape(m.description) + "</div>"));
+    o << card("GPU time (sum of kernels)", t.time_s ? html_escape(format_seconds(*t.time_s)) : kMissing);
+    o << card("kernel launches", html_escape(std::to_string(t.launches)));
+    o << card("FLOPs", t.flops_total ? html_escape(si_unit(*t.flops_total, "FLOP")) : kMissing);
+    auto dram = value_of(t.bytes[static_cast<size_t>(MemLevel::dram)]);
+    o << card("DRAM bytes", dram ? html_escape(si_unit(*dram, "B")) : kMissing);
+    std::optional<double> rate;
+    if (t.flops_total && t.time_s && *t.time_s > 0) rate = *t.flops_total / *t.time_s;
+    o << card("achieved FLOP rate", rate ? html_escape(si_unit(*rate, "FLOP/s")) : kMissing);
+    o << card("groups (by " + std::string(to_string(r.group_by)) + ")", std::to_string(r.groups.size()));
+    o << "</div>\n";
+
+    // The largest groups and how far each is from its bound.
+    size_t n = std::min<size_t>(r.groups.size(), 8);
+    if (n) {
+        o << "<p>The largest " << n << " groups by time, and how far each is from the time its bound allows "
+             "(efficiency = bound time / measured time; headroom = measured time - bound time):</p>\n";
+        o << "<table class=\"top\"><thead><tr><th class=\"text\">#</th><th class=\"name\">group</th><th>time</th>"
+             "<th>share</th><th class=\"text\">bound</th><th>efficiency</th><th>headroom</th></tr></thead><tbody>\n";
+        for (size_t i = 0; i < n; ++i) {
+            const auto& g = r.groups[i];
+            o << "<tr data-group=\"" << i << "\"><td class=\"text\">" << i + 1 << "</td><td class=\"name\">"
+              << html_escape(shorten_kernel_name(group_label(g), 110)) << "</td>" << time_cell(g.time_s)
+              << cell(g.time_share, g.time_share ? pct(*g.time_share) : "")
+              << "<td class=\"text\">" << (g.bound == Bound::unknown ? kMissing : to_string(g.bound)) << "</td>";
+            if (g.efficiency) {
+                double e = std::clamp(*g.efficiency, 0.0, 1.0);
+                o << "<td data-v=\"" << num_attr(g.efficiency) << "\">" << pct(*g.efficiency)
+                  << "<span class=\"effbar\"><span style=\"width:" << num_attr(e * 100) << "%\"></span></span></td>";
+            } else {
+                o << "<td data-v=\"\">" << kMissing << "</td>";
+            }
+            std::optional<double> head;
+            if (g.time_s && g.bound_time_s) head = std::max(0.0, *g.time_s - *g.bound_time_s);
+            o << time_cell(head) << "</tr>\n";
+        }
+        o << "</tbody></table>\n";
+    }
+    o << "</section>\n";
+}
+
+void write_charts(std::ostream& o, const RooflineReport& r) {
+    std::vector<std::string> names;
+    names.reserve(r.groups.size());
+    for (const auto& g : r.groups) names.push_back(g.name);
+    ChartOptions chart;
+    o << "<section id=\"roofline\"><h2>Roofline</h2>\n"
+         "<p class=\"sub\">Hover a point for its figures; click a point to highlight its row in the group table "
+         "(click a row to highlight its points).</p>\n<div class=\"charts\">\n";
+    o << "<div class=\"chart\" id=\"chart-time\"><h3>Time-based roofline</h3>\n"
+      << tag_svg_groups(render_time_roofline_svg(r, chart), names) << "</div>\n";
+    o << "<div class=\"chart\" id=\"chart-hier\"><h3>Hierarchical roofline</h3>\n"
+      << tag_svg_groups(render_hierarchical_roofline_svg(r, chart), names) << "</div>\n";
+    o << "</div></section>\n";
+}
+
+void write_group_table(std::ostream& o, const RooflineReport& r) {
+    o << "<section id=\"groups\"><h2>Groups</h2>\n"
+         "<div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"filter rows (name, bound, ...)\">"
+         " <span id=\"filter-count\" class=\"sub\"></span></div>\n"
+         "<p class=\"sub\">Click a column header to sort; missing values ('-') sort last. AI = arithmetic intensity "
+         "(FLOP per byte) at that memory level.</p>\n";
+    o << "<table class=\"groups sortable\"><thead><tr>"
+         "<th data-key=\"rank\">#</th><th class=\"name\" data-key=\"name\">group</th><th data-key=\"time\">time</th>"
+         "<th data-key=\"share\">share</th><th data-key=\"launches\">launches</th><th data-key=\"flops\">FLOPs</th>"
+         "<th data-key=\"dram\">DRAM bytes</th><th data-key=\"ai_dram\">AI DRAM</th><th data-key=\"ai_l2\">AI L2</th>"
+         "<th data-key=\"rate\">FLOP rate</th><th class=\"text\" data-key=\"bound\">bound</th>"
+         "<th data-key=\"eff\">efficiency</th><th class=\"text\" data-key=\"prov\">FLOPs from</th></tr></thead><tbody>\n";
+    for (size_t i = 0; i < r.groups.size(); ++i) {
+        const auto& g = r.groups[i];
+        auto dram = value_of(g.bytes[static_cast<size_t>(MemLevel::dram)]);
+        std::string name = group_label(g);
+        if (!g.input_dims.empty()) name += "  " + g.input_dims;
+        o << "<tr data-group=\"" << i << "\"><td data-v=\"" << i + 1 << "\">" << i + 1 << "</td>"
+          << "<td class=\"name\" title=\"" << html_escape(g.name) << "\">" << html_escape(shorten_kernel_name(name, 140))
+          << "</td>" << time_cell(g.time_s) << cell(g.time_share, g.time_share ? pct(*g.time_share) : "")
+          << cell(static_cast<double>(g.launches), std::to_string(g.launches))
+          << unit_cell(g.flops_total, "FLOP") << unit_cell(dram, "B")
+          << ai_cell(g.ai[static_cast<size_t>(MemLevel::dram)]) << ai_cell(g.ai[static_cast<size_t>(MemLevel::l2)])
+          << unit_cell(g.flop_rate, "FLOP/s")
+          << "<td class=\"text\">" << (g.bound == Bound::unknown ? kMissing : to_string(g.bound)) << "</td>"
+          << cell(g.efficiency, g.efficiency ? pct(*g.efficiency) : "")
+          << "<td class=\"text\">" << (g.flops_prov == Provenance::missing ? kMissing : to_string(g.flops_prov))
+          << "</td></tr>\n";
+    }
+    o << "</tbody></table></section>\n";
+}
+
+struct Slice {
+    const char* name;
+    const char* colour;
+};
+const Slice kSlices[] = {{"compute", "#0072B2"}, {"exposed comm", "#D55E00"}, {"memcpy", "#009E73"},
+                         {"memset", "#CC79A7"}, {"idle", "#dddddd"}};
+
+void write_breakdown(std::ostream& o, const BreakdownReport& b) {
+    o << "<section id=\"breakdown\"><h2>GPU time per rank</h2>\n"
+         "<p class=\"sub\">Busy time split without overlap (compute &gt; communication &gt; memcpy &gt; memset); "
+         "communication is counted only where no compute kernel runs (exposed). See docs/breakdown.md.</p>\n"
+         "<div class=\"legend\">";
+    for (const auto& s : kSlices) o << "<span class=\"sw\" style=\"background:" << s.colour << "\"></span>" << s.name;
+    o << "</div>\n<table class=\"breakdown sortable\"><thead><tr><th>rank</th><th>span</th><th>busy</th><th>idle</th>"
+         "<th>compute</th><th>comm</th><th>exposed comm</th><th>memcpy</th><th>memset</th><th>kernels</th>"
+         "<th>steps</th><th>mean step</th><th class=\"text\">split</th></tr></thead><tbody>\n";
+    for (const auto& r : b.ranks) {
+        const auto& t = r.totals;
+        o << "<tr><td data-v=\"" << r.rank << "\">" << (r.rank < 0 ? std::string("-") : std::to_string(r.rank)) << "</td>"
+          << time_cell(t.wall_s) << time_cell(t.busy_s) << time_cell(t.idle_s) << time_cell(t.compute_s)
+          << time_cell(t.comm_s) << time_cell(t.exposed_comm_s) << time_cell(t.memcpy_s) << time_cell(t.memset_s)
+          << cell(static_cast<double>(r.kernels), std::to_string(r.kernels))
+          << cell(static_cast<double>(r.steps.size()), std::to_string(r.steps.size())) << time_cell(r.mean_step_s)
+          << "<td class=\"text\"><div class=\"stack\">";
+        double parts[] = {t.excl_compute_s, t.excl_comm_s, t.excl_memcpy_s, t.excl_memset_s, t.idle_s};
+        for (size_t i = 0; i < 5; ++i) {
+            if (t.wall_s <= 0 || parts[i] <= 0) continue;
+            o << "<span style=\"width:" << num_attr(100 * parts[i] / t.wall_s) << "%;background:" << kSlices[i].colour
+              << "\" title=\"" << kSlices[i].name << ": " << html_escape(format_seconds(parts[i])) << " ("
+              << pct(parts[i] / t.wall_s) << ")\"></span>";
+        }
+        o << "</div></td></tr>\n";
+    }
+    o << "</tbody></table>\n";
+    // Kernel time per category, per rank.
+    o << "<h3>Kernel time by category</h3>\n<table class=\"categories sortable\"><thead><tr><th>rank</th>";
+    for (size_t c = 0; c < kKernelCategories; ++c)
+        o << "<th>" << to_string(static_cast<KernelCategory>(c)) << "</th>";
+    o << "</tr></thead><tbody>\n";
+    for (const auto& r : b.ranks) {
+        o << "<tr><td data-v=\"" << r.rank << "\">" << r.rank << "</td>";
+        for (const auto& c : r.categories) o << time_cell(c.count ? std::optional<double>(c.time_s) : std::nullopt);
+        o << "</tr>\n";
+    }
+    o << "</tbody></table></section>\n";
+}
+
+void write_scaling(std::ostream& o, const ScalingResult& s) {
+    o << "<section id=\"scaling\"><h2>Scaling</h2>\n<p class=\"sub\">Scenario: "
+      << html_escape(s.scenario.name.empty() ? s.scenario.origin : s.scenario.name)
+      << ". See docs/scaling.md.</p>\n<div class=\"chart\" id=\"chart-scaling\">" << render_scaling_svg(s)
+      << "</div></section>\n";
+}
+
+void write_diagnostics(std::ostream& o, const Diagnostics& d) {
+    o << "<section id=\"diagnostics\"><h2>Diagnostics</h2>\n";
+    if (d.empty()) {
+        o << "<p>None.</p></section>\n";
+        return;
+    }
+    o << "<table class=\"diagnostics sortable\"><thead><tr><th class=\"text\">severity</th><th class=\"text\">code</th>"
+         "<th>count</th><th class=\"text\">message</th></tr></thead><tbody>\n";
+    for (const auto& e : d.entries())
+        o << "<tr><td class=\"text sev-" << to_string(e.severity) << "\">" << to_string(e.severity)
+          << "</td><td class=\"text\">" << html_escape(e.code) << "</td>"
+          << cell(static_cast<double>(e.count), std::to_string(e.count)) << "<td class=\"text msg\">"
+          << html_escape(e.message) << "</td></tr>\n";
+    o << "</tbody></table></section>\n";
+}
+
+} // namespace
+
+std::string render_html_report(const HtmlReportInputs& in) {
+    const RooflineReport& r = *in.roofline;
+    std::string title = in.title.empty() ? "Rafter report: " + r.machine.name : in.title;
+    bool breakdown = in.breakdown && breakdown_has_data(*in.breakdown);
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<meta name=\"generator\" content=\"rafter\">\n<title>"
+      << html_escape(title) << "</title>\n<script>" << kReportErrorHarnessJs << "</script>\n<style>" << kReportCss
+      << "</style>\n</head>\n<body>\n<header><h1>" << html_escape(title) << "</h1>\n<p class=\"sub\">"
+      << r.inputs.size() << " input" << (r.inputs.size() == 1 ? "" : "s") << ": ";
+    for (size_t i = 0; i < r.inputs.size() && i < 6; ++i) o << (i ? ", " : "") << html_escape(r.inputs[i]);
+    if (r.inputs.size() > 6) o << ", ... (" << r.inputs.size() - 6 << " more)";
+    o << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#roofline\">Roofline</a><a href=\"#groups\">Groups</a>";
+    if (breakdown) o << "<a href=\"#breakdown\">GPU time per rank</a>";
+    if (in.scaling) o << "<a href=\"#scaling\">Scaling</a>";
+    o << "<a href=\"#diagnostics\">Diagnostics</a></nav></header>\n<main>\n";
+    write_summary(o, r);
+    write_charts(o, r);
+    write_group_table(o, r);
+    if (breakdown) write_breakdown(o, *in.breakdown);
+    if (in.scaling) write_scaling(o, *in.scaling);
+    Diagnostics diags = r.diagnostics;
+    if (breakdown) diags.merge(in.breakdown->diagnostics);
+    write_diagnostics(o, diags);
+    o << "</main>\n<pre id=\"rafter-errors\"></pre>\n<pre id=\"selftest\"></pre>\n<footer>Generated by rafter";
+    if (!in.command_line.empty()) o << ": <code>" << html_escape(in.command_line) << "</code>";
+    o << ". Machine figures: " << html_escape(r.machine.source.empty() ? "-" : r.machine.source)
+      << ".</footer>\n<script>" << kReportJs << "</script>\n</body>\n</html>\n";
+    return o.str();
+}
+
+} // namespace rafter

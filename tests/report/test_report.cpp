@@ -1,0 +1,139 @@
+// `rafter report`: chart point <-> row linking, the HTML content for real inputs (values counted
+// independently with Python over the ncu CSV: 797 kernel rows, 45 distinct kernel names, 21.8 GB
+// DRAM), self-containment, the CLI's exit codes and atomic output. The browser behaviour is
+// tested by report_browser (browser_test.sh).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "analysis/breakdown.h"
+#include "analysis/roofline.h"
+#include "model/machine.h"
+#include "report/html_report.h"
+#include "report/svg_groups.h"
+#include "test_support.h"
+#include "traces/importer.h"
+
+using namespace rafter;
+using namespace rafter::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+size_t count(const std::string& s, const std::string& what) {
+    size_t n = 0;
+    for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size()) ++n;
+    return n;
+}
+
+std::string deepcam() { return source_dir() + "/examples/ncu/deepcam-v100-fw"; }
+
+} // namespace
+
+TEST_CASE("tag_svg_groups links groups by the first title line, in order for duplicates") {
+    std::string svg =
+        "<svg><g class=\"group\" fill=\"#1\">\n <title>a&lt;int&gt;(x)\ntime: 1 s</title>\n</g>\n"
+        "<g class=\"group\" fill=\"#2\">\n <title>b\ntime: 2 s</title>\n</g>\n"
+        "<g class=\"group\" fill=\"#3\">\n <title>b\ntime: 3 s</title>\n</g>\n"
+        "<g class=\"group\"><title>unknown</title></g></svg>";
+    size_t linked = 0;
+    std::string out = tag_svg_groups(svg, {"b", "a<int>(x)", "b"}, &linked);
+    CHECK(linked == 3);
+    CHECK(out.find("<g class=\"group\" data-group=\"1\" fill=\"#1\">") != std::string::npos);
+    CHECK(out.find("<g class=\"group\" data-group=\"0\" fill=\"#2\">") != std::string::npos);
+    CHECK(out.find("<g class=\"group\" data-group=\"2\" fill=\"#3\">") != std::string::npos);
+    CHECK(out.find("<g class=\"group\"><title>unknown") != std::string::npos);
+    CHECK(xml_unescape("a&amp;b&lt;&gt;&quot;") == "a&b<>\"");
+}
+
+TEST_CASE("HTML report of the deepcam ncu exports: rows, linked chart points, no network") {
+    ImportOptions io;
+    Machine m = load_machine("v100-sxm2");
+    io.arch = m.arch;
+    auto traces = load_traces({deepcam()}, io);
+    REQUIRE(traces.size() == 1);
+    CHECK(traces[0].kernels.size() == 797);
+    RooflineReport r = analyze_roofline(traces, m, {});
+    REQUIRE(r.groups.size() == 45);
+    BreakdownReport b = analyze_breakdown(traces);
+    CHECK_FALSE(breakdown_has_data(b));  // ncu exports have no timestamps
+
+    HtmlReportInputs in;
+    in.roofline = &r;
+    in.breakdown = &b;
+    std::string html = render_html_report(in);
+    // 45 rows in the group table + the 8 largest in the summary table.
+    CHECK(count(html, "<tr data-group=") == 45 + 8);
+    // Every plotted group of both charts is linked to a row.
+    size_t groups_drawn = count(html, "<g class=\"group\"");
+    CHECK(groups_drawn > 45);
+    CHECK(count(html, "<g class=\"group\" data-group=") == groups_drawn);
+    // The DRAM total, as Python summed it: 21,827,093,984 bytes -> "21.8 GB".
+    CHECK(html.find("21.8 GB") != std::string::npos);
+    CHECK(html.find("v100-sxm2") != std::string::npos);
+    // Sections present only with data.
+    CHECK(html.find("id=\"breakdown\"") == std::string::npos);
+    CHECK(html.find("id=\"scaling\"") == std::string::npos);
+    CHECK(html.find("id=\"diagnostics\"") != std::string::npos);
+    // Self-contained: no external scripts, styles, fonts or images.
+    std::regex external(R"re((src|href)\s*=\s*"(https?:)?//)re");
+    CHECK_FALSE(std::regex_search(html, external));
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("url(") == std::string::npos);
+    // Kernel names are escaped, never raw markup.
+    CHECK(html.find("elementwise_kernel<512") == std::string::npos);
+    CHECK(html.find("elementwise_kernel&lt;512") != std::string::npos);
+}
+
+TEST_CASE("HTML report of a Kineto trace has the GPU time per rank") {
+    if (!have_shared_data()) return;
+    auto traces = load_traces({shared_data("kineto/h100-bert-small-infer.json.gz")}, {});
+    // 60 "kernel" events in the file (Python json count).
+    REQUIRE(traces[0].kernels.size() == 60);
+    auto m = detect_machine(traces);
+    REQUIRE(m);
+    RooflineOptions ro;
+    ro.group_by = GroupBy::op;
+    RooflineReport r = analyze_roofline(traces, *m, ro);
+    BreakdownReport b = analyze_breakdown(traces);
+    REQUIRE(breakdown_has_data(b));
+    HtmlReportInputs in;
+    in.roofline = &r;
+    in.breakdown = &b;
+    std::string html = render_html_report(in);
+    CHECK(html.find("id=\"breakdown\"") != std::string::npos);
+    CHECK(count(html, "<tr data-group=") == r.groups.size() + std::min<size_t>(8, r.groups.size()));
+}
+
+TEST_CASE("rafter report CLI: help, usage errors, bad input leaves no file, success writes one file") {
+    auto s = scratch_dir("report-cli");
+    auto h = run_rafter("report --help", s);
+    CHECK(h.exit_code == 0);
+    CHECK(h.out.find("usage: rafter report INPUT...") != std::string::npos);
+
+    auto no_out = run_rafter("report '" + deepcam() + "' --machine v100-sxm2", s);
+    CHECK(no_out.exit_code == 2);
+    CHECK(no_out.err.find("-o") != std::string::npos);
+
+    std::string bad = s + "/bad.csv";
+    std::ofstream(bad) << "\"ID\",\"Kernel Name\"\n\"x\n";
+    auto b = run_rafter("report '" + bad + "' --machine v100-sxm2 -o '" + s + "/bad.html'", s);
+    CHECK(b.exit_code != 0);
+    CHECK(b.exit_code != 2);
+    CHECK_FALSE(fs::exists(s + "/bad.html"));
+    for (const auto& e : fs::directory_iterator(s)) CHECK(e.path().extension() != ".tmp");
+
+    auto ok = run_rafter("report '" + deepcam() + "' --machine v100-sxm2 -q -o '" + s + "/r.html'", s);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.err.empty());
+    std::string html = slurp(s + "/r.html");
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("</html>") != std::string::npos);
+}

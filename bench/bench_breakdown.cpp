@@ -1,7 +1,8 @@
 // GPU-time breakdown throughput: import + analyze_breakdown of Kineto traces (default: the shared
 // a100-80gb-16rank-rank0.json.gz), next to the import alone measured in the same run, so the
 // breakdown's added time and memory are visible. Also times analyze_op_roofline (op-shape).
-// Raw-JSON MB/s (decompressed bytes), events/s (rows imported) and peak RSS.
+// Raw-JSON MB/s (decompressed bytes), events/s (rows imported) and peak RSS; wall-clock times,
+// plus each run's process CPU time (user + system), which stays meaningful on a loaded machine.
 //
 // Each measurement runs in a fresh process (this executable re-executed with --one MODE) so that
 // the child's ru_maxrss, collected with wait4, is the peak of that run alone. Medians of --reps.
@@ -75,6 +76,7 @@ int run_one(const std::string& mode, const std::vector<std::string>& files) {
 
 struct Sample {
     double import_s = 0, analysis_s = 0, rss_mb = 0;
+    double cpu_s = 0;  // user + system CPU time of the whole child run
     uint64_t rows = 0;
 };
 
@@ -109,6 +111,8 @@ bool spawn(const char* self, const std::string& mode, const std::vector<std::str
     if (std::sscanf(text.c_str(), "%lf %lf %llu", &out.import_s, &out.analysis_s, &r) != 3) return false;
     out.rows = r;
     out.rss_mb = static_cast<double>(ru.ru_maxrss) / 1024.0;
+    out.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
     return true;
 }
 
@@ -165,15 +169,20 @@ int main(int argc, char** argv) {
                 files.size(), mb, gz / 1e6, static_cast<unsigned long long>(n), reps);
     double imp = med(0, [](const Sample& s) { return s.import_s; });
     double rss0 = med(0, [](const Sample& s) { return s.rss_mb; });
-    std::printf("  baseline: import alone             %8.1f ms  %7.1f MB/s  %10.0f rows/s  peak RSS %7.1f MB\n",
-                imp * 1e3, mb / imp, static_cast<double>(n) / imp, rss0);
+    double cpu0 = med(0, [](const Sample& s) { return s.cpu_s; });
+    std::printf("  baseline: import alone             %8.1f ms  %7.1f MB/s  %10.0f rows/s  peak RSS %7.1f MB  "
+                "(process CPU %.1f ms)\n",
+                imp * 1e3, mb / imp, static_cast<double>(n) / imp, rss0, cpu0 * 1e3);
     for (int m = 1; m < 3; ++m) {
         double i = med(m, [](const Sample& s) { return s.import_s; });
         double a = med(m, [](const Sample& s) { return s.analysis_s; });
         double tot = med(m, [](const Sample& s) { return s.import_s + s.analysis_s; });
         double rss = med(m, [](const Sample& s) { return s.rss_mb; });
-        std::printf("  import + %-10s                %8.1f ms  %7.1f MB/s  %10.0f rows/s  peak RSS %7.1f MB\n",
-                    m == 1 ? "breakdown" : "op roofline", tot * 1e3, mb / tot, static_cast<double>(n) / tot, rss);
+        double cpu = med(m, [](const Sample& s) { return s.cpu_s; });
+        std::printf("  import + %-10s                %8.1f ms  %7.1f MB/s  %10.0f rows/s  peak RSS %7.1f MB  "
+                    "(process CPU %.1f ms)\n",
+                    m == 1 ? "breakdown" : "op roofline", tot * 1e3, mb / tot, static_cast<double>(n) / tot, rss,
+                    cpu * 1e3);
         std::printf("    %-12s alone                %8.1f ms  (import in that run %.1f ms)  +%.1f%% time, +%.1f MB RSS\n",
                     m == 1 ? "breakdown" : "op roofline", a * 1e3, i * 1e3, 100.0 * a / imp, rss - rss0);
     }

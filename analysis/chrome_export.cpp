@@ -224,6 +224,23 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
         w.begin_object().field("ph", "M").field("name", "thread_name").field("pid", s.pid).field("tid", s.tid)
             .key("args").begin_object().field("name", "stream " + std::to_string(s.tid)).end_object().end_object();
     w.end_array();
+    // Kineto's top-level device and rank fields, so that the file re-imports with its machine
+    // (detect_machine) and, for a single rank, its rank. Devices of all traces, once per id.
+    w.key("deviceProperties").begin_array();
+    std::set<int32_t> seen;
+    for (const auto& tr : traces)
+        for (const auto& d : tr.meta.devices) {
+            if (!seen.insert(d.id).second) continue;
+            w.begin_object().field("id", int64_t{d.id}).field("name", d.name).field("computeMajor", int64_t{d.cc_major})
+                .field("computeMinor", int64_t{d.cc_minor}).field("totalGlobalMem", d.total_memory)
+                .field("numSms", int64_t{d.sm_count}).end_object();
+        }
+    w.end_array();
+    if (traces.size() == 1 && traces[0].meta.rank >= 0) {
+        w.key("distributedInfo").begin_object().field("rank", int64_t{traces[0].meta.rank});
+        if (traces[0].meta.world_size > 0) w.field("world_size", int64_t{traces[0].meta.world_size});
+        w.end_object();
+    }
     w.field("displayTimeUnit", "ns");
     w.key("otherData").begin_object().field("generator", "rafter export --chrome-trace");
     if (options.machine) w.field("machine", machine.name);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "analysis/chrome_export.h"
+#include "analysis/roofline.h"
 #include "model/machine.h"
 #include "test_support.h"
 #include "traces/importer.h"
@@ -43,6 +44,14 @@ TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts
     CHECK(b.copies.size() == a.copies.size());
     CHECK(b.cpu_ops.size() == a.cpu_ops.size());
     CHECK(b.steps.size() == a.steps.size());
+    // deviceProperties and distributedInfo travel too: the machine is still detected.
+    REQUIRE(b.meta.devices.size() == a.meta.devices.size());
+    CHECK(b.meta.devices[0].name == a.meta.devices[0].name);
+    CHECK(b.meta.rank == a.meta.rank);
+    auto ma = detect_machine(orig), mb = detect_machine(back);
+    REQUIRE(ma);
+    REQUIRE(mb);
+    CHECK(mb->name == ma->name);
     // Durations survive to the nanosecond (ts/dur written with 3 decimals in us).
     double sa = 0, sb = 0;
     for (size_t i = 0; i < a.kernels.size(); ++i) sa += static_cast<double>(a.kernels.end_ns[i] - a.kernels.start_ns[i]);

@@ -1,11 +1,123 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter ceilings`: measures machine ceilings (ERT style) and writes them as a machine file that
+// `rafter roofline --machine` accepts, with the raw sweep and a chart next to it.
+#include <boost/program_options.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "ceilings/cpu_ceilings.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
+#include "model/machine.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_ceilings(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter ceilings' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter ceilings --cpu [-o machine.json] [--quick] [--threads N] [--name NAME]\n"
+    "       rafter ceilings --gpu [-o machine.json]\n\n"
+    "Measures ceilings on this machine. --cpu: triad bandwidth over a working-set sweep (L1,\n"
+    "L2 and DRAM from the plateaus) and FMA peaks for fp64 and fp32 on one and on all threads,\n"
+    "with AVX-512 or AVX2 chosen at run time. Takes a few seconds (--quick: about one).\n"
+    "-o writes the machine file (for rafter roofline --machine), FILE.sweep.json with the raw\n"
+    "sweep and FILE.svg with bandwidth vs working set; all are written atomically.\n"
+    "--gpu needs a CUDA GPU and a build with the CUDA microbenchmarks; otherwise it exits with\n"
+    "code 4 (no device) or 6 (not available) and says why. See docs/ceilings.md.\n\n";
+
+std::string stem_of(const std::string& path) {
+    std::filesystem::path p(path);
+    if (p.extension() == ".json") p.replace_extension();
+    return p.string();
+}
+
+void print_summary(std::ostream& out, const ceilings::CpuCeilings& c) {
+    char line[200];
+    std::snprintf(line, sizeof line, "ISA %s, %d threads%s, %.1f s\n", ceilings::to_string(c.isa), c.threads,
+                  c.pinned ? " (pinned)" : "", c.seconds);
+    out << line;
+    std::snprintf(line, sizeof line, "%-6s %14s %14s\n", "", "one thread", "all threads");
+    out << line;
+    std::snprintf(line, sizeof line, "%-6s %14s %14s  FLOP/s\n", "fp64", si_format(c.fp64.one_thread).c_str(),
+                  si_format(c.fp64.all_threads).c_str());
+    out << line;
+    std::snprintf(line, sizeof line, "%-6s %14s %14s  FLOP/s\n", "fp32", si_format(c.fp32.one_thread).c_str(),
+                  si_format(c.fp32.all_threads).c_str());
+    out << line << "\nbandwidth plateaus (triad, all threads):\n";
+    for (size_t i = 0; i < c.plateaus.size(); ++i) {
+        const auto& p = c.plateaus[i];
+        const char* lvl = c.levels.l1 == i ? "L1" : c.levels.l2 == i ? "L2" : c.levels.l3 == i ? "L3"
+                          : c.levels.dram == i ? "DRAM" : "-";
+        std::snprintf(line, sizeof line, "  %-5s %10sB/s  working set %sB - %sB (%zu points)\n", lvl,
+                      si_format(p.bandwidth).c_str(), si_format(p.min_bytes).c_str(), si_format(p.max_bytes).c_str(),
+                      p.last - p.first + 1);
+        out << line;
+    }
+    if (!c.levels.dram) out << "  DRAM: no plateau found (missing in the machine file)\n";
+}
+
+[[noreturn]] void gpu_unavailable() {
+    // Say first whether there is a GPU at all: that is the reason users can act on.
+    if (::access("/dev/nvidiactl", F_OK) != 0)
+        throw Error(ExitCode::no_device, "rafter ceilings --gpu: no CUDA device on this machine (/dev/nvidiactl is absent)");
+    throw Error(ExitCode::not_available,
+                "rafter ceilings --gpu: the CUDA microbenchmarks are not part of this build yet");
+}
+
+} // namespace
+
+int cmd_ceilings(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("cpu", "measure CPU ceilings")
+        ("gpu", "measure GPU ceilings (CUDA)")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "machine file to write (.json)")
+        ("quick", "fewer sizes and shorter trials")
+        ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
+        ("name", po::value<std::string>()->default_value("measured-cpu"), "machine name in the file");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << kUsage << opts;
+        return 0;
+    }
+    bool cpu = vm.count("cpu") > 0, gpu = vm.count("gpu") > 0;
+    if (cpu == gpu) throw_usage_error("give exactly one of --cpu or --gpu");
+    if (gpu) gpu_unavailable();
+    int threads = vm["threads"].as<int>();
+    if (threads < 0) throw_usage_error("--threads must be >= 0");
+
+    ceilings::CpuCeilingOptions o;
+    o.quick = vm.count("quick") > 0;
+    o.threads = threads;
+    ceilings::CpuCeilings c = ceilings::measure_cpu_ceilings(o);
+    print_summary(std::cout, c);
+
+    if (vm.count("output")) {
+        std::string path = vm["output"].as<std::string>();
+        std::string stem = stem_of(path);
+        Machine m = ceilings::ceilings_machine(c, vm["name"].as<std::string>());
+        // Prepare everything first, then write: nothing half-written if a step fails.
+        std::string machine_json = machine_to_json(m);
+        parse_machine_json(machine_json, path);  // what we write must load
+        std::ostringstream sweep;
+        ceilings::write_sweep_json(sweep, c);
+        std::string svg = ceilings::sweep_svg(c);
+        write_file_atomically(path, machine_json);
+        write_file_atomically(stem + ".sweep.json", sweep.str());
+        write_file_atomically(stem + ".svg", svg);
+        std::cout << "\nwrote " << path << ", " << stem << ".sweep.json, " << stem << ".svg\n";
+    }
+    return 0;
 }
 
 } // namespace rafter::cli

@@ -1,0 +1,181 @@
+// `rafter ceilings --cpu` checked against independent measurements made in the same run:
+//  - DRAM: the ceilings' DRAM plateau vs a plain STREAM triad (separate code: a scalar C++ loop
+//    the compiler vectorizes, own threads, arrays far beyond the caches, best of 10 as STREAM
+//    reports, and the median).
+//  - fp64 peak: vs a separately written FMA-throughput loop (GCC vector extensions, 12 chains)
+//    and vs the theoretical peak for the ISA at the nominal clock (assuming two FMA pipes).
+//  - stability: three full runs, spread of each figure; wall time and peak RSS.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ceilings/cpu_ceilings.h"
+
+using namespace rafter::ceilings;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+struct Stream {
+    double best = 0, med = 0;
+};
+
+// STREAM triad as in stream.c: a[j] = b[j] + scalar * c[j], 24 bytes per element.
+Stream stream_triad(int threads, size_t n) {
+    std::vector<double*> a(threads), b(threads), c(threads);
+    size_t per = n / threads;
+    auto run_all = [&](auto&& f) {
+        std::vector<std::thread> ts;
+        for (int t = 0; t < threads; ++t) ts.emplace_back(f, t);
+        for (auto& th : ts) th.join();
+    };
+    run_all([&](int t) {
+        a[t] = static_cast<double*>(std::aligned_alloc(64, per * 8));
+        b[t] = static_cast<double*>(std::aligned_alloc(64, per * 8));
+        c[t] = static_cast<double*>(std::aligned_alloc(64, per * 8));
+        for (size_t j = 0; j < per; ++j) a[t][j] = 1.0, b[t][j] = 2.0, c[t][j] = 0.0;
+    });
+    std::vector<double> rates;
+    for (int k = 0; k < 10; ++k) {
+        auto t0 = Clock::now();
+        run_all([&](int t) {
+            double* __restrict x = a[t];
+            const double* __restrict y = b[t];
+            const double* __restrict z = c[t];
+            for (size_t j = 0; j < per; ++j) x[j] = y[j] + 3.0 * z[j];
+        });
+        double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        rates.push_back(24.0 * static_cast<double>(per) * threads / s);
+    }
+    for (int t = 0; t < threads; ++t) std::free(a[t]), std::free(b[t]), std::free(c[t]);
+    return {*std::max_element(rates.begin(), rates.end()), median(rates)};
+}
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef double v4d __attribute__((vector_size(32)));
+
+__attribute__((target("avx512f,fma"))) double fma_ext512(long iters) {
+    v8d acc[12];
+    for (int j = 0; j < 12; ++j) acc[j] = v8d{} + (1.0 + j);
+    v8d m = v8d{} + 0.999999, k = v8d{} + 1e-6;
+    for (long i = 0; i < iters; ++i)
+        for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + k;  // contracted to vfmadd (-ffp-contract=fast is GCC's default)
+    double s = 0;
+    for (int j = 0; j < 12; ++j)
+        for (int l = 0; l < 8; ++l) s += acc[j][l];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) double fma_ext256(long iters) {
+    v4d acc[12];
+    for (int j = 0; j < 12; ++j) acc[j] = v4d{} + (1.0 + j);
+    v4d m = v4d{} + 0.999999, k = v4d{} + 1e-6;
+    for (long i = 0; i < iters; ++i)
+        for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + k;
+    double s = 0;
+    for (int j = 0; j < 12; ++j)
+        for (int l = 0; l < 4; ++l) s += acc[j][l];
+    return s;
+}
+
+// fp64 FLOP/s of the independent loop on `threads` threads, median of 5.
+double independent_fma(Isa isa, int threads) {
+    int lanes = isa == Isa::avx512 ? 8 : 4;
+    const long iters = 20000000;
+    std::vector<double> rates;
+    volatile double sink = 0;
+    for (int r = 0; r < 5; ++r) {
+        std::vector<double> out(threads);
+        auto t0 = Clock::now();
+        std::vector<std::thread> ts;
+        for (int t = 0; t < threads; ++t)
+            ts.emplace_back([&, t] { out[t] = isa == Isa::avx512 ? fma_ext512(iters) : fma_ext256(iters); });
+        for (auto& th : ts) th.join();
+        double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        for (double o : out) sink = sink + o;
+        rates.push_back(2.0 * 12 * lanes * static_cast<double>(iters) * threads / s);
+    }
+    return median(rates);
+}
+
+double nominal_mhz() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("cpu MHz", 0) == 0) return std::atof(line.substr(line.find(':') + 1).c_str());
+    return 0;
+}
+
+double spread(const std::vector<double>& v) {
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return *lo > 0 ? (*hi - *lo) / median(v) * 100 : 0;
+}
+
+} // namespace
+
+int main() {
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<double> dram, l1, l2, fp64, fp64_1t, fp32, secs;
+    for (int run = 0; run < 3; ++run) {
+        CpuCeilings c = measure_cpu_ceilings({});
+        auto bw = [&](std::optional<size_t> i) { return i ? c.plateaus[*i].bandwidth : NAN; };
+        l1.push_back(bw(c.levels.l1));
+        l2.push_back(bw(c.levels.l2));
+        dram.push_back(bw(c.levels.dram));
+        fp64.push_back(c.fp64.all_threads);
+        fp64_1t.push_back(c.fp64.one_thread);
+        fp32.push_back(c.fp32.all_threads);
+        secs.push_back(c.seconds);
+        std::printf("run %d: %.2f s, isa %s, %zu plateaus: L1 %.1f GB/s, L2 %.1f GB/s, DRAM %.1f GB/s; "
+                    "fp64 %.1f GFLOP/s (1 thread %.1f), fp32 %.1f GFLOP/s\n",
+                    run + 1, c.seconds, to_string(c.isa), c.plateaus.size(), l1.back() / 1e9, l2.back() / 1e9,
+                    dram.back() / 1e9, fp64.back() / 1e9, fp64_1t.back() / 1e9, fp32.back() / 1e9);
+        if (run == 0)
+            for (const auto& p : c.plateaus)
+                std::printf("   plateau %.0f KiB - %.0f KiB: %.1f GB/s\n", p.min_bytes / 1024, p.max_bytes / 1024, p.bandwidth / 1e9);
+    }
+    std::printf("\nmedians of 3 runs (spread max-min / median):\n");
+    std::printf("  L1   %8.1f GB/s (%.1f%%)\n", median(l1) / 1e9, spread(l1));
+    std::printf("  L2   %8.1f GB/s (%.1f%%)\n", median(l2) / 1e9, spread(l2));
+    std::printf("  DRAM %8.1f GB/s (%.1f%%)\n", median(dram) / 1e9, spread(dram));
+    std::printf("  fp64 %8.1f GFLOP/s all threads (%.1f%%), %.1f one thread (%.1f%%)\n", median(fp64) / 1e9,
+                spread(fp64), median(fp64_1t) / 1e9, spread(fp64_1t));
+    std::printf("  fp32 %8.1f GFLOP/s (%.1f%%)\n", median(fp32) / 1e9, spread(fp32));
+    std::printf("  wall %8.2f s per run (median)\n", median(secs));
+
+    Isa isa = detect_isa();
+    Stream st = stream_triad(threads, 40u * 1000 * 1000);  // 3 x 320 MB
+    std::printf("\nindependent STREAM triad (%d threads, 3 x 320 MB): best %.1f GB/s, median %.1f GB/s\n", threads,
+                st.best / 1e9, st.med / 1e9);
+    std::printf("  ceilings DRAM / STREAM best = %.3f, / STREAM median = %.3f\n", median(dram) / st.best,
+                median(dram) / st.med);
+    if (isa != Isa::scalar) {
+        double ind = independent_fma(isa, threads);
+        double mhz = nominal_mhz();
+        int lanes = isa == Isa::avx512 ? 8 : 4;
+        double theo = lanes * 2.0 * 2 /*FMA pipes, assumed*/ * mhz * 1e6 * threads;
+        std::printf("independent FMA loop (vector extensions, 12 chains, %d threads): %.1f GFLOP/s\n", threads, ind / 1e9);
+        std::printf("  ceilings fp64 / independent = %.3f\n", median(fp64) / ind);
+        std::printf("theoretical fp64 at nominal %.0f MHz, %d lanes x 2 FLOP x 2 FMA pipes x %d cores: %.1f GFLOP/s "
+                    "(ratio %.3f; turbo clocks raise the real peak)\n",
+                    mhz, lanes, threads, theo / 1e9, median(fp64) / theo);
+    }
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    std::printf("peak RSS %ld KiB\n", ru.ru_maxrss);
+    return 0;
+}

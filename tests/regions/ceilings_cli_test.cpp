@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/machine.h"
+#include "test_support.h"
+
+using rafter::test::run_rafter;
+
+TEST_CASE("rafter ceilings --help, usage errors and --gpu without a GPU") {
+    auto dir = rafter::test::scratch_dir("ceilings-help");
+    auto help = run_rafter("ceilings --help", dir);
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("usage: rafter ceilings --cpu") != std::string::npos);
+    auto none = run_rafter("ceilings", dir);
+    CHECK(none.exit_code == 2);
+    auto both = run_rafter("ceilings --cpu --gpu", dir);
+    CHECK(both.exit_code == 2);
+    if (!std::filesystem::exists("/dev/nvidiactl")) {
+        auto gpu = run_rafter("ceilings --gpu -o " + dir + "/g.json", dir);
+        CHECK(gpu.exit_code == 4);
+        CHECK(gpu.err.find("no CUDA device") != std::string::npos);
+        CHECK(!std::filesystem::exists(dir + "/g.json"));
+    }
+}
+
+TEST_CASE("rafter ceilings --cpu --quick writes a machine file that load_machine accepts") {
+    auto dir = rafter::test::scratch_dir("ceilings-quick");
+    std::string out = dir + "/m.json";
+    auto r = run_rafter("ceilings --cpu --quick --name quick-cpu -o " + out, dir);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    rafter::Machine m = rafter::load_machine(out);
+    CHECK(m.name == "quick-cpu");
+    CHECK(m.kind == "cpu");
+    // Peaks are measured, so only their presence and sanity are checked here (no timing
+    // thresholds in tests): > 1 GFLOP/s on any x86 core made this century, fp32 >= fp64.
+    REQUIRE(m.peak(rafter::FlopKind::fp64));
+    REQUIRE(m.peak(rafter::FlopKind::fp32));
+    CHECK(*m.peak(rafter::FlopKind::fp64) > 1e9);
+    CHECK(*m.peak(rafter::FlopKind::fp32) > *m.peak(rafter::FlopKind::fp64));
+    REQUIRE(m.bw(rafter::MemLevel::l1));
+    // L1 is the fastest level found.
+    if (m.bw(rafter::MemLevel::l2)) CHECK(*m.bw(rafter::MemLevel::l1) > *m.bw(rafter::MemLevel::l2));
+    if (m.bw(rafter::MemLevel::dram)) CHECK(*m.bw(rafter::MemLevel::l1) > *m.bw(rafter::MemLevel::dram));
+    CHECK(std::filesystem::exists(dir + "/m.sweep.json"));
+    CHECK(std::filesystem::exists(dir + "/m.svg"));
+    std::ifstream svg(dir + "/m.svg");
+    std::stringstream ss;
+    ss << svg.rdbuf();
+    CHECK(ss.str().find("<polyline") != std::string::npos);
+    CHECK(ss.str().find("L1 ") != std::string::npos);
+    // Same figures in the summary and the file: the roofline command accepts it.
+    auto roof = run_rafter("machines --show " + out, dir);
+    CHECK(roof.exit_code == 0);
+}

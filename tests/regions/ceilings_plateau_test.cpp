@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "ceilings/plateau.h"
+
+using namespace rafter::ceilings;
+
+namespace {
+
+// A synthetic cache curve: flat levels with smooth (log-linear) transitions between them and a
+// deterministic +-3% ripple, like a real sweep.
+std::vector<SweepPoint> staircase(const std::vector<std::pair<double, double>>& levels /* (capacity, bw) */,
+                                  double dram_bw) {
+    std::vector<SweepPoint> s;
+    int k = 0;
+    for (double bytes = 8192; bytes <= 1024.0 * 1024 * 1024; bytes *= std::pow(2.0, 0.25), ++k) {
+        double bw = dram_bw;
+        for (size_t i = 0; i < levels.size(); ++i) {
+            double cap = levels[i].first;
+            if (bytes <= cap) {
+                bw = levels[i].second;
+                break;
+            }
+            double next = i + 1 < levels.size() ? levels[i + 1].second : dram_bw;
+            if (bytes <= cap * 2) {  // transition over one doubling
+                double f = std::log2(bytes / cap);
+                bw = std::exp((1 - f) * std::log(levels[i].second) + f * std::log(next));
+                break;
+            }
+        }
+        s.push_back({bytes, bw * (1 + 0.03 * std::sin(k * 1.7))});
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("three cache levels and DRAM are found with their bandwidths") {
+    auto s = staircase({{64e3, 400e9}, {2e6, 150e9}, {64e6, 80e9}}, 20e9);
+    auto p = find_plateaus(s);
+    REQUIRE(p.size() == 4);
+    CHECK(p[0].bandwidth == doctest::Approx(400e9).epsilon(0.03));
+    CHECK(p[1].bandwidth == doctest::Approx(150e9).epsilon(0.03));
+    CHECK(p[2].bandwidth == doctest::Approx(80e9).epsilon(0.03));
+    CHECK(p[3].bandwidth == doctest::Approx(20e9).epsilon(0.03));
+    CHECK(p[0].max_bytes <= 64e3);
+    CHECK(p[1].min_bytes > 64e3);
+    CHECK(p[3].min_bytes > 64e6);
+    auto l = assign_levels(p, 2 * 1e6);
+    CHECK(l.l1 == 0u);
+    CHECK(l.l2 == 1u);
+    CHECK(l.l3 == 2u);
+    CHECK(l.dram == 3u);
+}
+
+TEST_CASE("two caches and DRAM; a sweep that never leaves the caches has no DRAM") {
+    auto s = staircase({{48e3, 300e9}, {1e6, 120e9}}, 25e9);
+    auto p = find_plateaus(s);
+    REQUIRE(p.size() == 3);
+    auto l = assign_levels(p, 2e6);
+    CHECK(l.l1 == 0u);
+    CHECK(l.l2 == 1u);
+    CHECK(!l.l3);
+    CHECK(l.dram == 2u);
+    CHECK(p[2].bandwidth == doctest::Approx(25e9).epsilon(0.03));
+
+    // The last plateau starts below the cores' total L2: not DRAM.
+    std::vector<Plateau> small = {{0, 3, 300e9, 8e3, 32e3}, {4, 8, 120e9, 64e3, 512e3}, {9, 12, 60e9, 700e3, 1.5e6}};
+    auto l2 = assign_levels(small, 2e6);
+    CHECK(!l2.dram);
+}
+
+TEST_CASE("a single noisy outlier splits nothing; steep noise gives no plateau") {
+    std::vector<SweepPoint> s;
+    for (int i = 0; i < 10; ++i) s.push_back({1e4 * (i + 1), i == 5 ? 130e9 : 100e9});
+    auto p = find_plateaus(s);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].first == 0);
+    CHECK(p[0].last == 9);
+    CHECK(p[0].bandwidth == doctest::Approx(100e9));
+
+    std::vector<SweepPoint> ramp;
+    for (int i = 0; i < 10; ++i) ramp.push_back({1e4 * (i + 1), 100e9 * std::pow(1.25, i)});
+    CHECK(find_plateaus(ramp).empty());
+    CHECK(find_plateaus({}).empty());
+}

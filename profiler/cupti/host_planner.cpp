@@ -148,17 +148,6 @@ size_t passes_for_config(const std::vector<uint8_t>& config_image) {
     return p.numOfPasses;
 }
 
-namespace {
-
-std::optional<ArchInfo> arch_for_chip(std::string_view chip) {
-    for (const auto& a : builtin_archs())
-        for (const auto& c : a.chips)
-            if (c == chip) return a;
-    return std::nullopt;
-}
-
-} // namespace
-
 MetricPlan plan_for_chip(std::string_view chip, const uint8_t* counter_availability) {
     HostSession host(chip, counter_availability);
     MetricPlan plan = plan_roofline_metrics(chip, host.base_metrics(), arch_for_chip(chip));

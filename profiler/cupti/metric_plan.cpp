@@ -87,6 +87,13 @@ std::optional<std::pair<std::string, std::string>> parse_ops_path(std::string_vi
 
 } // namespace
 
+std::optional<ArchInfo> arch_for_chip(std::string_view chip) {
+    for (const auto& a : builtin_archs())
+        for (const auto& c : a.chips)
+            if (c == chip) return a;
+    return std::nullopt;
+}
+
 MetricPlan plan_roofline_metrics(std::string_view chip, const std::vector<std::string>& base_metrics,
                                  const std::optional<ArchInfo>& arch) {
     MetricPlan plan;

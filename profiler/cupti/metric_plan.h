@@ -54,6 +54,9 @@ inline constexpr const char* kTensorInstMetric = "sm__inst_executed_pipe_tensor.
 // unknown types, which have no FLOP kind.
 std::optional<FlopKind> tensor_kind_for_source(std::string_view src);
 
+// The architecture table entry (traces/data/arch/*.json) listing `chip` ("GV100" -> volta).
+std::optional<ArchInfo> arch_for_chip(std::string_view chip);
+
 // Chooses the metrics for `chip`. `base_metrics` are the chip's counter base names as the host API
 // lists them (no ".sum" suffix). Tensor work: the sm__ops_path_tensor_src_<type>[_dst_<type>]
 // metrics when the chip has them (when both "src_fp16" and "src_fp16_dst_*" exist only the former,

@@ -7,6 +7,7 @@
 #include <cupti_target.h>
 
 #include <cmath>
+#include <dlfcn.h>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "core/error.h"
 #include "profiler/cupti/activity_convert.h"
 #include "profiler/cupti/cupti_params.h"
+#include "profiler/cupti/device_probe.h"
 #include "profiler/cupti/host_planner.h"
 
 namespace rafter::cupti {
@@ -96,12 +98,41 @@ void check(CUptiResult r, const char* what) {
     if (r != CUPTI_SUCCESS) throw Error(ExitCode::failure, std::string(what) + " failed: " + cupti_result_text(r));
 }
 
-std::optional<ArchInfo> arch_for_chip(const std::string& chip) {
-    for (const auto& a : builtin_archs())
-        for (const auto& c : a.chips)
-            if (c == chip) return a;
-    return std::nullopt;
-}
+// Range profiler calls act on a context that should be current on the calling thread. At a
+// kernel launch it is; at exit or inside cuCtxDestroy it may not be, so make it current for the
+// duration (driver entry points found in the already-loaded driver; Rafter never links it).
+class CurrentContext {
+public:
+    explicit CurrentContext(CUcontext ctx) {
+        const Driver& d = driver();
+        if (d.push && d.pop && d.push(ctx) == CUDA_SUCCESS) pushed_ = true;
+    }
+    ~CurrentContext() {
+        if (!pushed_) return;
+        CUcontext popped = nullptr;
+        driver().pop(&popped);
+    }
+    CurrentContext(const CurrentContext&) = delete;
+    CurrentContext& operator=(const CurrentContext&) = delete;
+
+private:
+    struct Driver {
+        CUresult (*push)(CUcontext) = nullptr;
+        CUresult (*pop)(CUcontext*) = nullptr;
+    };
+    static const Driver& driver() {
+        static const Driver d = [] {
+            Driver r;
+            if (void* lib = dlopen(cuda_driver_library().c_str(), RTLD_NOW | RTLD_NOLOAD)) {
+                r.push = reinterpret_cast<CUresult (*)(CUcontext)>(dlsym(lib, "cuCtxPushCurrent_v2"));
+                r.pop = reinterpret_cast<CUresult (*)(CUcontext*)>(dlsym(lib, "cuCtxPopCurrent_v2"));
+            }
+            return r;
+        }();
+        return d;
+    }
+    bool pushed_ = false;
+};
 
 } // namespace
 
@@ -364,6 +395,7 @@ struct RangeProfiler::Impl {
 
     void finish(ContextState& s) {
         if (s.broken) return;
+        CurrentContext current(s.ctx);
         try {
             decode_batch(s);
         } catch (const Error& e) {

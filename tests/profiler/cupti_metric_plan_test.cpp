@@ -150,3 +150,11 @@ TEST_CASE("counter formulas: add + mul + 2 fma, bytes and time, tensor sums per 
     auto k2 = interpret_counters(plan, v);
     CHECK_FALSE(k2.flops[static_cast<size_t>(FlopKind::tensor_fp16)].has());  // partial sums are not reported
 }
+
+TEST_CASE("chips map to their architecture table") {
+    REQUIRE(arch_for_chip("GV100"));
+    CHECK(arch_for_chip("GV100")->name == "volta");
+    CHECK(arch_for_chip("GH100")->name == "hopper");
+    CHECK(arch_for_chip("AD102")->name == "ada");
+    CHECK_FALSE(arch_for_chip("GX999"));
+}

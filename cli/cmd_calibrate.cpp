@@ -1,11 +1,196 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter calibrate comm|io`: fit the alpha-beta communication model to nccl-tests / OSU output,
+// and measure (or read fio's measurement of) a directory's read bandwidth and file-open rate.
+// The results are JSON documents a scenario can use (docs/scaling.md, "Calibration").
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/json_writer.h"
+#include "core/text.h"
+#include "model/calibrate_comm.h"
+#include "model/calibrate_io.h"
+#include "model/io_profile.h"
+#include "traces/input_file.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_calibrate(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter calibrate' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter calibrate comm FILE... [--collective NAME] [--ranks N] [--nodes N]\n"
+    "                                     [--nics-per-node N] [--min-bytes B] [--max-bytes B]\n"
+    "                                     [--in-place] [--format table|json] [-o FILE]\n"
+    "       rafter calibrate io DIR [--size BYTES] [--seconds S] [--no-direct] [--format table|json] [-o FILE]\n"
+    "       rafter calibrate io --from-fio FILE [--format table|json] [-o FILE]\n\n"
+    "comm: fits t = latency + n * seconds_per_byte to nccl-tests output (all_reduce_perf,\n"
+    "  all_gather_perf, reduce_scatter_perf, broadcast_perf, alltoall_perf, sendrecv_perf) or OSU\n"
+    "  latency tests (osu_allreduce, ..., osu_latency), weighting every size by its relative error,\n"
+    "  and converts the fit to a per-hop alpha and a bandwidth with the ring formulas; one node ->\n"
+    "  intra-node tier, several -> inter-node. Prints the fit residual. The JSON\n"
+    "  (rafter.comm_calibration/1) carries a topology block for a scenario. Running an MPI sweep\n"
+    "  is not part of this build: run nccl-tests or OSU and pass their output.\n"
+    "io: writes a temporary file (at most --size, default 256M, and a quarter of the free space)\n"
+    "  and a few thousand empty files in DIR, reads them back within --seconds (default 20) and\n"
+    "  removes them: sequential and random read bandwidth and file-open rate (rafter.io_profile/1).\n"
+    "  Reads use O_DIRECT when the filesystem supports it; otherwise the page cache may inflate\n"
+    "  the bandwidths (the profile says so). --from-fio reads fio --output-format=json instead.\n\n";
+
+double parse_bytes(const std::string& opt, const std::string& s) {
+    std::string t = to_lower(trim(s));
+    double mult = 1;
+    if (!t.empty()) {
+        char c = t.back();
+        if (c == 'k') mult = 1024;
+        else if (c == 'm') mult = 1024.0 * 1024;
+        else if (c == 'g') mult = 1024.0 * 1024 * 1024;
+        if (mult != 1) t.pop_back();
+    }
+    auto v = parse_number(t);
+    if (!v || *v < 0) throw_usage_error(opt + " expects a size such as 4096, 64K, 256M or 1G, got '" + s + "'");
+    return *v * mult;
+}
+
+int parse_count(const std::string& opt, const std::string& s) {
+    auto v = parse_number(s);
+    if (!v || *v < 1 || *v > 1e8 || *v != static_cast<double>(static_cast<int64_t>(*v)))
+        throw_usage_error(opt + " expects a positive integer, got '" + s + "'");
+    return static_cast<int>(*v);
+}
+
+void emit(const std::string& json, const std::string& table, const po::variables_map& vm) {
+    std::string format = vm["format"].as<std::string>();
+    if (vm.count("output")) {
+        AtomicFile f(vm["output"].as<std::string>());
+        f.stream() << json;
+        f.commit();
+    }
+    std::cout << (format == "json" ? json : table);
+}
+
+int calibrate_comm(const std::vector<std::string>& files, const po::variables_map& vm) {
+    if (files.empty()) throw_usage_error("no benchmark output files given (see 'rafter calibrate --help')");
+    std::optional<Collective> coll;
+    if (vm.count("collective")) {
+        coll = collective_from_string(vm["collective"].as<std::string>());
+        if (!coll)
+            throw_usage_error("unknown collective '" + vm["collective"].as<std::string>() +
+                              "' (all_reduce, reduce_scatter, all_gather, broadcast, all_to_all, send_recv)");
+    }
+    std::optional<int> ranks, nodes;
+    if (vm.count("ranks")) ranks = parse_count("--ranks", vm["ranks"].as<std::string>());
+    if (vm.count("nodes")) nodes = parse_count("--nodes", vm["nodes"].as<std::string>());
+    int nics = parse_count("--nics-per-node", vm["nics-per-node"].as<std::string>());
+    double min_b = vm.count("min-bytes") ? parse_bytes("--min-bytes", vm["min-bytes"].as<std::string>()) : 0;
+    double max_b = vm.count("max-bytes") ? parse_bytes("--max-bytes", vm["max-bytes"].as<std::string>()) : 0;
+
+    std::vector<CommFit> fits;
+    for (const auto& f : files) {
+        std::string text = read_file(f);
+        CommMeasurement m;
+        if (looks_like_nccl_tests(text)) {
+            m = parse_nccl_tests(text, f, coll, vm.count("in-place") > 0);
+            if (ranks) m.ranks = *ranks;
+            if (nodes) m.nodes = *nodes;
+        } else if (looks_like_osu(text)) {
+            m = parse_osu(text, f, coll, ranks, nodes);
+        } else {
+            throw Error(ExitCode::bad_input, "neither nccl-tests nor OSU micro-benchmark output",
+                        SourcePosition{f, PositionKind::none, 0});
+        }
+        fits.push_back(fit_comm(m, min_b, max_b));
+    }
+    std::ostringstream json, table;
+    JsonWriter w(json);
+    write_comm_calibration_json(w, fits, nics);
+    json << '\n';
+    write_comm_fit_table(table, fits);
+    table << "\nalpha/hop and bandwidth assume the ring formulas (docs/scaling.md); residual = relative\n"
+             "error of the fit (rms/max over the sizes). Use the JSON's topology block in a scenario.\n";
+    emit(json.str(), table.str(), vm);
+    return 0;
+}
+
+int calibrate_io(const std::vector<std::string>& rest, const po::variables_map& vm) {
+    IoProfile p;
+    if (vm.count("from-fio")) {
+        if (!rest.empty()) throw_usage_error("give either DIR or --from-fio FILE, not both");
+        std::string f = vm["from-fio"].as<std::string>();
+        p = parse_fio_json(read_file(f), f);
+    } else {
+        if (rest.size() != 1) throw_usage_error("calibrate io expects one directory (or --from-fio FILE)");
+        IoProbeOptions o;
+        if (vm.count("size")) o.max_bytes = static_cast<uint64_t>(parse_bytes("--size", vm["size"].as<std::string>()));
+        if (vm.count("seconds")) {
+            auto s = parse_number(vm["seconds"].as<std::string>());
+            if (!s || *s <= 0 || *s > 3600) throw_usage_error("--seconds expects a duration in seconds (0 < S <= 3600)");
+            o.max_seconds = *s;
+        }
+        o.direct = vm.count("no-direct") == 0;
+        p = measure_io(rest[0], o);
+    }
+    std::ostringstream json, table;
+    JsonWriter w(json);
+    write_io_profile_json(w, p);
+    json << '\n';
+    auto show = [](const std::optional<double>& v, const char* unit) { return v ? si_unit(*v, unit) : std::string("-"); };
+    table << "source             " << p.source << "\n"
+          << "sequential read    " << show(p.seq_read_bw, "B/s") << "\n"
+          << "random read        " << show(p.rand_read_bw, "B/s") << " (" << show(p.rand_read_iops, "IOPS")
+          << " of " << show(p.rand_block_bytes, "B") << ")\n"
+          << "file opens         " << show(p.file_open_rate, "/s") << "\n"
+          << "O_DIRECT           " << (p.o_direct ? (*p.o_direct ? "yes" : "no") : "-") << "\n"
+          << "notes              " << p.notes << "\n";
+    emit(json.str(), table.str(), vm);
+    return 0;
+}
+
+} // namespace
+
+int cmd_calibrate(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("collective", po::value<std::string>()->value_name("NAME"), "comm: the collective the files measured")
+        ("ranks", po::value<std::string>()->value_name("N"), "comm: ranks (OSU output does not say)")
+        ("nodes", po::value<std::string>()->value_name("N"), "comm: nodes the ranks were on")
+        ("nics-per-node", po::value<std::string>()->default_value("1")->value_name("N"),
+         "comm: NICs per node, to give the inter-node bandwidth per NIC")
+        ("min-bytes", po::value<std::string>()->value_name("B"), "comm: fit only sizes >= B")
+        ("max-bytes", po::value<std::string>()->value_name("B"), "comm: fit only sizes <= B")
+        ("in-place", "comm: use nccl-tests' in-place columns")
+        ("size", po::value<std::string>()->value_name("BYTES"), "io: probe file size (default 256M)")
+        ("seconds", po::value<std::string>()->value_name("S"), "io: time budget (default 20)")
+        ("no-direct", "io: do not try O_DIRECT")
+        ("from-fio", po::value<std::string>()->value_name("FILE"), "io: read fio JSON output instead of measuring")
+        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"), "table or json on stdout")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "write the JSON to FILE");
+    po::options_description hidden;
+    hidden.add_options()("what", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("what", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << kUsage << opts << '\n';
+        return 0;
+    }
+    std::string format = vm["format"].as<std::string>();
+    if (format != "table" && format != "json") throw_usage_error("--format expects table or json, got '" + format + "'");
+    std::vector<std::string> what = vm.count("what") ? vm["what"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (what.empty()) throw_usage_error("expected 'comm' or 'io' (see 'rafter calibrate --help')");
+    std::string mode = what.front();
+    std::vector<std::string> rest(what.begin() + 1, what.end());
+    if (mode == "comm") return calibrate_comm(rest, vm);
+    if (mode == "io") return calibrate_io(rest, vm);
+    throw_usage_error("unknown calibration '" + mode + "': expected 'comm' or 'io'");
 }
 
 } // namespace rafter::cli

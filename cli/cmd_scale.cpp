@@ -1,11 +1,155 @@
-// Placeholder until this subcommand lands: it says so and exits with "not available".
+// `rafter scale`: predict step time, throughput and scaling efficiency of a scenario against GPU
+// count; print a table (or CSV/JSON) and optionally write scaling.json, scaling.csv and
+// scaling.svg. Everything is computed in memory first and the files are written atomically.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/json_writer.h"
+#include "core/text.h"
+#include "model/io_profile.h"
+#include "model/scaling_report.h"
+#include "model/scaling_run.h"
+#include "model/scaling_validation.h"
+#include "model/scenario.h"
+#include "plots/scaling_svg.h"
+#include "traces/input_file.h"
+
+namespace po = boost::program_options;
 
 namespace rafter::cli {
 
-int cmd_scale(const Args&) {
-    throw Error(ExitCode::not_available, "'rafter scale' is not available in this build yet");
+namespace {
+
+const char* kUsage =
+    "usage: rafter scale SCENARIO [--gpus LIST] [--search] [--io-profile FILE]\n"
+    "                    [--format table|csv|json] [-o DIR] [--quiet]\n"
+    "       rafter scale --validate\n\n"
+    "Predicts the training step time, throughput and scaling efficiency of a scenario\n"
+    "(rafter.scenario/1: workload, system topology and I/O, parallel layout) against GPU count:\n"
+    "compute, pipeline bubble, exposed communication (data-parallel gradient buckets overlapped\n"
+    "with the backward pass, tensor/pipeline parallel traffic, ZeRO/FSDP) and exposed data loading.\n"
+    "With measurements in the scenario, an empirical fit (Extra-P normal form) is shown next to\n"
+    "the analytic prediction. See docs/scaling.md and examples/scenarios/.\n\n"
+    "With -o DIR: DIR/scaling.json (schema rafter.scaling/1), DIR/scaling.csv, DIR/scaling.svg.\n"
+    "--validate prints the model's errors against published measurements (docs/validation/scaling.md).\n\n";
+
+// "1,2,4,8" or "8:1024" (doubling from 8 to 1024), or a mix: "1,8:64,100".
+std::vector<int> parse_gpu_list(const std::string& s) {
+    std::vector<int> out;
+    auto as_count = [&](std::string_view t) {
+        auto v = parse_number(t);
+        if (!v || *v < 1 || *v > 1e8 || *v != static_cast<double>(static_cast<int64_t>(*v)))
+            throw_usage_error("--gpus expects GPU counts like 1,8,64 or 8:1024, got '" + s + "'");
+        return static_cast<int>(*v);
+    };
+    for (auto part : split(s, ',')) {
+        part = trim(part);
+        if (part.empty()) continue;
+        auto colon = part.find(':');
+        if (colon == std::string_view::npos) {
+            out.push_back(as_count(part));
+            continue;
+        }
+        int a = as_count(part.substr(0, colon)), b = as_count(part.substr(colon + 1));
+        if (b < a) throw_usage_error("--gpus range " + std::string(part) + " goes down");
+        for (int64_t g = a; g <= b; g *= 2) out.push_back(static_cast<int>(g));
+    }
+    if (out.empty()) throw_usage_error("--gpus is empty");
+    return out;
+}
+
+void write_outputs(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& outputs) {
+    ensure_directory(dir);
+    std::vector<std::unique_ptr<AtomicFile>> files;
+    for (const auto& [name, contents] : outputs) {
+        files.push_back(std::make_unique<AtomicFile>(dir + "/" + name));
+        files.back()->stream() << contents;
+    }
+    for (auto& f : files) f->commit();
+}
+
+} // namespace
+
+int cmd_scale(const Args& args) {
+    po::options_description opts("options");
+    opts.add_options()
+        ("help,h", "show this help")
+        ("gpus,g", po::value<std::string>()->value_name("LIST"),
+         "GPU counts: 1,8,64 or 8:1024 (doubling); default: the scenario's list or powers of two up to 1024")
+        ("search,s", "use the best (tp, pp, micro-batch, ZeRO) layout at each GPU count and list the top "
+                     "layouts at the largest")
+        ("io-profile", po::value<std::string>()->value_name("FILE"),
+         "I/O profile (rafter calibrate io) setting the client read bandwidth and metadata rate")
+        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
+         "what to print on stdout: table, csv or json")
+        ("output,o", po::value<std::string>()->value_name("DIR"), "write scaling.json, scaling.csv and scaling.svg to DIR")
+        ("validate", "compare the model with published measurements and exit (non-zero if one is off)")
+        ("quiet,q", "print nothing but errors (and the CSV/JSON asked for with --format)");
+    po::options_description hidden;
+    hidden.add_options()("scenario", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("scenario", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+
+    if (vm.count("help")) {
+        std::cout << kUsage << opts << '\n';
+        return 0;
+    }
+    if (vm.count("validate")) {
+        auto results = run_validation(builtin_validation_data(), "model/data/validation/scaling.json");
+        write_validation_table(std::cout, results);
+        for (const auto& r : results)
+            if (!r.within) return static_cast<int>(ExitCode::failure);
+        return 0;
+    }
+    if (!vm.count("scenario")) throw_usage_error("no scenario file given (see 'rafter scale --help')");
+    auto files = vm["scenario"].as<std::vector<std::string>>();
+    if (files.size() != 1) throw_usage_error("one scenario file at a time");
+    std::string format = vm["format"].as<std::string>();
+    if (format != "table" && format != "csv" && format != "json")
+        throw_usage_error("--format expects table, csv or json, got '" + format + "'");
+    bool quiet = vm.count("quiet") > 0;
+
+    Scenario scenario = parse_scenario_json(read_file(files[0]), files[0]);
+    if (vm.count("io-profile")) {
+        std::string pf = vm["io-profile"].as<std::string>();
+        IoProfile profile = parse_io_profile_json(read_file(pf), pf);
+        if (!scenario.system.io) scenario.system.io = IoSystem{};
+        apply_io_profile(*scenario.system.io, profile, pf);
+        if (!scenario.workload.data)
+            throw Error(ExitCode::bad_input, "--io-profile needs workload.data (dataset and sample sizes) in the scenario",
+                        SourcePosition{files[0], PositionKind::none, 0});
+    }
+    ScalingRunOptions ro;
+    if (vm.count("gpus")) ro.gpus = parse_gpu_list(vm["gpus"].as<std::string>());
+    ro.search = vm.count("search") > 0;
+    ScalingResult result = run_scaling(scenario, ro);
+
+    std::ostringstream json, csv;
+    {
+        JsonWriter w(json);
+        write_scaling_json(w, result);
+        json << '\n';
+    }
+    write_scaling_csv(csv, result);
+    if (vm.count("output")) {
+        std::string dir = vm["output"].as<std::string>();
+        write_outputs(dir, {{"scaling.json", json.str()}, {"scaling.csv", csv.str()}, {"scaling.svg", render_scaling_svg(result)}});
+        if (!quiet) std::cerr << "rafter scale: wrote " << dir << "/{scaling.json, scaling.csv, scaling.svg}\n";
+    }
+    if (format == "json") std::cout << json.str();
+    else if (format == "csv") std::cout << csv.str();
+    else if (!quiet) write_scaling_table(std::cout, result);
+    return 0;
 }
 
 } // namespace rafter::cli

@@ -50,7 +50,7 @@ double fsdp_backward(int64_t units, double unit_compute, double ag, double rs) {
 // The data-parallel group of a layout: consecutive DP ranks are tp apart, so a node holds
 // gpus_per_node / tp of them; the other groups on the node (one per TP rank and pipeline stage
 // there) run their collectives at the same time and share the NICs.
-CommGroup dp_group(const Layout& l, int gpus, const Topology& t) {
+CommGroup dp_group(const ParallelLayout& l, int gpus, const Topology& t) {
     int g = t.gpus_per_node;
     int per_node = l.tp >= g ? 1 : std::max(1, g / l.tp);
     int r = std::gcd(l.dp, std::min(l.dp, per_node));
@@ -64,7 +64,7 @@ CommGroup dp_group(const Layout& l, int gpus, const Topology& t) {
 
 // Tensor-parallel ranks are consecutive: a group fills min(tp, gpus_per_node) GPUs of a node and
 // the node's other GPUs run their own groups at the same time.
-CommGroup tp_group(const Layout& l, int gpus, const Topology& t) {
+CommGroup tp_group(const ParallelLayout& l, int gpus, const Topology& t) {
     int g = t.gpus_per_node;
     CommGroup grp;
     grp.ranks = l.tp;
@@ -74,7 +74,7 @@ CommGroup tp_group(const Layout& l, int gpus, const Topology& t) {
 }
 
 // Neighbouring pipeline stages are tp*dp ranks apart: on one node when the whole pipeline fits.
-CommGroup pp_group(const Layout& l, const Topology& t) {
+CommGroup pp_group(const ParallelLayout& l, const Topology& t) {
     int g = t.gpus_per_node;
     int stride = l.tp * l.dp;
     CommGroup grp;
@@ -91,14 +91,14 @@ CommGroup pp_group(const Layout& l, const Topology& t) {
 
 } // namespace
 
-std::string describe(const Layout& l) {
+std::string describe(const ParallelLayout& l) {
     std::string s = "tp" + std::to_string(l.tp) + " pp" + std::to_string(l.pp) + " dp" +
                     std::to_string(l.dp) + " m" + std::to_string(l.micro_batches);
     if (l.zero > 0) s += l.zero == 3 ? " zero3/fsdp" : " zero" + std::to_string(l.zero);
     return s;
 }
 
-void validate_workload(const Workload& w, const std::string& origin) {
+void validate_workload(const TrainingWorkload& w, const std::string& origin) {
     if (!positive(w.parameters)) bad(origin, "workload.parameters must be > 0 (got " + fmt(w.parameters) + ")");
     if (!positive(w.batch_per_gpu)) bad(origin, "workload.batch_per_gpu must be > 0 (got " + fmt(w.batch_per_gpu) + ")");
     if (!positive(w.forward_s)) bad(origin, "workload.forward_s must be > 0 (got " + fmt(w.forward_s) + ")");
@@ -110,14 +110,14 @@ void validate_workload(const Workload& w, const std::string& origin) {
     if (!positive(w.bucket_bytes)) bad(origin, "workload.bucket_bytes must be > 0 (got " + fmt(w.bucket_bytes) + ")");
 }
 
-double single_gpu_throughput(const Workload& w) {
+double single_gpu_throughput(const TrainingWorkload& w) {
     return w.batch_per_gpu / (w.forward_s + w.backward_s + w.optimizer_s);
 }
 
-StepBreakdown predict_step(const Workload& w, const System& sys, const Layout& layout, int gpus,
-                           double global_batch, const ModelOptions& opt) {
+StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, const ParallelLayout& layout, int gpus,
+                           double global_batch, const ScalingOptions& opt) {
     const Topology& topo = sys.topology;
-    Layout L = layout;
+    ParallelLayout L = layout;
     if (gpus < 1) bad({}, "GPU count must be >= 1 (got " + std::to_string(gpus) + ")");
     if (L.tp < 1 || L.pp < 1 || L.micro_batches < 1)
         bad({}, "parallel.tp, parallel.pp and parallel.micro_batches must be >= 1");
@@ -148,7 +148,7 @@ StepBreakdown predict_step(const Workload& w, const System& sys, const Layout& l
     double micro = replica_batch / L.micro_batches;
     if (!(micro > 0)) bad({}, "micro-batch size must be > 0");
 
-    StepBreakdown out;
+    StepPrediction out;
     out.gpus = gpus;
     out.layout = L;
     out.global_batch = global_batch;
@@ -277,9 +277,9 @@ std::vector<int64_t> divisors(int64_t n) {
 
 } // namespace
 
-SearchResult search_layouts(const Workload& w, const System& sys, int gpus, double global_batch,
-                            const ModelOptions& opt, const SearchOptions& so) {
-    SearchResult res;
+LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& sys, int gpus, double global_batch,
+                            const ScalingOptions& opt, const LayoutSearchOptions& so) {
+    LayoutSearchResult res;
     const Topology& topo = sys.topology;
     int max_tp = so.max_tp > 0 ? so.max_tp : topo.gpus_per_node;
     bool can_tp = w.layers > 0 && positive(w.hidden_size);
@@ -289,7 +289,7 @@ SearchResult search_layouts(const Workload& w, const System& sys, int gpus, doub
         bad({}, "the layout search needs a whole global batch (got " + fmt(global_batch) + ")");
     auto GB = static_cast<int64_t>(gb_int);
 
-    std::vector<StepBreakdown> all;
+    std::vector<StepPrediction> all;
     for (int tp = 1; tp <= std::min(max_tp, gpus); tp *= 2) {
         if (gpus % tp || (tp > 1 && !can_tp)) continue;
         if (tp > topo.gpus_per_node && tp % topo.gpus_per_node) continue;
@@ -305,12 +305,12 @@ SearchResult search_layouts(const Workload& w, const System& sys, int gpus, doub
                 for (int zero : so.zero_stages) {
                     if (zero > 0 && dp == 1) continue;
                     if (zero == 3 && pp > 1) continue;
-                    Layout l;
+                    ParallelLayout l;
                     l.tp = tp;
                     l.pp = static_cast<int>(pp);
                     l.micro_batches = static_cast<int>(m);
                     l.zero = zero;
-                    StepBreakdown sb = predict_step(w, sys, l, gpus, global_batch, opt);
+                    StepPrediction sb = predict_step(w, sys, l, gpus, global_batch, opt);
                     ++res.evaluated;
                     if (!sb.fits_memory) {
                         ++res.rejected_memory;
@@ -321,8 +321,8 @@ SearchResult search_layouts(const Workload& w, const System& sys, int gpus, doub
             }
         }
     }
-    auto key = [](const StepBreakdown& a) { return a.layout.tp * a.layout.pp; };
-    std::sort(all.begin(), all.end(), [&](const StepBreakdown& a, const StepBreakdown& b) {
+    auto key = [](const StepPrediction& a) { return a.layout.tp * a.layout.pp; };
+    std::sort(all.begin(), all.end(), [&](const StepPrediction& a, const StepPrediction& b) {
         if (a.step_s != b.step_s) return a.step_s < b.step_s;
         if (key(a) != key(b)) return key(a) < key(b);
         return a.layout.micro_batches < b.layout.micro_batches;

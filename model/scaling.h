@@ -16,7 +16,7 @@
 namespace rafter {
 
 // The model and its measured single-GPU step.
-struct Workload {
+struct TrainingWorkload {
     double parameters = 0;      // parameter count
     double grad_bytes = 4;      // bytes per gradient element (grad dtype)
     double param_bytes = 4;     // bytes per parameter element (all-gathered by ZeRO/FSDP)
@@ -35,7 +35,7 @@ struct Workload {
     std::optional<IoWorkload> data;
 };
 
-struct System {
+struct SystemSpec {
     Topology topology;
     std::optional<IoSystem> io;
     std::optional<double> gpu_memory_bytes;
@@ -43,24 +43,24 @@ struct System {
 
 // How the GPUs are split. dp is derived: gpus / (tp * pp). Ranks are placed tensor-parallel
 // innermost, then data-parallel, then pipeline stages (Megatron-LM's order).
-struct Layout {
+struct ParallelLayout {
     int tp = 1, pp = 1, dp = 1;
     int micro_batches = 1;  // per step per data-parallel replica (gradient accumulation / PP)
     int zero = 0;           // 0: DDP all-reduce; 1, 2: ZeRO-1/2 (reduce-scatter + all-gather);
                             // 3: ZeRO-3 / FSDP full shard
 };
-std::string describe(const Layout& l);  // "tp2 pp4 dp16 m8 zero1"
+std::string describe(const ParallelLayout& l);  // "tp2 pp4 dp16 m8 zero1"
 
 // Which algorithms the collectives may use; the cheapest per message is taken (like NCCL's
 // tuner). Default: NCCL's own (ring, tree, in-network).
-struct ModelOptions {
+struct ScalingOptions {
     AlgorithmMask dp_algorithms = kNcclAlgorithms;
     AlgorithmMask tp_algorithms = kNcclAlgorithms;
 };
 
-struct StepBreakdown {
+struct StepPrediction {
     int gpus = 1;
-    Layout layout;
+    ParallelLayout layout;
     double global_batch = 0;   // samples per step, all GPUs
     double micro_batch = 0;    // samples per micro-batch per replica
     double step_s = 0;         // compute + bubble + exposed comm + optimizer + exposed I/O
@@ -125,29 +125,29 @@ inline double dp_step_time(double forward_s, double backward_s, double optimizer
 }
 
 // Checks the workload's required fields; throws rafter::Error naming the field.
-void validate_workload(const Workload& w, const std::string& origin = {});
+void validate_workload(const TrainingWorkload& w, const std::string& origin = {});
 
 // One step on `gpus` GPUs with `global_batch` samples per step. Throws rafter::Error when the
 // layout does not divide the GPU count, a field the layout needs is missing, and so on.
-StepBreakdown predict_step(const Workload& w, const System& sys, const Layout& layout, int gpus,
-                           double global_batch, const ModelOptions& opt = {});
+StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, const ParallelLayout& layout, int gpus,
+                           double global_batch, const ScalingOptions& opt = {});
 
 // Samples per second of one GPU at the measured batch: the efficiency reference.
-double single_gpu_throughput(const Workload& w);
+double single_gpu_throughput(const TrainingWorkload& w);
 
-struct SearchOptions {
+struct LayoutSearchOptions {
     int max_tp = 0;                  // 0: up to gpus_per_node
     std::vector<int> zero_stages = {0};
     int top = 5;
     int max_micro_batches = 0;       // 0: no limit
 };
-struct SearchResult {
-    std::vector<StepBreakdown> best;  // fastest first, only layouts that fit in memory
+struct LayoutSearchResult {
+    std::vector<StepPrediction> best;  // fastest first, only layouts that fit in memory
     uint64_t evaluated = 0;
     uint64_t rejected_memory = 0;
 };
 // Tries every (tp, pp, micro-batch size, ZeRO stage) that divides the GPU count and the batch.
-SearchResult search_layouts(const Workload& w, const System& sys, int gpus, double global_batch,
-                            const ModelOptions& opt, const SearchOptions& so);
+LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& sys, int gpus, double global_batch,
+                            const ScalingOptions& opt, const LayoutSearchOptions& so);
 
 } // namespace rafter

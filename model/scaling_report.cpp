@@ -22,7 +22,7 @@ std::string pct(double v) {
 
 std::string opt_seconds(const std::optional<double>& v) { return v ? format_seconds(*v) : "-"; }
 
-std::string layout_text(const Layout& l) {
+std::string layout_text(const ParallelLayout& l) {
     std::string s = std::to_string(l.tp) + "/" + std::to_string(l.pp) + "/" + std::to_string(l.dp);
     if (l.micro_batches > 1) s += " m" + std::to_string(l.micro_batches);
     if (l.zero > 0) s += " z" + std::to_string(l.zero);
@@ -47,7 +47,7 @@ void print_rows(std::ostream& out, const std::vector<std::vector<std::string>>& 
     }
 }
 
-void write_layout(JsonWriter& w, const Layout& l) {
+void write_layout(JsonWriter& w, const ParallelLayout& l) {
     w.begin_object();
     w.field("tp", l.tp);
     w.field("pp", l.pp);
@@ -57,7 +57,7 @@ void write_layout(JsonWriter& w, const Layout& l) {
     w.end_object();
 }
 
-void write_step(JsonWriter& w, const StepBreakdown& s, bool io) {
+void write_step(JsonWriter& w, const StepPrediction& s, bool io) {
     w.field("gpus", s.gpus);
     w.field("step_time_s", s.step_s);
     w.field("efficiency", s.efficiency);
@@ -107,7 +107,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r) {
     if (have_fit) head.push_back("fit");
     rows.push_back(head);
     for (const auto& p : r.points) {
-        const StepBreakdown& b = p.step;
+        const StepPrediction& b = p.step;
         std::vector<std::string> row = {
             std::to_string(b.gpus), layout_text(b.layout), format_seconds(b.step_s),
             format_seconds(b.compute_s), format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
@@ -154,7 +154,7 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
     auto num = [](double v) { return format_double(v); };
     auto opt = [&](const std::optional<double>& v) { return v ? num(*v) : std::string(); };
     for (const auto& p : r.points) {
-        const StepBreakdown& b = p.step;
+        const StepPrediction& b = p.step;
         out << b.gpus << ',' << b.layout.tp << ',' << b.layout.pp << ',' << b.layout.dp << ','
             << b.layout.micro_batches << ',' << b.layout.zero << ',' << num(b.global_batch) << ','
             << num(b.step_s) << ',' << num(b.compute_s) << ',' << num(b.bubble_s) << ','

@@ -42,7 +42,7 @@ ScalingResult run_scaling(const Scenario& s, const ScalingRunOptions& options) {
         ScalingPoint pt;
         bool done = false;
         if (options.search) {
-            SearchResult sr = search_layouts(s.workload, s.system, g, batch, s.options, s.search);
+            LayoutSearchResult sr = search_layouts(s.workload, s.system, g, batch, s.options, s.search);
             if (!sr.best.empty()) {
                 pt.step = sr.best.front();
                 done = true;

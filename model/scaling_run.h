@@ -1,5 +1,5 @@
 #pragma once
-// A scenario predicted over GPU counts (the `rafter scale` computation): one StepBreakdown per
+// A scenario predicted over GPU counts (the `rafter scale` computation): one StepPrediction per
 // count with the scenario's layout or, with search, the best layout found; measured step times
 // and an Extra-P fit of them side by side with the analytic prediction.
 #include <optional>
@@ -14,7 +14,7 @@
 namespace rafter {
 
 struct ScalingPoint {
-    StepBreakdown step;
+    StepPrediction step;
     std::optional<double> measured_step_s;
     std::optional<double> fit_step_s;
 };
@@ -32,7 +32,7 @@ struct ScalingResult {
     std::optional<PmnfFit> fit;         // of the measurements, when there are 3 or more
     std::string fit_note;               // why there is no fit
     int search_gpus = 0;                // the count whose top layouts are listed
-    std::optional<SearchResult> search; // top layouts at search_gpus
+    std::optional<LayoutSearchResult> search; // top layouts at search_gpus
     Diagnostics diagnostics;
 };
 

@@ -66,7 +66,7 @@ void horovod_cases(const Object& h, double efficiency, const Object& lat, std::v
     t.link_efficiency = efficiency;
     validate_topology(t, h.origin());
 
-    ModelOptions opt;
+    ScalingOptions opt;
     std::string alg = h.string("algorithm").value_or("nccl");
     auto mask = algorithm_mask_from_string(alg);
     if (!mask) fail(h.origin(), h.field("algorithm") + ": unknown algorithm '" + alg + "'");
@@ -93,7 +93,7 @@ void horovod_cases(const Object& h, double efficiency, const Object& lat, std::v
         } else {
             ips = interpolate_throughput(c.required_object("interpolate"), note);
         }
-        Workload w;
+        TrainingWorkload w;
         w.parameters = c.required_positive("parameters");
         w.grad_bytes = *grad;
         w.param_bytes = *grad;
@@ -103,9 +103,9 @@ void horovod_cases(const Object& h, double efficiency, const Object& lat, std::v
         w.backward_s = step * ratio / (1 + ratio);
         w.optimizer_s = 0;
         w.bucket_bytes = bucket;
-        System sys;
+        SystemSpec sys;
         sys.topology = t;
-        StepBreakdown sb = predict_step(w, sys, Layout{}, gpus, batch * gpus, opt);
+        StepPrediction sb = predict_step(w, sys, ParallelLayout{}, gpus, batch * gpus, opt);
 
         ValidationResult r;
         r.name = "Horovod " + model + ", " + std::to_string(gpus) + " GPUs";

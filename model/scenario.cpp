@@ -103,12 +103,12 @@ IoWorkload read_data(const Object& o) {
     return d;
 }
 
-Workload read_workload(const Object& o) {
+TrainingWorkload read_workload(const Object& o) {
     o.allow_only({"parameters", "grad_dtype", "param_dtype", "batch_per_gpu", "forward_s",
                   "backward_s", "optimizer_s", "bucket_bytes", "layers", "hidden_size",
                   "sequence_length", "activation_dtype", "optimizer_state_bytes_per_param",
                   "activation_memory_per_sample", "data"});
-    Workload w;
+    TrainingWorkload w;
     w.parameters = o.required_positive("parameters");
     w.grad_bytes = read_dtype(o, "grad_dtype", 4);
     w.param_bytes = read_dtype(o, "param_dtype", w.grad_bytes);
@@ -249,7 +249,7 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
             if (e.get_object().get(o)) fail(origin, path + " must be an object");
             Object mo(o, path, origin);
             mo.allow_only({"gpus", "step_time_s"});
-            Measurement m;
+            StepMeasurement m;
             auto g = mo.integer("gpus");
             if (!g || *g < 1) fail(origin, "missing required field " + path + ".gpus (>= 1)");
             m.gpus = static_cast<int>(*g);
@@ -294,7 +294,7 @@ std::optional<double> opt(double v, bool have) { return have ? std::optional<dou
 } // namespace
 
 void write_scenario_json(JsonWriter& w, const Scenario& s) {
-    const Workload& wl = s.workload;
+    const TrainingWorkload& wl = s.workload;
     const Topology& t = s.system.topology;
     w.begin_object();
     w.field("name", s.name);

@@ -16,7 +16,7 @@ enum class ScalingMode { weak, strong };
 const char* to_string(ScalingMode m);
 
 // A measured step time at some scale (for the empirical fit and the comparison table).
-struct Measurement {
+struct StepMeasurement {
     int gpus = 0;
     double step_time_s = 0;
 };
@@ -24,15 +24,15 @@ struct Measurement {
 struct Scenario {
     std::string origin;       // the file it came from (error messages)
     std::string name, description;
-    Workload workload;
-    System system;
-    Layout layout;            // dp is derived per GPU count
-    ModelOptions options;
+    TrainingWorkload workload;
+    SystemSpec system;
+    ParallelLayout layout;            // dp is derived per GPU count
+    ScalingOptions options;
     ScalingMode mode = ScalingMode::weak;
     std::vector<int> gpus;    // GPU counts to predict; empty: the default sweep
     std::optional<double> global_batch;  // strong scaling: samples per step at every scale
-    SearchOptions search;
-    std::vector<Measurement> measurements;
+    LayoutSearchOptions search;
+    std::vector<StepMeasurement> measurements;
 };
 
 // Throws rafter::Error(bad_input) naming `origin` and the field ("missing required field

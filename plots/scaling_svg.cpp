@@ -197,7 +197,7 @@ std::string render_scaling_svg(const ScalingResult& r) {
                                {"exposed I/O", std::string(series_color(3))}};
     svg.open("g", Attrs().add("class", "step-time"));
     for (const auto& p : r.points) {
-        const StepBreakdown& b = p.step;
+        const StepPrediction& b = p.step;
         double vals[4] = {b.compute_s + b.optimizer_s, b.bubble_s, b.exposed_comm_s, io ? b.exposed_io_s : 0.0};
         double base = 0, cx = x.px(b.gpus);
         for (int k = 0; k < 4; ++k) {

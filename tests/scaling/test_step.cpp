@@ -20,8 +20,8 @@ Topology node8() {
     return t;
 }
 
-Workload base() {
-    Workload w;
+TrainingWorkload base() {
+    TrainingWorkload w;
     w.parameters = 25e6;  // 100 MB of fp32 gradients
     w.grad_bytes = 4;
     w.param_bytes = 4;
@@ -48,9 +48,9 @@ double loop_end(double grad, double bucket, double window, const CommCurve& c) {
 } // namespace
 
 TEST_CASE("data parallel, communication hidden except the last bucket") {
-    System sys{node8(), std::nullopt, std::nullopt};
-    ModelOptions ring{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms};
-    StepBreakdown s = predict_step(base(), sys, Layout{}, 8, 8 * 32, ring);
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ScalingOptions ring{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms};
+    StepPrediction s = predict_step(base(), sys, ParallelLayout{}, 8, 8 * 32, ring);
     // 4 buckets of 25 MB, ready every 50 ms; one all-reduce = 28 us + 1.75e-11 * 25e6 = 465.5 us.
     CHECK(s.buckets == 4);
     CHECK(s.exposed_dp_comm_s == doctest::Approx(465.5e-6));
@@ -60,19 +60,19 @@ TEST_CASE("data parallel, communication hidden except the last bucket") {
     CHECK(s.throughput == doctest::Approx(256 / 0.3104655));
     CHECK(s.dp_algorithm == CommAlgorithm::ring);
     // One GPU: no communication at all.
-    StepBreakdown one = predict_step(base(), sys, Layout{}, 1, 32, ring);
+    StepPrediction one = predict_step(base(), sys, ParallelLayout{}, 1, 32, ring);
     CHECK(one.step_s == doctest::Approx(0.31));
     CHECK(one.efficiency == doctest::Approx(1.0));
 }
 
 TEST_CASE("data parallel, communication bound across two nodes") {
-    Workload w = base();
+    TrainingWorkload w = base();
     w.forward_s = 0.04;
     w.backward_s = 0.08;
     w.optimizer_s = 0;
-    System sys{node8(), std::nullopt, std::nullopt};
-    ModelOptions ring{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms};
-    StepBreakdown s = predict_step(w, sys, Layout{}, 16, 16 * 32, ring);
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ScalingOptions ring{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms};
+    StepPrediction s = predict_step(w, sys, ParallelLayout{}, 16, 16 * 32, ring);
     // Node NIC 1.25 GB/s: a = 76 us + 2 * 15/16 * 8e-10 * 25e6 = 37.576 ms > ready interval 20 ms:
     // end_3 = 20 ms + 3a, end_4 = end_3 + a.
     double a = 76e-6 + 2.0 * 15 / 16 / 1.25e9 * 25e6;
@@ -96,17 +96,17 @@ TEST_CASE("bucket closed form equals the explicit schedule") {
 }
 
 TEST_CASE("pipeline parallelism: bubble and activation sends") {
-    Workload w = base();
+    TrainingWorkload w = base();
     w.parameters = 4e6;
     w.hidden_size = 1024;
     w.sequence_length = 512;
     w.activation_bytes = 2;
     w.layers = 8;
-    System sys{node8(), std::nullopt, std::nullopt};
-    Layout l;
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ParallelLayout l;
     l.pp = 4;
     l.micro_batches = 8;
-    StepBreakdown s = predict_step(w, sys, l, 8, 64, ModelOptions{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms});
+    StepPrediction s = predict_step(w, sys, l, 8, 64, ScalingOptions{algorithm_bit(CommAlgorithm::ring), kNcclAlgorithms});
     CHECK(s.layout.dp == 2);
     CHECK(s.micro_batch == doctest::Approx(4));
     // Per micro-batch per stage: f = 0.1/4/8, b = 0.2/4/8; activation 4*512*1024*2 bytes sent to a
@@ -122,27 +122,27 @@ TEST_CASE("pipeline parallelism: bubble and activation sends") {
 }
 
 TEST_CASE("tensor parallelism: four activation all-reduces per layer") {
-    Workload w = base();
+    TrainingWorkload w = base();
     w.batch_per_gpu = 8;
     w.layers = 4;
     w.hidden_size = 1024;
     w.sequence_length = 512;
-    System sys{node8(), std::nullopt, std::nullopt};
-    Layout l;
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ParallelLayout l;
     l.tp = 2;
-    StepBreakdown s = predict_step(w, sys, l, 2, 8);
+    StepPrediction s = predict_step(w, sys, l, 2, 8);
     double ar = 4e-6 + 8388608 / 100e9;  // 2-rank ring: 2 a + n b
     CHECK(s.tp_comm_s == doctest::Approx(4 * 4 * ar));
     CHECK(s.step_s == doctest::Approx(0.15 + 16 * ar + 0.005));
 }
 
 TEST_CASE("ZeRO-3 / FSDP: gathers and reduce-scatters around each unit") {
-    Workload w = base();
+    TrainingWorkload w = base();
     w.activation_memory_per_sample = 1e6;
-    System sys{node8(), std::nullopt, 80e9};
-    Layout l;
+    SystemSpec sys{node8(), std::nullopt, 80e9};
+    ParallelLayout l;
     l.zero = 3;
-    StepBreakdown s = predict_step(w, sys, l, 8, 256);
+    StepPrediction s = predict_step(w, sys, l, 8, 256);
     // 4 units of 25 MB; ring all-gather = reduce-scatter = 14 us + 0.875e-11 * 25e6 = 232.75 us.
     // Exposed: the first gather of the forward, the first of the backward, the last scatter.
     double g = 232.75e-6;
@@ -157,10 +157,10 @@ TEST_CASE("ZeRO-3 / FSDP: gathers and reduce-scatters around each unit") {
 }
 
 TEST_CASE("ZeRO-1/2: reduce-scatter buckets then an exposed all-gather") {
-    System sys{node8(), std::nullopt, std::nullopt};
-    Layout l;
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ParallelLayout l;
     l.zero = 1;
-    StepBreakdown s = predict_step(base(), sys, l, 8, 256);
+    StepPrediction s = predict_step(base(), sys, l, 8, 256);
     double g = 232.75e-6;                        // one 25 MB reduce-scatter
     double gather = 14e-6 + 0.875e-11 * 100e6;  // all-gather of the 100 MB of parameters
     CHECK(s.exposed_dp_comm_s == doctest::Approx(g + gather));
@@ -168,21 +168,21 @@ TEST_CASE("ZeRO-1/2: reduce-scatter buckets then an exposed all-gather") {
 }
 
 TEST_CASE("layout errors name the problem") {
-    System sys{node8(), std::nullopt, std::nullopt};
-    Layout l;
+    SystemSpec sys{node8(), std::nullopt, std::nullopt};
+    ParallelLayout l;
     l.tp = 2;
     l.pp = 2;
     CHECK_THROWS_WITH_AS(predict_step(base(), sys, l, 6, 64), doctest::Contains("not divisible by tp x pp"), Error);
-    CHECK_THROWS_WITH_AS(predict_step(base(), sys, Layout{}, 12, 64), doctest::Contains("does not fill whole nodes"), Error);
+    CHECK_THROWS_WITH_AS(predict_step(base(), sys, ParallelLayout{}, 12, 64), doctest::Contains("does not fill whole nodes"), Error);
     CHECK_THROWS_WITH_AS(predict_step(base(), sys, l, 8, 64), doctest::Contains("workload.layers and workload.hidden_size"), Error);
-    CHECK_THROWS_WITH_AS(predict_step(base(), sys, Layout{}, 8, 4), doctest::Contains("smaller than the 8"), Error);
-    Workload w = base();
+    CHECK_THROWS_WITH_AS(predict_step(base(), sys, ParallelLayout{}, 8, 4), doctest::Contains("smaller than the 8"), Error);
+    TrainingWorkload w = base();
     w.parameters = 0;
     CHECK_THROWS_WITH_AS(validate_workload(w, "s.json"), doctest::Contains("workload.parameters must be > 0"), Error);
 }
 
 TEST_CASE("layout search on 4096 GPUs") {
-    Workload w;
+    TrainingWorkload w;
     w.parameters = 20e9;
     w.grad_bytes = 2;
     w.param_bytes = 2;
@@ -198,11 +198,11 @@ TEST_CASE("layout search on 4096 GPUs") {
     t.intra = {300e9, 3.4e-6, false};
     t.nics_per_node = 8;
     t.inter = {25e9, 9.6e-6, false};
-    System sys{t, std::nullopt, 80e9};
-    SearchOptions so;
+    SystemSpec sys{t, std::nullopt, 80e9};
+    LayoutSearchOptions so;
     so.zero_stages = {0, 1, 3};
     so.top = 5;
-    SearchResult r = search_layouts(w, sys, 4096, 4096 * 2, ModelOptions{}, so);
+    LayoutSearchResult r = search_layouts(w, sys, 4096, 4096 * 2, ScalingOptions{}, so);
     REQUIRE(!r.best.empty());
     CHECK(r.evaluated > 100);
     CHECK(r.best.size() == 5);

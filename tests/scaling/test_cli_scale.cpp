@@ -1,0 +1,169 @@
+// End-to-end: `rafter scale` and `rafter calibrate` through the executable (exit codes, outputs,
+// error messages naming the field or line).
+#include <doctest/doctest.h>
+
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_support.h"
+
+using namespace rafter::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string example(const std::string& name) { return "'" + source_dir() + "/examples/scenarios/" + name + "'"; }
+std::string fixture(const std::string& name) { return "'" + source_dir() + "/tests/data/scaling/" + name + "'"; }
+
+void write(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+const char* kScenario = R"({
+  "schema": "rafter.scenario/1",
+  "workload": {"parameters": 1e8, "batch_per_gpu": 32, "forward_s": 0.1, "backward_s": 0.2},
+  "system": {"topology": {"gpus_per_node": 8, "intra_node": {"bandwidth": 1e11}, "nics_per_node": 1,
+                          "inter_node": {"bandwidth": 1e10, "latency": 1e-5}}}
+})";
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+    auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    return s.replace(pos, from.size(), to);
+}
+
+} // namespace
+
+TEST_CASE("rafter scale writes a table, JSON, CSV and SVG") {
+    std::string dir = scratch_dir("cli-scale");
+    auto help = run_rafter("scale --help", dir);
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("usage: rafter scale SCENARIO") != std::string::npos);
+
+    auto r = run_rafter("scale " + example("resnet50-dgx-a100.json") + " -o '" + dir + "/out'", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("efficiency") != std::string::npos);
+    CHECK(r.out.find("Empirical fit") != std::string::npos);
+    std::string json = slurp(dir + "/out/scaling.json");
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(json).get(doc));
+    CHECK(std::string_view(doc["schema"].get_string().value()) == "rafter.scaling/1");
+    auto points = doc["points"].get_array().value();
+    CHECK(points.size() == 9);
+    for (auto p : points) {
+        double step = p["step_time_s"].get_double().value();
+        double parts = p["compute_s"].get_double().value() + p["bubble_s"].get_double().value() +
+                       p["optimizer_s"].get_double().value() + p["exposed_comm_s"].get_double().value() +
+                       p["exposed_io_s"].get_double().value();
+        CHECK(step == doctest::Approx(parts));
+        CHECK(p["efficiency"].get_double().value() <= 1.0 + 1e-12);
+    }
+    CHECK(slurp(dir + "/out/scaling.svg").rfind("<?xml", 0) == 0);
+    CHECK(slurp(dir + "/out/scaling.csv").rfind("gpus,tp,pp,dp", 0) == 0);
+
+    auto j = run_rafter("scale " + example("gpt-13b-h100.json") + " --search --gpus 512,4096 --format json", dir);
+    CHECK(j.exit_code == 0);
+    REQUIRE_FALSE(parser.parse(j.out).get(doc));
+    CHECK(doc["search"]["gpus"].get_int64().value() == 4096);
+    CHECK(doc["search"]["layouts"].get_array().value().size() == 5);
+    CHECK(doc["fit"].is_null());
+
+    auto csv = run_rafter("scale " + example("resnet50-dgx-a100.json") + " --gpus 8:64 --format csv", dir);
+    CHECK(csv.exit_code == 0);
+    // Header, 8/16/32/64 from --gpus, and 256 and 1024 where the scenario has measurements.
+    CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 1 + 6);
+    CHECK(csv.out.find("\n1024,1,1,1024,") != std::string::npos);
+}
+
+TEST_CASE("rafter scale --validate") {
+    std::string dir = scratch_dir("cli-validate");
+    auto r = run_rafter("scale --validate", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Horovod VGG-16, 128 GPUs") != std::string::npos);
+    CHECK(r.out.find("FAIL") == std::string::npos);
+}
+
+TEST_CASE("rafter scale bad input: clear errors, non-zero exit, nothing written") {
+    std::string dir = scratch_dir("cli-scale-bad");
+    write(dir + "/missing.json", replaced(kScenario, "\"parameters\": 1e8, ", ""));
+    auto r = run_rafter("scale '" + dir + "/missing.json' -o '" + dir + "/out'", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("missing.json: missing required field workload.parameters") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir + "/out/scaling.json"));
+
+    write(dir + "/zero.json", replaced(kScenario, "\"bandwidth\": 1e10", "\"bandwidth\": 0"));
+    r = run_rafter("scale '" + dir + "/zero.json'", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("system.topology.inter_node.bandwidth must be > 0 (got 0)") != std::string::npos);
+
+    write(dir + "/ok.json", kScenario);
+    r = run_rafter("scale '" + dir + "/ok.json' --gpus 12", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("GPU count 12 does not fill whole nodes of 8 GPUs") != std::string::npos);
+    r = run_rafter("scale " + example("gpt-13b-h100.json") + " --gpus 48", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("GPU count 48 is not divisible by tp x pp = 8 x 4") != std::string::npos);
+    r = run_rafter("scale '" + dir + "/ok.json' --gpus 8,x", dir);
+    CHECK(r.exit_code == 2);
+    write(dir + "/alg.json", replaced(kScenario, "\"system\"", "\"parallel\": {\"algorithm\": \"butterfly\"}, \"system\""));
+    r = run_rafter("scale '" + dir + "/alg.json'", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("parallel.algorithm: unknown algorithm 'butterfly'") != std::string::npos);
+    r = run_rafter("scale '" + dir + "/nope.json'", dir);
+    CHECK(r.exit_code == 3);
+}
+
+TEST_CASE("rafter calibrate comm and io") {
+    std::string dir = scratch_dir("cli-calibrate");
+    auto r = run_rafter("calibrate comm " + fixture("all_reduce_perf-8gpu.txt") + " " +
+                            fixture("all_gather_perf-2node.txt") + " --nics-per-node 8 -o '" + dir + "/comm.json'",
+                        dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("all_reduce") != std::string::npos);
+    CHECK(r.out.find("230 GB/s") != std::string::npos);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string cj = slurp(dir + "/comm.json");
+    REQUIRE_FALSE(parser.parse(cj).get(doc));
+    double intra = doc["topology"]["intra_node"]["bandwidth"].get_double().value();
+    CHECK(intra == doctest::Approx(230e9).epsilon(0.005));
+    double inter = doc["topology"]["inter_node"]["bandwidth"].get_double().value();
+    CHECK(inter == doctest::Approx(90e9 / 8).epsilon(0.005));
+
+    r = run_rafter("calibrate comm " + fixture("osu_allreduce-4rank.txt") + " --ranks 4 --format json", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\"tool\": \"osu\"") != std::string::npos);
+    r = run_rafter("calibrate comm " + fixture("osu_allreduce-4rank.txt"), dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("pass --ranks") != std::string::npos);
+    r = run_rafter("calibrate comm " + fixture("all_reduce_perf-bad.txt"), dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("all_reduce_perf-bad.txt:9: time 'abc'") != std::string::npos);
+    r = run_rafter("calibrate comm --collective allscatter " + fixture("all_reduce_perf-8gpu.txt"), dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("unknown collective 'allscatter'") != std::string::npos);
+
+    r = run_rafter("calibrate io --from-fio " + fixture("fio-read.json") + " --format json", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\"seq_read_bw\": 2147483648") != std::string::npos);
+    fs::create_directories(dir + "/probe");
+    r = run_rafter("calibrate io '" + dir + "/probe' --size 8M --seconds 2 -o '" + dir + "/io.json'", dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("sequential read") != std::string::npos);
+    CHECK(fs::is_empty(dir + "/probe"));
+    CHECK(slurp(dir + "/io.json").find("rafter.io_profile/1") != std::string::npos);
+    r = run_rafter("calibrate", dir);
+    CHECK(r.exit_code == 2);
+}

@@ -106,11 +106,7 @@ void AnalyticCoverage::add_diagnostics(Diagnostics& diags) const {
 ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attribution) {
     ApplyAnalyticResult result;
     KernelTable& k = trace.kernels;
-    // Kernels of each op call, in row order.
-    std::vector<std::vector<uint32_t>> kernels_of(trace.cpu_ops.size());
-    for (size_t row = 0; row < k.size() && row < attribution.kernel_op.size(); ++row)
-        if (attribution.kernel_op[row] != OpAttribution::kNone)
-            kernels_of[attribution.kernel_op[row]].push_back(static_cast<uint32_t>(row));
+    KernelsByOp kernels_of(attribution);
 
     auto has_counter = [&](size_t row, bool flops) {
         if (flops) {
@@ -125,8 +121,8 @@ ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attr
     };
 
     OpCostTable table(trace);
-    for (size_t op = 0; op < kernels_of.size(); ++op) {
-        const auto& rows = kernels_of[op];
+    for (size_t op = 0; op < kernels_of.ops(); ++op) {
+        auto rows = kernels_of.of(op);
         if (rows.empty()) continue;
         const auto& cost = table.cost(op);
         result.coverage.count(cost, table.why(op), has_cost_model(trace.strings.get(trace.cpu_ops[op].name)));

@@ -37,6 +37,7 @@ ActivityTimeline::ActivityTimeline(std::vector<Interval> intervals) {
         events.push_back({iv.start_ns, +1, iv.cls});
         events.push_back({iv.end_ns, -1, iv.cls});
     }
+    std::vector<Interval>().swap(intervals);  // not needed any more: lower the peak memory
     std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
     std::array<int64_t, 4> active{};
     size_t i = 0;
@@ -136,25 +137,27 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
     r.rank = trace.meta.rank >= 0 ? trace.meta.rank : static_cast<int32_t>(index);
     if (!trace.meta.source_files.empty()) r.source = trace.meta.source_files.front();
 
-    ActivityTimeline timeline(activity_intervals(trace, &r.untimed));
-    if (r.untimed)
-        diags.add(Severity::warning, "breakdown.untimed",
-                  "kernels or copies without timestamps are left out of the time breakdown", r.untimed);
-    if (!timeline.empty()) {
-        r.start_ns = timeline.first_ns();
-        r.end_ns = timeline.last_ns();
-        r.totals = timeline.window(r.start_ns, r.end_ns);
-    }
-
-    // Steps on the rank's clock, in time order.
-    for (const StepRow& s : trace.steps) {
-        StepBreakdown st;
-        st.name = std::string(trace.strings.get(s.name));
-        st.start_ns = s.start_ns;
-        st.end_ns = s.end_ns;
-        st.duration_s = seconds(s.end_ns - s.start_ns);
-        st.times = timeline.window(s.start_ns, s.end_ns);
-        r.steps.push_back(std::move(st));
+    {
+        // Scoped: the timeline is freed before the attribution below builds its indexes.
+        ActivityTimeline timeline(activity_intervals(trace, &r.untimed));
+        if (r.untimed)
+            diags.add(Severity::warning, "breakdown.untimed",
+                      "kernels or copies without timestamps are left out of the time breakdown", r.untimed);
+        if (!timeline.empty()) {
+            r.start_ns = timeline.first_ns();
+            r.end_ns = timeline.last_ns();
+            r.totals = timeline.window(r.start_ns, r.end_ns);
+        }
+        // Steps on the rank's clock, in time order.
+        for (const StepRow& s : trace.steps) {
+            StepBreakdown st;
+            st.name = std::string(trace.strings.get(s.name));
+            st.start_ns = s.start_ns;
+            st.end_ns = s.end_ns;
+            st.duration_s = seconds(s.end_ns - s.start_ns);
+            st.times = timeline.window(s.start_ns, s.end_ns);
+            r.steps.push_back(std::move(st));
+        }
     }
     std::sort(r.steps.begin(), r.steps.end(),
               [](const StepBreakdown& a, const StepBreakdown& b) { return a.start_ns < b.start_ns; });

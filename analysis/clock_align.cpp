@@ -13,12 +13,14 @@ using Sequences = std::map<std::string, std::vector<int64_t>>;  // key -> end ti
 
 // The communication kernels' end times on the trace's absolute clock, keyed for matching.
 Sequences collective_sequences(const Trace& t) {
-    std::vector<std::string> group_of_row(t.kernels.size());
+    // Per kernel row: its collective's process group (kNoString: none), and whether a
+    // collective links it. StringIds keep this at 4 bytes a row on traces of millions of kernels.
+    std::vector<StringId> group_of_row(t.kernels.size(), kNoString);
     std::vector<bool> linked(t.kernels.size(), false);
     for (const CollectiveRow& c : t.collectives) {
         if (c.kernel_row >= t.kernels.size()) continue;
         linked[c.kernel_row] = true;
-        if (c.process_group != kNoString) group_of_row[c.kernel_row] = std::string(t.strings.get(c.process_group));
+        group_of_row[c.kernel_row] = c.process_group;
     }
     struct Item {
         int64_t start, end;
@@ -34,7 +36,7 @@ Sequences collective_sequences(const Trace& t) {
         if (comm < 0) comm = is_communication_kernel(name) ? 1 : 0;
         if (!linked[row] && comm == 0) continue;
         std::string key = collective_type_from_kernel(name);
-        if (!group_of_row[row].empty()) key += "@" + group_of_row[row];
+        if (group_of_row[row] != kNoString) key += "@" + std::string(t.strings.get(group_of_row[row]));
         items[key].push_back({k.start_ns[row], k.end_ns[row], row});
     }
     Sequences out;

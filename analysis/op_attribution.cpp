@@ -2,11 +2,32 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 
 namespace rafter {
 
 namespace {
+
+// An id -> row index as a sorted vector (16 bytes per entry, a third of a hash map's), first
+// row wins for duplicate ids. Large traces have millions of ops and runtime calls.
+class IdIndex {
+public:
+    void reserve(size_t n) { items_.reserve(n); }
+    void add(uint64_t id, uint32_t row) { items_.push_back({id, row}); }
+    void finish() {
+        std::stable_sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) { return a.id < b.id; });
+    }
+    uint32_t find(uint64_t id) const {
+        auto it = std::lower_bound(items_.begin(), items_.end(), id, [](const Item& a, uint64_t v) { return a.id < v; });
+        return it != items_.end() && it->id == id ? it->row : OpAttribution::kNone;
+    }
+
+private:
+    struct Item {
+        uint64_t id;
+        uint32_t row;
+    };
+    std::vector<Item> items_;
+};
 
 // The ops of one thread sorted by (start asc, end desc), with each op's enclosing op, so that
 // "innermost op containing t" is a binary search plus a short walk up the nesting.
@@ -23,7 +44,6 @@ public:
             const CpuOpRow& o = ops_[i];
             if (o.kind != CpuEventKind::op) continue;
             threads_[{o.pid, o.tid}].rows.push_back(static_cast<uint32_t>(i));
-            if (o.external_id != 0) by_external_.emplace(o.external_id, static_cast<uint32_t>(i));
         }
         for (auto& [key, t] : threads_) {
             std::sort(t.rows.begin(), t.rows.end(), [&](uint32_t a, uint32_t b) {
@@ -62,16 +82,26 @@ public:
         return OpAttribution::kNone;
     }
 
-    uint32_t by_external(uint64_t id) const {
-        auto it = by_external_.find(id);
-        return it == by_external_.end() ? OpAttribution::kNone : it->second;
+    // Built on first use: most kernels are linked through their launch and never need it.
+    uint32_t by_external(uint64_t id) {
+        if (!external_built_) {
+            auto has_id = [](const CpuOpRow& o) { return o.kind == CpuEventKind::op && o.external_id != 0; };
+            by_external_.reserve(static_cast<size_t>(std::count_if(ops_.begin(), ops_.end(), has_id)));
+            for (size_t i = 0; i < ops_.size(); ++i)
+                if (ops_[i].kind == CpuEventKind::op && ops_[i].external_id != 0)
+                    by_external_.add(ops_[i].external_id, static_cast<uint32_t>(i));
+            by_external_.finish();
+            external_built_ = true;
+        }
+        return by_external_.find(id);
     }
 
 private:
     const std::vector<CpuOpRow>& ops_;
     std::vector<uint32_t>& parent_;
     std::map<std::pair<int64_t, int64_t>, ThreadOps> threads_;
-    std::unordered_map<uint64_t, uint32_t> by_external_;
+    IdIndex by_external_;
+    bool external_built_ = false;
 };
 
 struct Resolved {
@@ -85,19 +115,23 @@ struct Resolved {
 OpAttribution attribute_ops(const Trace& trace) {
     OpAttribution a;
     OpIndex index(trace, a.parent);
-    std::unordered_map<uint64_t, uint32_t> launches;  // correlation -> runtime/driver call
+    IdIndex launches;  // correlation -> runtime/driver call
+    auto is_launch = [](const CpuOpRow& o) {
+        return (o.kind == CpuEventKind::runtime || o.kind == CpuEventKind::driver) && o.correlation != 0;
+    };
+    launches.reserve(static_cast<size_t>(std::count_if(trace.cpu_ops.begin(), trace.cpu_ops.end(), is_launch)));
     for (size_t i = 0; i < trace.cpu_ops.size(); ++i) {
         const CpuOpRow& o = trace.cpu_ops[i];
-        if ((o.kind == CpuEventKind::runtime || o.kind == CpuEventKind::driver) && o.correlation != 0)
-            launches.emplace(o.correlation, static_cast<uint32_t>(i));
+        if (is_launch(o)) launches.add(o.correlation, static_cast<uint32_t>(i));
     }
+    launches.finish();
 
     auto resolve = [&](uint64_t correlation, uint64_t external_id) {
         Resolved r;
         if (correlation != 0) {
-            if (auto it = launches.find(correlation); it != launches.end()) {
+            if (uint32_t row = launches.find(correlation); row != OpAttribution::kNone) {
                 r.launch_found = true;
-                const CpuOpRow& call = trace.cpu_ops[it->second];
+                const CpuOpRow& call = trace.cpu_ops[row];
                 r.op = index.innermost(call.pid, call.tid, call.start_ns + call.end_ns);
                 if (r.op != OpAttribution::kNone) {
                     r.link = OpAttribution::Link::correlation;
@@ -147,6 +181,17 @@ OpAttribution attribute_ops(const Trace& trace) {
         else ++a.copies_attributed;
     }
     return a;
+}
+
+KernelsByOp::KernelsByOp(const OpAttribution& a) {
+    offsets_.assign(a.parent.size() + 1, 0);
+    for (uint32_t op : a.kernel_op)
+        if (op != OpAttribution::kNone) ++offsets_[op + 1];
+    for (size_t i = 1; i < offsets_.size(); ++i) offsets_[i] += offsets_[i - 1];
+    rows_.resize(offsets_.back());
+    std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
+    for (size_t row = 0; row < a.kernel_op.size(); ++row)
+        if (uint32_t op = a.kernel_op[row]; op != OpAttribution::kNone) rows_[next[op]++] = static_cast<uint32_t>(row);
 }
 
 void add_attribution_diagnostics(const OpAttribution& a, Diagnostics& diags) {

@@ -15,6 +15,7 @@
 // not be read as an op id). Kernels with no link (CUDA graph replays, kernels whose launch fell
 // outside the profiled CPU window, launches outside any op) are kept and counted as unattributed.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -40,6 +41,20 @@ struct OpAttribution {
 };
 
 OpAttribution attribute_ops(const Trace& trace);
+
+// The kernel rows of each op call, in row order, as one compact index (4 bytes per op and per
+// kernel: traces have millions of ops, most without kernels).
+class KernelsByOp {
+public:
+    explicit KernelsByOp(const OpAttribution& a);
+    size_t ops() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+    std::span<const uint32_t> of(size_t op) const {
+        return {rows_.data() + offsets_[op], rows_.data() + offsets_[op + 1]};
+    }
+
+private:
+    std::vector<uint32_t> offsets_, rows_;
+};
 
 // Adds the attribution counts to a diagnostics table ("ops.unattributed_kernels", ...).
 void add_attribution_diagnostics(const OpAttribution& a, Diagnostics& diags);

@@ -46,23 +46,19 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
         add_attribution_diagnostics(attr, report.diagnostics);
         const KernelTable& k = tr.kernels;
 
-        // Kernels per op call, then one contribution per call.
-        std::vector<std::vector<uint32_t>> kernels_of(tr.cpu_ops.size());
+        // Kernels without an op, then one contribution per op call.
         for (size_t row = 0; row < k.size(); ++row) {
-            uint32_t op = attr.kernel_op[row];
-            if (op != OpAttribution::kNone) {
-                kernels_of[op].push_back(static_cast<uint32_t>(row));
-                continue;
-            }
+            if (attr.kernel_op[row] != OpAttribution::kNone) continue;
             size_t gi = out.get(std::string("\x01") + kUnattributedGroup, kUnattributedGroup);
             out.sums[gi].add_kernel(k, row);
             out.groups[gi].kernel_rows.push_back(row);
             out.groups[gi].kernel_traces.push_back(static_cast<uint32_t>(t));
         }
+        KernelsByOp kernels_of(attr);
 
         OpCostTable costs(tr);
-        for (size_t op = 0; op < kernels_of.size(); ++op) {
-            const auto& rows = kernels_of[op];
+        for (size_t op = 0; op < kernels_of.ops(); ++op) {
+            auto rows = kernels_of.of(op);
             if (rows.empty()) continue;
             std::string name(tr.strings.get(tr.cpu_ops[op].name));
             std::string dims, types, key = name, display = name;

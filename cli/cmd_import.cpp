@@ -8,6 +8,8 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "model/machine.h"
+#include "traces/arch.h"
 #include "traces/importer.h"
 #include "traces/native_format.h"
 
@@ -99,7 +101,11 @@ int cmd_import(const Args& args) {
     if (!vm.count("output")) throw_usage_error("no output given: use -o FILE (or -o DIR for several traces)");
     ImportOptions options;
     options.include_python_events = vm.count("include-python") > 0;
-    if (vm.count("machine")) options.arch = vm["machine"].as<std::string>();
+    if (vm.count("machine")) {
+        // An architecture name ("volta") or a machine (built-in name or file), whose arch is used.
+        std::string value = vm["machine"].as<std::string>();
+        options.arch = find_arch(value) ? value : load_machine(value).arch;
+    }
     std::string output = vm["output"].as<std::string>();
 
     std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), options);

@@ -162,6 +162,36 @@ std::vector<std::string> wrap_text(std::string_view text, double max_width, doub
     return lines;
 }
 
+size_t draw_placed_labels(SvgWriter& svg, const std::vector<LabelPlacement>& placements,
+                          const std::vector<std::string>& texts, const std::vector<std::string>& colors,
+                          const ChartFonts& fonts) {
+    size_t unplaced = 0;
+    svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
+    for (size_t i = 0; i < placements.size(); ++i) {
+        const auto& p = placements[i];
+        if (!p.placed) {
+            ++unplaced;
+            continue;
+        }
+        const std::string& color = colors[i];
+        if (p.leader)
+            svg.element("line", Attrs().num("x1", p.lx).num("y1", p.ly).num("x2", p.bx).num("y2", p.by)
+                                    .add("stroke", color).num("stroke-width", 1));
+        svg.element("rect", Attrs().num("x", p.box.x0).num("y", p.box.y0).num("width", p.box.width())
+                                .num("height", p.box.height()).num("rx", 2).add("fill", "#ffffff")
+                                .add("fill-opacity", "0.85").add("stroke", color).num("stroke-width", 0.8));
+        svg.text(texts[i], Attrs().num("x", p.box.x0 + 3).num("y", p.box.y1 - 4.5));
+    }
+    svg.close();
+    // A legend still names the items; the comment records what was left out.
+    if (unplaced) svg.comment(plural(unplaced, "label", "labels") + " left out for lack of space");
+    return unplaced;
+}
+
+std::string plural(size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::string fit_text(std::string_view text, double max_width, double font_size, bool bold) {
     if (text_width(text, font_size, bold) <= max_width) return std::string(text);
     const std::string ellipsis = "\xE2\x80\xA6";

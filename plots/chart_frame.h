@@ -80,6 +80,16 @@ ChartLayout layout_chart(double width, double height, const std::vector<std::str
                          bool top_axis, bool right_axis, double legend_width, const ChartFonts& fonts);
 void draw_notes(SvgWriter& svg, const ChartLayout& layout, const ChartFonts& fonts);
 
+// Draws placed labels (label_layout): a white box outlined in the item's colour, the text, and
+// a leader line in that colour when the label sits away from its marker. Labels not placed are
+// skipped and counted in an SVG comment. Returns how many were left out.
+size_t draw_placed_labels(SvgWriter& svg, const std::vector<LabelPlacement>& placements,
+                          const std::vector<std::string>& texts, const std::vector<std::string>& colors,
+                          const ChartFonts& fonts);
+
+// "1 group", "3 groups".
+std::string plural(size_t n, const char* one, const char* many);
+
 // Cuts text to fit max_width pixels, ending it with an ellipsis.
 std::string fit_text(std::string_view text, double max_width, double font_size, bool bold = false);
 

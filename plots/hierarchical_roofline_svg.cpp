@@ -83,13 +83,7 @@ std::vector<Ceiling> pick_ceilings(const RooflineReport& r, std::vector<FlopKind
     return out;
 }
 
-std::string share_text(const std::optional<double>& s) {
-    return s ? si_format(*s * 100, 3) + "% " : std::string();
-}
 
-std::string plural(size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 } // namespace
 
@@ -106,7 +100,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     const double p_max = ceilings.empty() ? 0 : ceilings.front().peak;
 
     // A group is out when it has no time, no FLOPs, zero FLOPs or no bytes at any level.
-    size_t no_flops = 0, zero_flops = 0, no_time = 0, no_bytes = 0, plotted_groups = 0;
+    size_t no_flops = 0, zero_flops = 0, no_time = 0, no_bytes = 0;
     std::vector<Mark> marks;
     for (size_t gi = 0; gi < report.groups.size(); ++gi) {
         const auto& g = report.groups[gi];
@@ -120,7 +114,6 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
                 marks.push_back({gi, l, *ai, *g.flop_rate, share_radius(g.time_share, 26)});
         }
         if (marks.size() == before) ++no_bytes;
-        else ++plotted_groups;
     }
     std::vector<bool> plotted(report.groups.size(), false);
     for (const auto& m : marks) plotted[m.group] = true;
@@ -131,26 +124,15 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     if (!marks.empty()) {
         std::string n = "Marker area \xE2\x88\x9D share of total time (radius at least 2.5 px); shape = memory "
                         "level of the arithmetic intensity.";
-        if (colors.grey)
-            n += " Colours: the " + plural(colors.colored, "largest group", "largest groups") + " by time; grey: " +
-                 plural(colors.grey, "other group", "other groups") + ".";
+        n += colours_note(colors);
         notes.push_back(n);
     }
-    size_t skipped = no_flops + zero_flops + no_time + no_bytes;
-    if (skipped) {
-        std::string n = plural(skipped, "group", "groups") + " not plotted:";
-        std::string sep = " ";
-        auto add = [&](size_t c, const std::string& what) {
-            if (!c) return;
-            n += sep + std::to_string(c) + " " + what;
-            sep = ", ";
-        };
-        add(no_flops, "without FLOPs (missing)");
-        add(zero_flops, "with zero FLOPs (no place on a log axis)");
-        add(no_time, "without a measured time");
-        add(no_bytes, "without bytes at L1, L2 or DRAM");
-        notes.push_back(n + ".");
-    }
+    if (auto n = not_plotted_note({{no_flops, "without FLOPs (missing)"},
+                                   {zero_flops, "with zero FLOPs (no place on a log axis)"},
+                                   {no_time, "without a measured time"},
+                                   {no_bytes, "without bytes at L1, L2 or DRAM"}});
+        !n.empty())
+        notes.push_back(n);
     if (roofs.empty()) notes.push_back("The machine has no memory bandwidths: memory roofs are not drawn.");
     if (!unknown_peaks.empty()) {
         std::string n = "The machine has no peak for";
@@ -357,23 +339,9 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
         requests.push_back(rq);
     }
     auto placements = place_labels(requests, circles, obstacles, plot, lines);
-    size_t unplaced = 0;
-    svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
-    for (size_t i = 0; i < placements.size(); ++i) {
-        const auto& p = placements[i];
-        if (!p.placed) { ++unplaced; continue; }
-        std::string color = colors.color(request_group[i]);
-        if (p.leader)
-            svg.element("line", Attrs().num("x1", p.lx).num("y1", p.ly).num("x2", p.bx).num("y2", p.by)
-                                    .add("stroke", color).num("stroke-width", 1));
-        svg.element("rect", Attrs().num("x", p.box.x0).num("y", p.box.y0).num("width", p.box.width())
-                                .num("height", p.box.height()).num("rx", 2).add("fill", "#ffffff")
-                                .add("fill-opacity", "0.85").add("stroke", color).num("stroke-width", 0.8));
-        svg.text(request_text[i], Attrs().num("x", p.box.x0 + 3).num("y", p.box.y1 - 4.5));
-    }
-    svg.close();
-    // The legend still names every coloured group; a comment records what was left out.
-    if (unplaced) svg.comment(plural(unplaced, "label", "labels") + " left out for lack of space");
+    std::vector<std::string> label_colors;
+    for (size_t gi : request_group) label_colors.push_back(colors.color(gi));
+    draw_placed_labels(svg, placements, request_text, label_colors, fonts);
 
     if (marks.empty()) {
         std::string msg = report.groups.empty() ? "No kernel groups in the report: nothing to plot."
@@ -398,31 +366,8 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
     for (const auto& c : ceilings)
         legend.push_back(LegendEntry::make_line(kind_label(c.kind) + " " + chart_unit(c.peak, "FLOP/s"),
                                                 std::string(kRoofInk), c.dominant ? 2.2 : 1.5, ceiling_dash(c)));
-    if (plotted_groups) {
-        legend.push_back(LegendEntry::make_heading("Groups (share of time)"));
-        std::vector<size_t> shown;
-        double rest_share = 0;
-        size_t rest = 0;
-        for (size_t gi = 0; gi < report.groups.size(); ++gi) {
-            if (!plotted[gi]) continue;
-            if (colors.has_color(gi)) {
-                shown.push_back(gi);
-            } else {
-                ++rest;
-                rest_share += report.groups[gi].time_share.value_or(0);
-            }
-        }
-        const double room = legend_w - 30 - text_width("00.0% ", fonts.legend);
-        auto names = distinct_group_names(report, shown, room, fonts.legend);
-        for (size_t i = 0; i < shown.size(); ++i)
-            legend.push_back(LegendEntry::make_marker(share_text(report.groups[shown[i]].time_share) + names[i],
-                                                      colors.color(shown[i]), MarkerShape::circle,
-                                                      report.groups[shown[i]].name));
-        if (rest)
-            legend.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
-                                                          plural(rest, "other group", "other groups"),
-                                                      std::string(kOtherGroups), MarkerShape::circle));
-    }
+    auto group_entries = group_legend_entries(report, plotted, colors, legend_w, fonts);
+    legend.insert(legend.end(), group_entries.begin(), group_entries.end());
     draw_legend(svg, layout.legend_x, layout.legend_y, layout.legend_width, H - 8, legend, fonts);
     draw_notes(svg, layout, fonts);
     return svg.finish();

@@ -123,6 +123,58 @@ std::vector<std::string> distinct_group_names(const RooflineReport& r, const std
     return names;
 }
 
+std::vector<LegendEntry> group_legend_entries(const RooflineReport& r, const std::vector<bool>& plotted,
+                                              const GroupColors& colors, double legend_width,
+                                              const ChartFonts& fonts) {
+    std::vector<LegendEntry> out;
+    std::vector<size_t> shown;
+    double rest_share = 0;
+    size_t rest = 0;
+    for (size_t gi = 0; gi < r.groups.size(); ++gi) {
+        if (!plotted[gi]) continue;
+        if (colors.has_color(gi)) {
+            shown.push_back(gi);
+        } else {
+            ++rest;
+            rest_share += r.groups[gi].time_share.value_or(0);
+        }
+    }
+    if (shown.empty() && !rest) return out;
+    out.push_back(LegendEntry::make_heading("Groups (share of time)"));
+    const double room = legend_width - 30 - text_width("00.0% ", fonts.legend);
+    auto names = distinct_group_names(r, shown, room, fonts.legend);
+    for (size_t i = 0; i < shown.size(); ++i) {
+        const auto& g = r.groups[shown[i]];
+        std::string share = g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string();
+        out.push_back(LegendEntry::make_marker(share + names[i], colors.color(shown[i]), MarkerShape::circle, g.name));
+    }
+    if (rest)
+        out.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
+                                                   plural(rest, "other group", "other groups"),
+                                               std::string(kOtherGroups), MarkerShape::circle));
+    return out;
+}
+
+std::string not_plotted_note(const std::vector<std::pair<size_t, std::string>>& reasons, std::string_view tail) {
+    size_t total = 0;
+    for (const auto& [n, why] : reasons) total += n;
+    if (!total) return "";
+    std::string s = plural(total, "group", "groups") + " not plotted:";
+    std::string sep = " ";
+    for (const auto& [n, why] : reasons) {
+        if (!n) continue;
+        s += sep + std::to_string(n) + " " + why;
+        sep = ", ";
+    }
+    return s + std::string(tail);
+}
+
+std::string colours_note(const GroupColors& colors) {
+    if (!colors.grey) return "";
+    return " Colours: the " + plural(colors.colored, "largest group", "largest groups") + " by time; grey: " +
+           plural(colors.grey, "other group", "other groups") + ".";
+}
+
 static std::string opt_unit(const std::optional<double>& v, const char* unit) {
     return v && std::isfinite(*v) ? chart_unit(*v, unit) : "-";
 }

@@ -4,9 +4,12 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/roofline.h"
+#include "plots/chart_frame.h"
 #include "plots/palette.h"
 
 namespace rafter {
@@ -47,6 +50,19 @@ std::string group_name_fitting(const GroupMetrics& g, double max_px, double font
 // appended ("vectorized_elementwise_kernel [fill_kernel_cuda]"), as the roofline table does.
 std::vector<std::string> distinct_group_names(const RooflineReport& r, const std::vector<size_t>& groups,
                                               double max_px, double font_size);
+
+// Legend entries for the groups a chart plots: a heading, one marker per coloured group with its
+// time share and a distinct short name, and one grey entry summing up the rest.
+std::vector<LegendEntry> group_legend_entries(const RooflineReport& r, const std::vector<bool>& plotted,
+                                              const GroupColors& colors, double legend_width,
+                                              const ChartFonts& fonts);
+
+// "3 groups not plotted: 1 without FLOPs (missing), 2 with zero FLOPs." from (count, reason)
+// pairs; empty when all counts are zero.
+std::string not_plotted_note(const std::vector<std::pair<size_t, std::string>>& reasons, std::string_view tail = ".");
+
+// " Colours: the 8 largest groups by time; grey: 32 other groups." (empty when none is grey).
+std::string colours_note(const GroupColors& colors);
 
 // Multi-line tooltip: full name, time and share, launches, FLOPs, bytes, AI, rate, bound,
 // efficiency; missing values are written as "-" with no number invented.

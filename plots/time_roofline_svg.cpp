@@ -27,9 +27,6 @@ struct TimePoint {
     double px = 0, py = 0;
 };
 
-std::string plural(size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // P for a group: the peak of its dominant FLOP kind; `kind` says which.
 std::optional<double> group_peak(const Machine& m, const GroupMetrics& g, FlopKind& kind) {
@@ -92,9 +89,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     std::vector<std::string> notes;
     if (!pts.empty()) {
         std::string n = "One point per group (sums over its launches), area \xE2\x88\x9D share of total time.";
-        if (colors.grey)
-            n += " Colours: the " + plural(colors.colored, "largest group", "largest groups") + " by time; grey: " +
-                 plural(colors.grey, "other group", "other groups") + ".";
+        n += colours_note(colors);
         if (detailed)
             n += " For the " + plural(detailed, "largest group", "largest groups") +
                  " with a measured time t: time box (bytes \xE2\x89\xA4 t\xC2\xB7" "BW, FLOPs \xE2\x89\xA4 t\xC2\xB7P), "
@@ -117,21 +112,13 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
             notes.push_back(s);
         }
     }
-    size_t skipped = no_flops + zero_flops + no_bytes + zero_bytes;
-    if (skipped) {
-        std::string n = plural(skipped, "group", "groups") + " not plotted:";
-        std::string sep = " ";
-        auto add = [&](size_t c, const std::string& what) {
-            if (!c) return;
-            n += sep + std::to_string(c) + " " + what;
-            sep = ", ";
-        };
-        add(no_flops, "without FLOPs (missing)");
-        add(no_bytes, "without DRAM bytes (missing)");
-        add(zero_flops, "with zero FLOPs");
-        add(zero_bytes, "with zero DRAM bytes");
-        notes.push_back(n + (zero_flops + zero_bytes ? " (zero has no place on a log axis)." : "."));
-    }
+    if (auto n = not_plotted_note({{no_flops, "without FLOPs (missing)"},
+                                   {no_bytes, "without DRAM bytes (missing)"},
+                                   {zero_flops, "with zero FLOPs"},
+                                   {zero_bytes, "with zero DRAM bytes"}},
+                                  zero_flops + zero_bytes ? " (zero has no place on a log axis)." : ".");
+        !n.empty())
+        notes.push_back(n);
     if (!bw) notes.push_back("The machine has no DRAM bandwidth: byte-time axis, time boxes and balance line are not drawn.");
     if (!p_axis)
         notes.push_back(axis_kind ? "The machine has no peak for " + kind_label(*axis_kind) +
@@ -309,22 +296,9 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         requests.push_back({p.px, p.py, p.r, text_width(texts[i], fonts.label) + 6, fonts.label + 5, {}});
     }
     auto placements = place_labels(requests, circles, obstacles, plot, lines);
-    size_t unplaced = 0;
-    svg.open("g", Attrs().add("class", "labels").num("font-size", fonts.label).add("fill", kInk));
-    for (size_t i = 0; i < placements.size(); ++i) {
-        const auto& pl = placements[i];
-        if (!pl.placed) { ++unplaced; continue; }
-        std::string color = colors.color(pts[request_point[i]].group);
-        if (pl.leader)
-            svg.element("line", Attrs().num("x1", pl.lx).num("y1", pl.ly).num("x2", pl.bx).num("y2", pl.by)
-                                    .add("stroke", color).num("stroke-width", 1));
-        svg.element("rect", Attrs().num("x", pl.box.x0).num("y", pl.box.y0).num("width", pl.box.width())
-                                .num("height", pl.box.height()).num("rx", 2).add("fill", "#ffffff")
-                                .add("fill-opacity", "0.85").add("stroke", color).num("stroke-width", 0.8));
-        svg.text(texts[i], Attrs().num("x", pl.box.x0 + 3).num("y", pl.box.y1 - 4.5));
-    }
-    svg.close();
-    if (unplaced) svg.comment(plural(unplaced, "label", "labels") + " left out for lack of space");
+    std::vector<std::string> label_colors;
+    for (size_t gi : request_group) label_colors.push_back(colors.color(gi));
+    draw_placed_labels(svg, placements, texts, label_colors, fonts);
 
     if (pts.empty()) {
         std::string msg = report.groups.empty() ? "No kernel groups in the report: nothing to plot."
@@ -344,33 +318,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
                               p_axis_v, "FLOP-time = FLOPs / " + chart_unit(p_axis_v, "FLOP/s")}, fonts);
 
     // --- Legend ---------------------------------------------------------------------------------------
-    std::vector<LegendEntry> legend;
-    if (!pts.empty()) {
-        legend.push_back(LegendEntry::make_heading("Groups (share of time)"));
-        std::vector<size_t> shown;
-        size_t rest = 0;
-        double rest_share = 0;
-        for (const auto& p : pts) {
-            if (colors.has_color(p.group)) {
-                shown.push_back(p.group);
-            } else {
-                ++rest;
-                rest_share += report.groups[p.group].time_share.value_or(0);
-            }
-        }
-        const double room = legend_w - 30 - text_width("00.0% ", fonts.legend);
-        auto names = distinct_group_names(report, shown, room, fonts.legend);
-        for (size_t i = 0; i < shown.size(); ++i) {
-            const auto& g = report.groups[shown[i]];
-            legend.push_back(LegendEntry::make_marker(
-                (g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string()) + names[i],
-                colors.color(shown[i]), MarkerShape::circle, g.name));
-        }
-        if (rest)
-            legend.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
-                                                          plural(rest, "other group", "other groups"),
-                                                      std::string(kOtherGroups), MarkerShape::circle));
-    }
+    std::vector<LegendEntry> legend = group_legend_entries(report, plotted, colors, legend_w, fonts);
     legend.push_back(LegendEntry::make_heading("Elements"));
     if (detailed) {
         legend.push_back(LegendEntry::make_swatch("time box: t\xC2\xB7" "BW \xC3\x97 t\xC2\xB7P", std::string(kMutedInk)));

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/diagnostics_json.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 
@@ -149,16 +150,8 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
     w.end_array();
     w.field("median_mean_step_s", rep.median_mean_step_s);
 
-    w.key("diagnostics").begin_array();
-    for (const Diagnostic& d : rep.diagnostics.entries()) {
-        w.begin_object();
-        w.field("severity", to_string(d.severity));
-        w.field("code", d.code);
-        w.field("message", d.message);
-        w.field("count", d.count);
-        w.end_object();
-    }
-    w.end_array();
+    w.key("diagnostics");
+    write_diagnostics_array(w, rep.diagnostics);
     w.end_object();
     out << '\n';
 }

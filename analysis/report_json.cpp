@@ -1,5 +1,6 @@
 #include "analysis/report_json.h"
 
+#include "core/diagnostics_json.h"
 #include "core/json_writer.h"
 #include "core/version.h"
 
@@ -124,16 +125,8 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     w.key("groups").begin_array();
     for (size_t i = 0; i < r.groups.size(); ++i) write_group(w, r, r.groups[i], i + 1);
     w.end_array();
-    w.key("diagnostics").begin_array();
-    for (const Diagnostic& d : r.diagnostics.entries()) {
-        w.begin_object();
-        w.field("severity", to_string(d.severity));
-        w.field("code", d.code);
-        w.field("message", d.message);
-        w.field("count", d.count);
-        w.end_object();
-    }
-    w.end_array();
+    w.key("diagnostics");
+    write_diagnostics_array(w, r.diagnostics);
     w.end_object();
 }
 

@@ -5,6 +5,7 @@
 #include <iomanip>
 
 #include "core/text.h"
+#include "core/diagnostics_json.h"
 
 namespace rafter {
 
@@ -150,16 +151,8 @@ void write_what_if_json(JsonWriter& w, const WhatIfReport& r) {
         w.end_object();
     }
     w.end_array();
-    w.key("diagnostics").begin_array();
-    for (const auto& d : r.diagnostics.entries()) {
-        w.begin_object();
-        w.field("severity", to_string(d.severity));
-        w.field("code", d.code);
-        w.field("message", d.message);
-        w.field("count", d.count);
-        w.end_object();
-    }
-    w.end_array();
+    w.key("diagnostics");
+    write_diagnostics_array(w, r.diagnostics);
     w.end_object();
 }
 

@@ -31,6 +31,7 @@ double now_s() {
 
 struct RunResult {
     double seconds = 0;
+    double cpu_seconds = 0;  // user + sys of the child, from wait4
     double peak_rss_mb = 0;
     std::string out;  // what the child printed
     int status = 0;
@@ -63,6 +64,8 @@ RunResult run_child(const std::vector<std::string>& argv) {
     wait4(pid, &r.status, 0, &ru);
     r.seconds = now_s() - t0;
     r.peak_rss_mb = static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    r.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     return r;
 }
 
@@ -133,13 +136,13 @@ int main(int argc, char** argv) {
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) { exe[len] = 0; self = exe; }
 
-    std::printf("%-28s %8s %8s | %7s %7s %7s %7s %7s %7s %6s | %7s %7s | %7s %7s %7s %7s\n", "file",
+    std::printf("%-28s %8s %8s | %7s %7s %7s %7s %7s %7s %6s | %7s %7s | %7s %7s %7s %7s %7s %7s\n", "file",
                 "json_MB", "events", "wall_s", "cpu_s", "MB/s", "MB/s", "Mev/s", "rss_MB", "rss/js",
-                "gz_cpu", "MB/s", "py_s", "MB/s", "rss_MB", "speedup");
-    std::printf("%-28s %8s %8s | %7s %7s %7s %7s %7s %7s %6s | %7s %7s | %7s %7s %7s %7s\n", "", "", "",
-                "", "", "(wall)", "(cpu)", "(wall)", "", "", "", "(cpu)", "(wall)", "(wall)", "", "(wall)");
+                "gz_cpu", "MB/s", "py_s", "py_cpu", "MB/s", "rss_MB", "x_wall", "x_cpu");
+    std::printf("%-28s %8s %8s | %7s %7s %7s %7s %7s %7s %6s | %7s %7s | %7s %7s %7s %7s %7s %7s\n", "", "", "",
+                "", "", "(wall)", "(cpu)", "(cpu)", "", "", "", "(cpu)", "", "", "(cpu)", "", "", "");
     for (const auto& f : files) {
-        std::vector<double> t_imp, c_imp, rss_imp, c_gz, t_py, rss_py;
+        std::vector<double> t_imp, c_imp, rss_imp, c_gz, t_py, c_py, rss_py;
         unsigned long long events = 0, json_bytes = 0;
         for (int r = 0; r < reps; ++r) {
             RunResult res = run_child({self, "--one", f});
@@ -162,6 +165,7 @@ int main(int argc, char** argv) {
             RunResult res = run_child({"python3", "-c", code, f});
             if (res.status != 0) { std::fprintf(stderr, "python failed for %s\n", f.c_str()); python = false; break; }
             t_py.push_back(res.seconds);
+            c_py.push_back(res.cpu_seconds);
             rss_py.push_back(res.peak_rss_mb);
         }
         double mb = static_cast<double>(json_bytes) / 1e6;
@@ -169,19 +173,20 @@ int main(int argc, char** argv) {
         std::string name = f.substr(f.find_last_of('/') + 1);
         if (name.size() > 28) name = name.substr(0, 28);
         std::printf("%-28s %8.1f %8llu | %7.3f %7.3f %7.1f %7.1f %7.2f %7.1f %6.2f | %7.3f %7.1f |", name.c_str(),
-                    mb, events, ti, ci, mb / ti, mb / ci, static_cast<double>(events) / ti / 1e6, rss, rss / mb,
+                    mb, events, ti, ci, mb / ti, mb / ci, static_cast<double>(events) / ci / 1e6, rss, rss / mb,
                     cg, cg > 0 ? mb / cg : 0.0);
         if (!t_py.empty()) {
-            double tp = median(t_py);
-            std::printf(" %7.2f %7.1f %7.1f %6.1fx\n", tp, mb / tp, median(rss_py), tp / ti);
+            double tp = median(t_py), cp = median(c_py);
+            std::printf(" %7.2f %7.2f %7.1f %7.1f %6.1fx %6.1fx\n", tp, cp, mb / cp, median(rss_py), tp / ti, cp / ci);
         } else {
-            std::printf(" %7s %7s %7s %7s\n", "-", "-", "-", "-");
+            std::printf(" %7s %7s %7s %7s %7s %7s\n", "-", "-", "-", "-", "-", "-");
         }
         std::fflush(stdout);
     }
     std::printf("\nwall_s/cpu_s: medians (reps=%d) of the wall and CPU (user+sys) time of read_kineto_file in a\n"
-                "fresh child process; rss_MB: peak RSS of that process; gz_cpu: CPU time of gunzip alone;\n"
-                "py_s: wall time of python3 -c 'json.load(gzip.open(F))' incl. interpreter start (reps=%d);\n"
-                "speedup: py_s / wall_s. MB are 10^6 bytes of JSON text (decompressed).\n", reps, python_reps);
+                "fresh child process (one thread); rss_MB: peak RSS of that process; gz_cpu: CPU time of gunzip\n"
+                "alone; py_s/py_cpu: wall and CPU time of python3 -c 'json.load(gzip.open(F))' including\n"
+                "interpreter start (reps=%d); x_wall, x_cpu: Python time / Rafter time. MB are 10^6 bytes of\n"
+                "JSON text (decompressed). On a shared machine CPU time is the figure to compare.\n", reps, python_reps);
     return 0;
 }

@@ -200,9 +200,9 @@ int main(int argc, char** argv) {
                 median(mem), 1e9 / median(mem));
     std::printf("  predict_step (validation + curve per call):   %.3g configurations/s  (%.2f us each)\n",
                 median(full), 1e6 / median(full));
-    std::printf("  layout search, 13B model on 4096 GPUs: %.3f s median (%llu layouts evaluated, %llu over memory, "
+    std::printf("  layout search, 13B model on 4096 GPUs: %.3f ms median (%llu layouts evaluated, %llu over memory, "
                 "%.0f layouts/s); best %s, step %.3f s\n",
-                median(search_s), static_cast<unsigned long long>(res.evaluated),
+                median(search_s) * 1e3, static_cast<unsigned long long>(res.evaluated),
                 static_cast<unsigned long long>(res.rejected_memory), res.evaluated / median(search_s),
                 res.best.empty() ? "-" : describe(res.best.front().layout).c_str(),
                 res.best.empty() ? 0.0 : res.best.front().step_s);

@@ -20,13 +20,6 @@ namespace rafter::ceilings {
 
 namespace {
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 struct AlignedFree {
     void operator()(double* p) const { std::free(p); }
 };
@@ -157,6 +150,11 @@ double measure_triad_bandwidth(Isa isa, double working_set_bytes, int threads, i
     return triad_point(team, arr, n, isa, trials, 0.002, nullptr);
 }
 
+// L1 and L2 are per core, so the threads' working set sees their sum; L3 is shared.
+static CacheCapacity capacity(const CpuCeilings& c) {
+    return {c.l1_bytes * c.threads, c.l2_bytes * c.threads, c.l3_bytes};
+}
+
 CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     auto t_start = std::chrono::steady_clock::now();
     CpuCeilings c;
@@ -191,7 +189,7 @@ CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     std::vector<SweepPoint> pts;
     for (const auto& s : c.sweep) pts.push_back({s.bytes, s.bandwidth});
     c.plateaus = find_plateaus(pts, 0.10, 3);
-    c.levels = assign_levels(c.plateaus, c.l2_bytes * c.threads);
+    c.levels = assign_levels(c.plateaus, capacity(c));
 
     double fma_seconds = o.quick ? 0.02 : 0.05;
     c.fp64.one_thread = fma_peak(team, c.isa, true, 1, fma_seconds, trials);
@@ -218,20 +216,29 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
     m.sources.emplace_back("peaks_flops.fp32", "FMA loop (" + isa + ", " + std::to_string(kFmaChains) +
                                                    " chains), " + thr + ", best of trials; one thread: " +
                                                    si_format(c.fp32.one_thread) + "FLOP/s");
-    auto level = [&](MemLevel lvl, const char* key, std::optional<size_t> idx) {
+    CacheCapacity cap = capacity(c);
+    double swept = c.sweep.empty() ? 0 : c.sweep.back().bytes;
+    auto level = [&](MemLevel lvl, const char* key, std::optional<size_t> idx, double upto) {
         if (idx) {
             const Plateau& p = c.plateaus[*idx];
             m.bandwidth[static_cast<size_t>(lvl)] = p.bandwidth;
             m.sources.emplace_back(key, "triad plateau " + si_format(p.min_bytes) + "B-" + si_format(p.max_bytes) +
                                             "B working set (" + std::to_string(p.last - p.first + 1) +
                                             " points; best trial per point, median over the plateau), " + thr);
+        } else if (lvl == MemLevel::dram && swept <= upto) {
+            m.sources.emplace_back(key, "not measured: the sweep's largest working set (" + si_format(swept) +
+                                            "B) fits in the caches (" + si_format(upto) +
+                                            "B); run without --quick or with a larger --max-bytes");
         } else {
-            m.sources.emplace_back(key, "no plateau found in the working-set sweep");
+            m.sources.emplace_back(key, std::string("not measured: no stable plateau (3 points within 10%) in the ") +
+                                            "working-set range of this level" +
+                                            (upto > 0 ? " (up to " + si_format(upto) + "B)" : std::string()) +
+                                            "; the machine was probably busy: measure again");
         }
     };
-    level(MemLevel::l1, "bandwidths.l1", c.levels.l1);
-    level(MemLevel::l2, "bandwidths.l2", c.levels.l2);
-    level(MemLevel::dram, "bandwidths.dram", c.levels.dram);
+    level(MemLevel::l1, "bandwidths.l1", c.levels.l1, cap.l1);
+    level(MemLevel::l2, "bandwidths.l2", c.levels.l2, cap.l2);
+    level(MemLevel::dram, "bandwidths.dram", c.levels.dram, std::max({cap.l1, cap.l2, cap.l3}));
     return m;
 }
 

@@ -59,7 +59,12 @@ __attribute__((target("avx512f"))) double fma_avx512_fp64(uint64_t iters) {
         for (int j = 0; j < kFmaChains; ++j) acc[j] = _mm512_fmadd_pd(acc[j], m, k);
     __m512d sum = acc[0];
     for (int j = 1; j < kFmaChains; ++j) sum = _mm512_add_pd(sum, acc[j]);
-    return _mm512_reduce_add_pd(sum);
+    // Store and add instead of _mm512_reduce_add_pd: GCC 12's version trips -Wuninitialized.
+    alignas(64) double lanes[8];
+    _mm512_store_pd(lanes, sum);
+    double total = 0;
+    for (double v : lanes) total += v;
+    return total;
 }
 
 __attribute__((target("avx512f"))) double fma_avx512_fp32(uint64_t iters) {
@@ -70,7 +75,11 @@ __attribute__((target("avx512f"))) double fma_avx512_fp32(uint64_t iters) {
         for (int j = 0; j < kFmaChains; ++j) acc[j] = _mm512_fmadd_ps(acc[j], m, k);
     __m512 sum = acc[0];
     for (int j = 1; j < kFmaChains; ++j) sum = _mm512_add_ps(sum, acc[j]);
-    return _mm512_reduce_add_ps(sum);
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, sum);
+    double total = 0;
+    for (float v : lanes) total += v;
+    return total;
 }
 
 __attribute__((target("avx2,fma"))) double fma_avx2_fp64(uint64_t iters) {

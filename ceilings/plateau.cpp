@@ -62,14 +62,32 @@ std::vector<Plateau> find_plateaus(const std::vector<SweepPoint>& sweep, double 
     return merged;
 }
 
-LevelPlateaus assign_levels(const std::vector<Plateau>& p, double l2_total_bytes) {
+namespace {
+
+LevelPlateaus assign_by_order(const std::vector<Plateau>& p) {
     LevelPlateaus l;
     if (p.size() >= 1) l.l1 = 0;
     if (p.size() >= 2) l.l2 = 1;
-    if (p.size() >= 3) {
-        size_t last = p.size() - 1;
-        if (l2_total_bytes <= 0 || p[last].min_bytes > l2_total_bytes) l.dram = last;
-        if (p.size() >= 4) l.l3 = 2;
+    if (p.size() >= 3) l.dram = p.size() - 1;
+    if (p.size() >= 4) l.l3 = 2;
+    return l;
+}
+
+} // namespace
+
+LevelPlateaus assign_levels(const std::vector<Plateau>& p, const CacheCapacity& cap) {
+    if (cap.l1 <= 0 && cap.l2 <= 0 && cap.l3 <= 0) return assign_by_order(p);
+    LevelPlateaus l;
+    auto consider = [&](std::optional<size_t>& slot, size_t i) {
+        auto points = [&](size_t k) { return p[k].last - p[k].first; };
+        if (!slot || points(i) > points(*slot)) slot = i;
+    };
+    for (size_t i = 0; i < p.size(); ++i) {
+        double middle = std::sqrt(p[i].min_bytes * p[i].max_bytes);
+        if (cap.l1 > 0 && middle <= cap.l1) consider(l.l1, i);
+        else if (cap.l2 > 0 && middle <= cap.l2) { if (cap.l1 > 0) consider(l.l2, i); }
+        else if (cap.l3 > 0 && middle <= cap.l3) { if (cap.l2 > 0) consider(l.l3, i); }
+        else if (p[i].min_bytes > std::max({cap.l1, cap.l2, cap.l3})) consider(l.dram, i);
     }
     return l;
 }

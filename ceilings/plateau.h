@@ -25,13 +25,21 @@ struct Plateau {
 std::vector<Plateau> find_plateaus(const std::vector<SweepPoint>& sweep, double tolerance = 0.10,
                                    size_t min_points = 3);
 
-// Which plateau is which level, by order: the first is L1, the second L2, the last DRAM when
-// there are at least three, the third L3 when there are four or more. DRAM also needs a working
-// set larger than `l2_total_bytes` (all cores' L2 together; 0 = unknown) so that a sweep that
-// never left the caches reports no DRAM figure.
+// Total cache capacity the sweep's threads see at each level, in bytes (0 = unknown): L1 and L2
+// are private (per-core size times threads), L3 is shared (its size as the OS reports it).
+struct CacheCapacity {
+    double l1 = 0, l2 = 0, l3 = 0;
+};
+
+// Which plateau is which level. With known capacities a plateau belongs to the level whose range
+// holds the geometric middle of its working sets: L1 up to l1, L2 up to l2, L3 up to l3, DRAM
+// beyond the last known cache; where several plateaus fall in one level the one with the most
+// points wins, and a level with none is left empty (the sweep was too noisy there, or never got
+// there). Only when no capacity is known does order decide: first L1, second L2, last DRAM when
+// there are at least three, third L3 when there are four or more.
 struct LevelPlateaus {
     std::optional<size_t> l1, l2, l3, dram;  // indices into the plateau list
 };
-LevelPlateaus assign_levels(const std::vector<Plateau>& plateaus, double l2_total_bytes);
+LevelPlateaus assign_levels(const std::vector<Plateau>& plateaus, const CacheCapacity& capacity);
 
 } // namespace rafter::ceilings

@@ -81,6 +81,8 @@ int cmd_ceilings(const Args& args) {
         ("gpu", "measure GPU ceilings (CUDA)")
         ("output,o", po::value<std::string>()->value_name("FILE"), "machine file to write (.json)")
         ("quick", "fewer sizes and shorter trials")
+        ("max-bytes", po::value<double>()->value_name("BYTES"),
+         "largest triad working set (default 1 GiB, 256 MiB with --quick); must exceed the caches for a DRAM figure")
         ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
         ("name", po::value<std::string>()->default_value("measured-cpu"), "machine name in the file");
     po::variables_map vm;
@@ -99,6 +101,10 @@ int cmd_ceilings(const Args& args) {
     ceilings::CpuCeilingOptions o;
     o.quick = vm.count("quick") > 0;
     o.threads = threads;
+    if (vm.count("max-bytes")) {
+        o.max_bytes = vm["max-bytes"].as<double>();
+        if (!(o.max_bytes >= 1 << 20)) throw_usage_error("--max-bytes must be at least 1048576 (1 MiB)");
+    }
     ceilings::CpuCeilings c = ceilings::measure_cpu_ceilings(o);
     print_summary(std::cout, c);
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/diagnostics_json.h"
 #include "core/text.h"
 
 namespace rafter {
@@ -64,21 +65,20 @@ void write_step(JsonWriter& w, const StepPrediction& s, bool io) {
     w.field("throughput", s.throughput);
     w.field("compute_s", s.compute_s);
     w.field("exposed_comm_s", s.exposed_comm_s);
-    w.key("exposed_io_s");
-    if (io) w.value(s.exposed_io_s);
-    else w.null();
+    auto io_field = [&](const char* key, auto v) {
+        w.key(key);
+        if (io) w.value(v);
+        else w.null();
+    };
+    io_field("exposed_io_s", s.exposed_io_s);
     w.field("bubble_s", s.bubble_s);
     w.field("optimizer_s", s.optimizer_s);
     w.field("dp_comm_s", s.dp_comm_s);
     w.field("exposed_dp_comm_s", s.exposed_dp_comm_s);
     w.field("tp_comm_s", s.tp_comm_s);
     w.field("pp_comm_s", s.pp_comm_s);
-    w.key("io_loader_s");
-    if (io) w.value(s.io_loader_s);
-    else w.null();
-    w.key("io_limiter");
-    if (io) w.value(s.io_limiter);
-    else w.null();
+    io_field("io_loader_s", s.io_loader_s);
+    io_field("io_limiter", s.io_limiter);
     w.field("global_batch", s.global_batch);
     w.field("micro_batch", s.micro_batch);
     w.key("layout");
@@ -217,16 +217,8 @@ void write_scaling_json(JsonWriter& w, const ScalingResult& r) {
     } else {
         w.null();
     }
-    w.key("diagnostics").begin_array();
-    for (const auto& d : r.diagnostics.entries()) {
-        w.begin_object();
-        w.field("severity", to_string(d.severity));
-        w.field("code", d.code);
-        w.field("message", d.message);
-        w.field("count", d.count);
-        w.end_object();
-    }
-    w.end_array();
+    w.key("diagnostics");
+    write_diagnostics_array(w, r.diagnostics);
     w.end_object();
 }
 

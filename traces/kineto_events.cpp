@@ -289,7 +289,7 @@ template <class V>
 void advise_huge_pages(const V& v) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     size_t bytes = v.capacity() * sizeof(typename V::value_type);
-    if (bytes < (8u << 20)) return;
+    if (bytes < (4u << 20)) return;
     auto begin = reinterpret_cast<uintptr_t>(v.data());
     uintptr_t page = 4096;
     uintptr_t from = (begin + page - 1) & ~(page - 1);

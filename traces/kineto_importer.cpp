@@ -25,7 +25,7 @@ using kineto::SyntaxError;
 constexpr size_t kReadChunk = 256 * 1024;            // bytes added per refill: stays in L2
 constexpr size_t kInitialWindow = 1024 * 1024;
 constexpr size_t kMaxWindow = 256ull * 1024 * 1024;  // one event or top-level value at most
-constexpr uint64_t kReserveAfter = 2ull * 1024 * 1024;  // JSON bytes read before sizing the tables
+constexpr uint64_t kReserveAfter = 512ull * 1024;  // JSON bytes read before sizing the tables
 
 // A window of the JSON text with a NUL sentinel after the last byte. The buffer is left
 // uninitialized: only the bytes read (and the padding) are ever touched, so a small input
@@ -164,7 +164,6 @@ void Reader::run(KinetoReadStats* stats) {
         return true;
     });
     while (!empty) {
-        const char* key_at = lx_.pos();
         std::string key = attempt([&] {
             if (lx_.peek() != '"') throw SyntaxError{lx_.pos(), "expected a string key in the top-level object"};
             bool escaped = false;
@@ -175,7 +174,6 @@ void Reader::run(KinetoReadStats* stats) {
             (void)lx_.peek();
             return std::string(k);
         });
-        (void)key_at;
         if (key == "traceEvents") {
             read_events();
             top_.saw_trace_events = true;

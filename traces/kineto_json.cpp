@@ -501,8 +501,9 @@ bool to_double(std::string_view text, double& out) {
 
 bool to_uint64(std::string_view text, uint64_t& out) {
     NumberParts n;
-    if (!split_number(text, n) || n.negative) {
-        if (n.negative && n.int_digits == "0" && all_zero(n.frac_digits) && !n.has_exponent) { out = 0; return true; }
+    if (!split_number(text, n)) return false;
+    if (n.negative) {  // only a negative zero is a valid unsigned value
+        if (n.int_digits == "0" && all_zero(n.frac_digits) && !n.has_exponent) { out = 0; return true; }
         return false;
     }
     if (n.has_exponent) {

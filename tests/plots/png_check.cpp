@@ -1,9 +1,10 @@
 #include "png_check.h"
 
+#include "command.h"
+
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <cstdint>
 #include <fstream>
@@ -93,16 +94,10 @@ PngStats png_stats(const std::string& path) {
 }
 
 std::string render_png(const std::string& svg_path, const std::string& png_path, int width) {
-    if (std::system("command -v rsvg-convert >/dev/null 2>&1") != 0) return "skip: rsvg-convert is not installed";
-    std::string cmd = "rsvg-convert -w " + std::to_string(width) + " '" + svg_path + "' -o '" + png_path + "' 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return "could not run rsvg-convert";
-    std::string out;
-    char buf[512];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int rc = pclose(p);
-    if (rc != 0) return out.empty() ? "rsvg-convert failed" : out;
-    return "";
+    if (!have_program("rsvg-convert")) return "skip: rsvg-convert is not installed";
+    auto r = run_command("rsvg-convert -w " + std::to_string(width) + " '" + svg_path + "' -o '" + png_path + "'");
+    if (r.status == 0) return "";
+    return r.output.empty() ? "rsvg-convert failed" : r.output;
 }
 
 } // namespace rafter::test

@@ -50,6 +50,13 @@ RooflineReport make_report(const Machine& m, std::vector<GroupMetrics> groups) {
     return r;
 }
 
+RooflineReport unplottable_report() {
+    return make_report(v100_machine(),
+                       {make_group("no_flops_kernel", FlopKind::fp32, -1, 1e6, 1e6, 1e6, 1e-3, 1),
+                        make_group("zero_flops_copy", FlopKind::fp32, 0, 1e6, 1e6, 1e6, 1e-3, 1),
+                        make_group("no_bytes_kernel", FlopKind::fp32, 1e9, -1, -1, -1, 1e-3, 1)});
+}
+
 RooflineReport synthetic_report(size_t n, unsigned seed) {
     Machine m = v100_machine();
     std::mt19937 rng(seed);

@@ -25,4 +25,8 @@ GroupMetrics make_group(const std::string& name, FlopKind kind, double flops, do
 // A report from hand-made groups, finalized (totals, shares, order).
 RooflineReport make_report(const Machine& m, std::vector<GroupMetrics> groups);
 
+// Three groups none of which can be plotted: one without FLOPs (missing), one with zero FLOPs,
+// one without bytes at any level; V100 machine.
+RooflineReport unplottable_report();
+
 } // namespace rafter::test

@@ -1,8 +1,8 @@
 #include "xml_check.h"
 
+#include "command.h"
+
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 namespace rafter::test {
@@ -133,16 +133,10 @@ std::string xml_wellformed_error(std::string_view x) {
 }
 
 std::string xmllint_file(const std::string& path) {
-    if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return "skip: xmllint is not installed";
-    std::string cmd = "xmllint --noout '" + path + "' 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return "could not run xmllint";
-    std::string out;
-    char buf[512];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int rc = pclose(p);
-    if (rc != 0 && out.empty()) out = "xmllint failed";
-    return rc == 0 ? "" : out;
+    if (!have_program("xmllint")) return "skip: xmllint is not installed";
+    auto r = run_command("xmllint --noout '" + path + "'");
+    if (r.status == 0) return "";
+    return r.output.empty() ? "xmllint failed" : r.output;
 }
 
 } // namespace rafter::test

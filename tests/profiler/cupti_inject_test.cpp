@@ -17,6 +17,7 @@
 #include "profiler/cupti/backend_module.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
+#include "traces/native_format.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
@@ -107,6 +108,17 @@ TEST_CASE("the injection library is built and exports only its two entry points"
     // Without a session, annotations are harmless no-ops.
     api->annotation_push("outside any session");
     api->annotation_pop();
+    // The trace crosses the module boundary as native-format bytes that this side's reader
+    // accepts (the module carries its own copy of the trace code). No session ran: empty trace.
+    std::string bytes;
+    char error[256] = {};
+    auto sink = [](void* ctx, const char* data, size_t n) { static_cast<std::string*>(ctx)->append(data, n); };
+    REQUIRE(api->write_trace(sink, &bytes, error, sizeof error) == 0);
+    CHECK(bytes.compare(0, kNativeMagic.size(), kNativeMagic) == 0);
+    Trace t = read_native_trace_bytes(bytes, "module trace");
+    CHECK(t.kernels.size() == 0);
+    // Stopping without a session is not an error; starting one here fails with the device reason.
+    CHECK(api->stop(error, sizeof error) == 0);
 }
 
 TEST_CASE("InitializeInjection without a driver logs 'no CUDA device' once, returns 0 and writes nothing") {

@@ -47,7 +47,7 @@ TEST_CASE("three cache levels and DRAM are found with their bandwidths") {
     CHECK(p[0].max_bytes < 64e3 * 1.1);  // a point just past the capacity may still be within 10%
     CHECK(p[1].min_bytes > 64e3);
     CHECK(p[3].min_bytes > 64e6);
-    auto l = assign_levels(p, 2 * 1e6);
+    auto l = assign_levels(p, CacheCapacity{64e3, 2e6, 64e6});
     CHECK(l.l1 == 0u);
     CHECK(l.l2 == 1u);
     CHECK(l.l3 == 2u);
@@ -58,7 +58,7 @@ TEST_CASE("two caches and DRAM; a sweep that never leaves the caches has no DRAM
     auto s = staircase({{48e3, 300e9}, {1e6, 120e9}}, 25e9);
     auto p = find_plateaus(s);
     REQUIRE(p.size() == 3);
-    auto l = assign_levels(p, 2e6);
+    auto l = assign_levels(p, CacheCapacity{48e3, 1e6, 0});
     CHECK(l.l1 == 0u);
     CHECK(l.l2 == 1u);
     CHECK(!l.l3);
@@ -67,8 +67,34 @@ TEST_CASE("two caches and DRAM; a sweep that never leaves the caches has no DRAM
 
     // The last plateau starts below the cores' total L2: not DRAM.
     std::vector<Plateau> small = {{0, 3, 300e9, 8e3, 32e3}, {4, 8, 120e9, 64e3, 512e3}, {9, 12, 60e9, 700e3, 1.5e6}};
-    auto l2 = assign_levels(small, 2e6);
+    auto l2 = assign_levels(small, CacheCapacity{48e3, 2e6, 0});
     CHECK(!l2.dram);
+}
+
+TEST_CASE("levels follow the cache capacities, not the order of the plateaus") {
+    // A noisy sweep (as measured on a busy 2-thread VM: 96 KiB L1, 2 MiB L2, 508 MiB L3): the L1
+    // range gave no plateau, so the first plateau is L2's and must not be called L1; the two in
+    // L3's range compete (the longer wins); nothing starts beyond L3, so there is no DRAM figure.
+    CacheCapacity cap{96e3, 2e6, 508e6};
+    std::vector<Plateau> p = {{0, 4, 327e9, 128e3, 512e3}, {5, 7, 200e9, 2.9e6, 5.8e6}, {8, 14, 170e9, 8e6, 32e6}};
+    auto l = assign_levels(p, cap);
+    CHECK(!l.l1);
+    CHECK(l.l2 == 0u);
+    CHECK(l.l3 == 2u);
+    CHECK(!l.dram);
+    // A plateau that starts beyond L3 is DRAM; one straddling L1 and L2 goes where its middle is.
+    p.push_back({15, 18, 70e9, 600e6, 1e9});
+    p.insert(p.begin(), Plateau{0, 3, 560e9, 16e3, 64e3});
+    l = assign_levels(p, cap);
+    CHECK(l.l1 == 0u);
+    CHECK(l.l2 == 1u);
+    CHECK(l.dram == 4u);
+    // Unknown capacities: order decides (first L1, second L2, last DRAM).
+    auto o = assign_levels(p, CacheCapacity{});
+    CHECK(o.l1 == 0u);
+    CHECK(o.l2 == 1u);
+    CHECK(o.l3 == 2u);
+    CHECK(o.dram == 4u);
 }
 
 TEST_CASE("a single noisy outlier splits nothing; steep noise gives no plateau") {

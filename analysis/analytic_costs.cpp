@@ -151,4 +151,9 @@ ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attr
     return result;
 }
 
+void apply_analytic_costs_to_traces(std::vector<Trace>& traces) {
+    for (Trace& t : traces)
+        if (!t.cpu_ops.empty() && t.kernels.size() > 0) apply_analytic_costs(t, attribute_ops(t));
+}
+
 } // namespace rafter

@@ -77,4 +77,9 @@ struct ApplyAnalyticResult {
 // op call, split by GPU time share (see above). Adds the coverage to trace.diagnostics.
 ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attribution);
 
+// apply_analytic_costs on every trace that records framework ops (Kineto; not ncu or nsys, which
+// have none), so that kernel-level roofline, report and export show FLOPs and bytes for trace
+// input. Not for --group-by op|op-shape, which costs the ops itself.
+void apply_analytic_costs_to_traces(std::vector<Trace>& traces);
+
 } // namespace rafter

@@ -61,9 +61,10 @@ void write_totals(JsonWriter& w, const RooflineReport& r) {
     const RooflineTotals& t = r.totals;
     Provenance fp = Provenance::missing, bp = Provenance::missing;
     bool have_f = false, have_b = false;
-    for (const Value& v : t.flops)
-        if (v.has()) fp = have_f ? weaker(fp, v.prov) : v.prov, have_f = true;
-    if (!t.flops_total) fp = Provenance::missing;
+    // The total's provenance is the weakest of the groups' (whose totals it adds up).
+    if (t.flops_total)
+        for (const GroupMetrics& g : r.groups)
+            fp = have_f ? weaker(fp, g.flops_prov) : g.flops_prov, have_f = true;
     for (const Value& v : t.bytes)
         if (v.has()) bp = have_b ? weaker(bp, v.prov) : v.prov, have_b = true;
     w.key("totals").begin_object();

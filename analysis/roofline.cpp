@@ -270,17 +270,17 @@ void finalize_report(RooflineReport& report) {
     t.time_prov = total.time_prov;
     t.flops = total.flops;
     t.bytes = total.bytes;
+    // The grand total is the sum of the groups' totals, missing when any group's is: groups may
+    // hold different FLOP kinds (an analytic GEMM is all tensor_bf16, a layer norm all bf16), so
+    // per-kind totals can be missing while every group's total is known.
     t.flops_total.reset();
-    bool partial = std::any_of(total.partial_flops.begin(), total.partial_flops.end(), [](bool b) { return b; });
-    for (const GroupMetrics& g : report.groups)
-        partial |= std::any_of(g.partial_flops.begin(), g.partial_flops.end(), [](bool b) { return b; });
-    if (!partial) {
-        double sum = 0;
-        bool have = false;
-        for (const Value& v : t.flops)
-            if (v.has()) sum += v.value, have = true;
-        if (have) t.flops_total = sum;
+    double sum = 0;
+    bool all_groups = !report.groups.empty();
+    for (const GroupMetrics& g : report.groups) {
+        if (!g.flops_total) all_groups = false;
+        else sum += *g.flops_total;
     }
+    if (all_groups) t.flops_total = sum;
     // A group with a partial value has that value missing, which store_sums sees as "some groups
     // lack it": the total is then missing, as it should be.
     for (GroupMetrics& g : report.groups) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analysis/analytic_costs.h"
 #include "analysis/chrome_export.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
@@ -74,6 +75,7 @@ int cmd_export(const Args& args) {
     std::string why;
     if (!machine) machine = detect_machine(traces, &why);
 
+    apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
     ChromeExportOptions eo;
     eo.machine = machine ? &*machine : nullptr;
     std::ostringstream json;

@@ -20,7 +20,7 @@ namespace rafter::cli {
 namespace {
 
 const char* kUsage =
-    "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH]\n\n"
+    "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH|NAME|FILE]\n\n"
     "Converts traces into Rafter's native trace format (docs/native-format.md). INPUT may be\n"
     "a PyTorch/Kineto trace (.json or .json.gz), an Nsight Systems SQLite export, Nsight Compute\n"
     "CSV exports or a Rafter trace; a directory contributes its files. Formats are recognized by\n"
@@ -81,8 +81,9 @@ int cmd_import(const Args& args) {
         ("output,o", po::value<std::string>()->value_name("FILE|DIR"),
          "output file (one trace) or directory (several traces)")
         ("include-python", "keep Kineto python_function events (skipped by default)")
-        ("machine", po::value<std::string>()->value_name("ARCH"),
-         "GPU architecture for Nsight Compute counters without a compute capability (volta, ampere, hopper...)")
+        ("machine", po::value<std::string>()->value_name("ARCH|NAME|FILE"),
+         "GPU architecture for Nsight Compute counters without a compute capability: an architecture "
+         "(volta, ampere, hopper...), a built-in machine (see 'rafter machines') or a machine file")
         ("quiet,q", "print nothing on success");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>(), "inputs");

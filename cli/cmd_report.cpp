@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "analysis/analytic_costs.h"
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
@@ -97,6 +98,8 @@ int cmd_report(const Args& args) {
                               "; pass --machine NAME (see 'rafter machines') or --machine FILE");
     }
 
+    if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
+        apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
     ropts.group_by = *group_by;
     RooflineReport report = analyze_roofline(traces, *machine, ropts);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analysis/analytic_costs.h"
 #include "analysis/report_format.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
@@ -117,6 +118,8 @@ int cmd_roofline(const Args& args) {
     std::vector<Trace> traces = load_traces(inputs, import);
     if (!machine) machine = choose_machine(traces);
 
+    if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
+        apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
     ropts.group_by = *group_by;
     RooflineReport report = analyze_roofline(traces, *machine, ropts);

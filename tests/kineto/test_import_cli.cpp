@@ -66,3 +66,41 @@ TEST_CASE("rafter import on bad input: exit code 3, position in the message, no 
     CHECK(t.err.find("types.json: event 0") != std::string::npos);
     CHECK_FALSE(fs::exists(dir + "/out.rafter"));
 }
+
+TEST_CASE("rafter import --machine takes an architecture, a built-in machine or a machine file") {
+    // The bundled DeepCAM ncu export has no CC column: tensor instructions become FLOPs only when
+    // the architecture is known (Volta: 512 FLOPs per HMMA.884 instruction, traces/data/arch).
+    auto dir = test::scratch_dir("import-machine");
+    std::string in = "'" + test::source_dir() + "/examples/ncu/deepcam-v100-fw'";
+    auto tensor_fp16 = [&](const std::string& file) {
+        Trace t = read_native_trace(file);
+        CHECK(t.kernels.size() == 797);
+        double sum = 0;
+        size_t with = 0;
+        for (size_t r = 0; r < t.kernels.size(); ++r) {
+            Value v = t.kernels.flops[static_cast<size_t>(FlopKind::tensor_fp16)].get(r);
+            if (v.has()) sum += v.value, ++with;
+        }
+        return std::pair{with, sum};
+    };
+    std::string machine_file = test::source_dir() + "/model/data/machines/v100-sxm2.json";
+    std::pair<size_t, double> first;
+    for (const std::string& m : std::vector<std::string>{"volta", "v100-sxm2", machine_file}) {
+        auto r = test::run_rafter("import " + in + " --machine '" + m + "' -o '" + dir + "/out.rafter'", dir);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        CHECK((r.out + r.err).find("tensor_flops_unknown_arch") == std::string::npos);
+        auto got = tensor_fp16(dir + "/out.rafter");
+        CHECK(got.first > 0);
+        if (m == "volta") first = got;
+        else CHECK(got == first);  // the same architecture whichever way it was named
+    }
+    // Without it the tensor FLOPs are missing, with a warning that says why.
+    auto r = test::run_rafter("import " + in + " -o '" + dir + "/none.rafter'", dir);
+    REQUIRE(r.exit_code == 0);
+    CHECK((r.out + r.err).find("ncu.tensor_flops_unknown_arch") != std::string::npos);
+    CHECK(tensor_fp16(dir + "/none.rafter").first == 0);
+    // An unknown name is an error that says what was expected.
+    auto bad = test::run_rafter("import " + in + " --machine no-such-gpu -o '" + dir + "/bad.rafter'", dir);
+    CHECK(bad.exit_code != 0);
+    CHECK(!std::filesystem::exists(dir + "/bad.rafter"));
+}

@@ -74,10 +74,11 @@ TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts
         if (cat != "kernel") continue;
         ++kernels;
         auto args = ev["args"];
-        // Every kernel has the keys; a missing figure is null, never 0.
+        // Every kernel has the keys; a missing figure is null. Analytic costs can be a real 0
+        // (an embedding gather does no arithmetic), never negative.
         auto flops = args["flops"];
         if (!flops.is_null().value()) {
-            CHECK(flops.get_double().value() > 0);
+            CHECK(flops.get_double().value() >= 0);
             ++with_flops;
         }
         auto bound = args["bound"];
@@ -87,6 +88,7 @@ TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts
         }
     }
     CHECK(kernels == 60);
+    CHECK(with_flops == 60);  // every kernel of this trace belongs to an op with a cost model
     CHECK(pids.size() == 1);
     CHECK(named >= 2);
 }

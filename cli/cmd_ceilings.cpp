@@ -1,14 +1,13 @@
 // `rafter ceilings`: measures machine ceilings (ERT style) and writes them as a machine file that
 // `rafter roofline --machine` accepts, with the raw sweep and a chart next to it.
 #include <boost/program_options.hpp>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "ceilings/cpu_ceilings.h"
+#include "ceilings/gpu/gpu_ceilings.h"
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -23,14 +22,18 @@ namespace {
 
 const char* kUsage =
     "usage: rafter ceilings --cpu [-o machine.json] [--quick] [--threads N] [--name NAME]\n"
-    "       rafter ceilings --gpu [-o machine.json]\n\n"
+    "       rafter ceilings --gpu [-o machine.json] [--quick] [--device N] [--name NAME]\n\n"
     "Measures ceilings on this machine. --cpu: triad bandwidth over a working-set sweep (L1,\n"
     "L2 and DRAM from the plateaus) and FMA peaks for fp64 and fp32 on one and on all threads,\n"
     "with AVX-512 or AVX2 chosen at run time. Takes a few seconds (--quick: about one).\n"
     "-o writes the machine file (for rafter roofline --machine), FILE.sweep.json with the raw\n"
     "sweep and FILE.svg with bandwidth vs working set; all are written atomically.\n"
-    "--gpu needs a CUDA GPU and a build with the CUDA microbenchmarks; otherwise it exits with\n"
-    "code 4 (no device) or 6 (not available) and says why. See docs/ceilings.md.\n\n";
+    "--gpu: CUDA microbenchmarks on one device: HBM and L2 bandwidth (triad), L1/shared\n"
+    "bandwidth, FMA peaks (fp64, fp32, fp16, bf16) and WMMA tensor-core peaks (fp16, bf16, tf32,\n"
+    "fp64, int8), launch latency; printed next to the data sheet of the matching built-in\n"
+    "machine. -o writes the machine file only. Needs a CUDA GPU and a build with the CUDA\n"
+    "module (librafter_gpu_ceilings.so); otherwise it exits with code 4 (no device) or 6 (not\n"
+    "available) and says why. See docs/ceilings.md.\n\n";
 
 std::string stem_of(const std::string& path) {
     std::filesystem::path p(path);
@@ -63,12 +66,29 @@ void print_summary(std::ostream& out, const ceilings::CpuCeilings& c) {
     if (!c.levels.dram) out << "  DRAM: no plateau found (missing in the machine file)\n";
 }
 
-[[noreturn]] void gpu_unavailable() {
-    // Say first whether there is a GPU at all: that is the reason users can act on.
-    if (::access("/dev/nvidiactl", F_OK) != 0)
-        throw Error(ExitCode::no_device, "rafter ceilings --gpu: no CUDA device on this machine (/dev/nvidiactl is absent)");
-    throw Error(ExitCode::not_available,
-                "rafter ceilings --gpu: the CUDA microbenchmarks are not part of this build yet");
+// Writes the machine file after checking that what we write loads back.
+void write_machine(const Machine& m, const std::string& path) {
+    std::string machine_json = machine_to_json(m);
+    parse_machine_json(machine_json, path);
+    write_file_atomically(path, machine_json);
+}
+
+int run_gpu(const po::variables_map& vm) {
+    if (vm.count("threads") && !vm["threads"].defaulted()) throw_usage_error("--threads applies to --cpu only");
+    if (vm.count("max-bytes")) throw_usage_error("--max-bytes applies to --cpu only");
+    ceilings::GpuCeilingOptions o;
+    o.quick = vm.count("quick") > 0;
+    o.device = vm["device"].as<int>();
+    if (o.device < 0) throw_usage_error("--device must be >= 0");
+    std::string name = vm.count("name") ? vm["name"].as<std::string>() : "measured-gpu";
+    ceilings::GpuCeilings c = ceilings::measure_gpu_ceilings(o);
+    ceilings::print_gpu_summary(std::cout, c);
+    if (vm.count("output")) {
+        std::string path = vm["output"].as<std::string>();
+        write_machine(ceilings::gpu_ceilings_machine(c, name), path);
+        std::cout << "\nwrote " << path << "\n";
+    }
+    return 0;
 }
 
 } // namespace
@@ -84,7 +104,9 @@ int cmd_ceilings(const Args& args) {
         ("max-bytes", po::value<double>()->value_name("BYTES"),
          "largest triad working set (default 1 GiB, 256 MiB with --quick); must exceed the caches for a DRAM figure")
         ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
-        ("name", po::value<std::string>()->default_value("measured-cpu"), "machine name in the file");
+        ("device", po::value<int>()->default_value(0), "CUDA device to measure (--gpu)")
+        ("name", po::value<std::string>()->value_name("NAME"),
+         "machine name in the file (default measured-cpu or measured-gpu)");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
@@ -94,7 +116,8 @@ int cmd_ceilings(const Args& args) {
     }
     bool cpu = vm.count("cpu") > 0, gpu = vm.count("gpu") > 0;
     if (cpu == gpu) throw_usage_error("give exactly one of --cpu or --gpu");
-    if (gpu) gpu_unavailable();
+    if (gpu) return run_gpu(vm);
+    if (!vm["device"].defaulted()) throw_usage_error("--device applies to --gpu only");
     int threads = vm["threads"].as<int>();
     if (threads < 0) throw_usage_error("--threads must be >= 0");
 
@@ -111,7 +134,7 @@ int cmd_ceilings(const Args& args) {
     if (vm.count("output")) {
         std::string path = vm["output"].as<std::string>();
         std::string stem = stem_of(path);
-        Machine m = ceilings::ceilings_machine(c, vm["name"].as<std::string>());
+        Machine m = ceilings::ceilings_machine(c, vm.count("name") ? vm["name"].as<std::string>() : "measured-cpu");
         // Prepare everything first, then write: nothing half-written if a step fails.
         std::string machine_json = machine_to_json(m);
         parse_machine_json(machine_json, path);  // what we write must load

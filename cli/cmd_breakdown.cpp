@@ -20,7 +20,7 @@ namespace {
 
 const char* kUsage =
     "usage: rafter breakdown TRACE...|DIR [--format table|csv|json] [-o DIR] [--top-ops N]\n"
-    "                        [--straggler-threshold F]\n\n"
+    "                        [--straggler-threshold F] [--quiet]\n\n"
     "GPU time breakdown of PyTorch (Kineto) traces, Nsight Systems exports or Rafter traces, one\n"
     "file per rank (or a directory of them). Per rank and per step (ProfilerStep#N): busy time\n"
     "(union of kernels, memcpy and memset over all streams), idle time, compute, communication\n"
@@ -29,7 +29,8 @@ const char* kUsage =
     "aligned by matching collectives, step-time spread and stragglers (slower than the median by\n"
     "more than the threshold). See docs/breakdown.md.\n\n"
     "With -o DIR the report is written to DIR/breakdown.{txt,csv,json} (by --format) instead of\n"
-    "stdout.\n\n";
+    "stdout. An import that runs longer than two seconds shows a progress bar on stderr when\n"
+    "stderr is a terminal; --quiet turns it off.\n\n";
 
 size_t parse_count(const std::string& s, const char* option) {
     if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -57,7 +58,8 @@ int cmd_breakdown(const Args& args) {
         ("top-ops", po::value<std::string>()->default_value("10")->value_name("N"),
          "ops listed per rank by GPU time (0 = all)")
         ("straggler-threshold", po::value<std::string>()->default_value("0.05")->value_name("F"),
-         "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks");
+         "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks")
+        ("quiet,q", "no progress bar on stderr");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -82,7 +84,9 @@ int cmd_breakdown(const Args& args) {
     options.top_ops = parse_count(vm["top-ops"].as<std::string>(), "--top-ops");
     options.straggler_threshold = parse_fraction(vm["straggler-threshold"].as<std::string>());
 
-    std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), ImportOptions{});
+    ImportOptions import;
+    import.quiet = vm.count("quiet") > 0;
+    std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), import);
     BreakdownReport report = analyze_breakdown(traces, options);
 
     std::ostringstream text;

@@ -20,13 +20,15 @@ namespace rafter::cli {
 namespace {
 
 const char* kUsage =
-    "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH|NAME|FILE]\n\n"
+    "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH|NAME|FILE] [--quiet]\n\n"
     "Converts traces into Rafter's native trace format (docs/native-format.md). INPUT may be\n"
     "a PyTorch/Kineto trace (.json or .json.gz), an Nsight Systems SQLite export, Nsight Compute\n"
     "CSV exports or a Rafter trace; a directory contributes its files. Formats are recognized by\n"
     "content. One trace is written to the file OUTPUT; several traces (one per rank file) are\n"
     "written into the directory OUTPUT as rank<R>.rafter, or <input name>.rafter when ranks are\n"
-    "unknown. Outputs are written atomically. Details: docs/kineto-import.md, docs/nsys-import.md.\n\n";
+    "unknown. Outputs are written atomically. Details: docs/kineto-import.md, docs/nsys-import.md.\n"
+    "An import that runs longer than two seconds shows a progress bar on stderr when stderr is a\n"
+    "terminal; --quiet turns it off.\n\n";
 
 // "a/b/trace-rank3.json.gz" -> "trace-rank3"
 std::string stem_of(const std::string& path) {
@@ -84,7 +86,7 @@ int cmd_import(const Args& args) {
         ("machine", po::value<std::string>()->value_name("ARCH|NAME|FILE"),
          "GPU architecture for Nsight Compute counters without a compute capability: an architecture "
          "(volta, ampere, hopper...), a built-in machine (see 'rafter machines') or a machine file")
-        ("quiet,q", "print nothing on success");
+        ("quiet,q", "print nothing on success (no summary, no progress bar)");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>(), "inputs");
     po::options_description all;
@@ -100,7 +102,9 @@ int cmd_import(const Args& args) {
     }
     if (!vm.count("input")) throw_usage_error("no input files given (rafter import --help)");
     if (!vm.count("output")) throw_usage_error("no output given: use -o FILE (or -o DIR for several traces)");
+    bool quiet = vm.count("quiet") > 0;
     ImportOptions options;
+    options.quiet = quiet;
     options.include_python_events = vm.count("include-python") > 0;
     if (vm.count("machine")) {
         // An architecture name ("volta") or a machine (built-in name or file), whose arch is used.
@@ -113,7 +117,6 @@ int cmd_import(const Args& args) {
     std::error_code ec;
     bool to_dir = traces.size() > 1 || std::filesystem::is_directory(output, ec) ||
                   (!output.empty() && output.back() == '/');
-    bool quiet = vm.count("quiet") > 0;
     if (!to_dir) {
         save_native_trace(traces.front(), output);
         if (!quiet) print_summary(std::cout, output, traces.front());

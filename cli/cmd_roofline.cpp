@@ -111,6 +111,7 @@ int cmd_roofline(const Args& args) {
     // The machine first: its architecture tells importers how to count tensor FLOPs.
     std::optional<Machine> machine;
     ImportOptions import;
+    import.quiet = quiet;
     if (vm.count("machine")) {
         machine = load_machine(vm["machine"].as<std::string>());
         import.arch = machine->arch;

@@ -1,6 +1,8 @@
 #pragma once
 // Output files are written to "<path>.tmp-<pid>" and renamed into place on commit(), so a failed
 // run never leaves a file that looks complete, and an existing file is replaced only by a whole one.
+// An existing target that is not a regular file (/dev/stdout, /dev/full, a FIFO) is written in
+// place instead: renaming over it would replace the device node itself (as root, even in /dev).
 #include <fstream>
 #include <string>
 
@@ -21,6 +23,7 @@ private:
     std::string path_, tmp_path_;
     std::ofstream out_;
     bool committed_ = false;
+    bool direct_ = false;  // writing in place: the target is a device or FIFO
 };
 
 // Writes a whole file atomically.

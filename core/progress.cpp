@@ -3,19 +3,35 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 
 #include "core/text.h"
 
 namespace rafter {
 
+namespace {
+constexpr int kLineWidth = 79;  // one terminal line, leaving the last column free (no wrap)
+}
+
 Progress::Progress(std::string label, uint64_t total, std::string unit, bool enabled, double delay_s)
+    : Progress(std::move(label), total, std::move(unit), enabled, delay_s, Env{}) {}
+
+Progress::Progress(std::string label, uint64_t total, std::string unit, bool enabled, double delay_s, Env env)
     : label_(std::move(label)), unit_(std::move(unit)), total_(total),
-      active_(enabled && stderr_is_terminal()), delay_s_(delay_s),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      check_every_(env.check_every ? env.check_every : 1),
+      active_(enabled && env.terminal.value_or(stderr_is_terminal())), delay_s_(delay_s),
+      out_(env.out ? env.out : &std::cerr), clock_(std::move(env.clock)) {
+    start_ = last_draw_ = now();
+}
 
 Progress::~Progress() { finish(); }
 
 bool Progress::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+double Progress::now() const {
+    if (clock_) return clock_();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 std::string Progress::format_frame(const std::string& label, uint64_t done, uint64_t total,
                                    const std::string& unit, double elapsed_s, int width) {
@@ -42,21 +58,21 @@ std::string Progress::format_frame(const std::string& label, uint64_t done, uint
 }
 
 void Progress::maybe_draw() {
-    auto now = std::chrono::steady_clock::now();
-    double elapsed = std::chrono::duration<double>(now - start_).count();
+    double t = now();
+    double elapsed = t - start_;
     if (elapsed < delay_s_) return;
-    if (drawn_ && std::chrono::duration<double>(now - last_draw_).count() < 0.1) return;
-    last_draw_ = now;
+    if (drawn_ && t - last_draw_ < 0.1) return;
+    last_draw_ = t;
     drawn_ = true;
     std::string frame = format_frame(label_, done_, total_, unit_, elapsed);
-    std::fprintf(stderr, "\r%-79s", frame.c_str());
-    std::fflush(stderr);
+    if (frame.size() > kLineWidth) frame.resize(kLineWidth);
+    frame.resize(kLineWidth, ' ');  // overwrite a longer previous frame
+    *out_ << '\r' << frame << std::flush;
 }
 
 void Progress::finish() {
     if (drawn_) {
-        std::fprintf(stderr, "\r%79s\r", "");
-        std::fflush(stderr);
+        *out_ << '\r' << std::string(kLineWidth, ' ') << '\r' << std::flush;
         drawn_ = false;
     }
     active_ = false;

@@ -2,6 +2,7 @@
 // One importer per input format, each in its own file behind this interface, registered in one
 // list (importers.cpp), as Perfetto's trace_processor does. Tokenizing bytes is kept separate
 // from interpreting events inside each importer.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,12 +11,24 @@
 
 namespace rafter {
 
+class Progress;
+
+// Progress of one load_traces call over all its inputs, in bytes of the files as stored
+// (compressed bytes for gzip). Importers call report() with the bytes of their own files
+// consumed so far, per chunk or per file, never per event; without a bar it does nothing.
+struct ImportProgress {
+    Progress* bar = nullptr;
+    uint64_t base = 0;  // bytes of the inputs read before this importer's files
+    void report(uint64_t group_bytes) const;
+};
+
 struct ImportOptions {
     // GPU architecture ("volta", "ampere", "hopper", ...) used to turn instruction counters into
     // FLOPs when the input does not say (ncu CC column). Set from --machine.
     std::string arch;
     bool include_python_events = false;  // Kineto python_function events are skipped by default
     bool quiet = false;                  // --quiet: no progress bar on stderr
+    ImportProgress progress;             // set by load_traces for the importers
 };
 
 class Importer {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "traces/importer.h"
 #include "traces/input_file.h"
 
@@ -76,9 +77,33 @@ std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const Imp
         }
         groups.push_back({chosen, {f}});
     }
+    // One bar over all inputs, by bytes as stored. Importers report within their group; the
+    // group's end is reported here too, so formats without a hook still advance per file.
+    std::vector<uint64_t> group_bytes;
+    uint64_t total = 0;
+    for (const auto& g : groups) {
+        uint64_t bytes = 0;
+        for (const auto& f : g.second) bytes += file_size(f);
+        group_bytes.push_back(bytes);
+        total += bytes;
+    }
+    Progress::Env env;
+    env.check_every = 1;
+    Progress bar("import", total, "B", !options.quiet, 2.0, env);
+    ImportOptions group_options = options;
+    group_options.progress.bar = bar.active() ? &bar : nullptr;
     std::vector<Trace> traces;
-    for (auto& [imp, paths] : groups) traces.push_back(imp->read(paths, options));
+    for (size_t i = 0; i < groups.size(); ++i) {
+        traces.push_back(groups[i].first->read(groups[i].second, group_options));
+        group_options.progress.base += group_bytes[i];
+        group_options.progress.report(0);
+    }
+    bar.finish();
     return traces;
+}
+
+void ImportProgress::report(uint64_t group_bytes) const {
+    if (bar) bar->update(base + group_bytes);
 }
 
 } // namespace rafter

@@ -32,7 +32,7 @@ constexpr uint64_t kReserveAfter = 512ull * 1024;  // JSON bytes read before siz
 // costs a page, not the whole capacity.
 class Window {
 public:
-    explicit Window(ChunkSource& src) : src_(src) {
+    Window(ChunkSource& src, const ImportProgress& progress) : src_(src), progress_(progress) {
         // Small inputs get a small window (cheap under sanitizers and fuzzing); it grows on demand.
         uint64_t expect = src.compressed() ? src.stored_size() * 16 : src.stored_size() + 1;
         allocate(static_cast<size_t>(std::clamp<uint64_t>(expect, 4096, kInitialWindow)));
@@ -64,6 +64,7 @@ public:
         size_t got = eof_ ? 0 : src_.read(buf_.get() + len_, want);
         if (got == 0) eof_ = true;
         len_ += got;
+        progress_.report(src_.stored_bytes_consumed());  // once per chunk: the bar by stored bytes
         std::memset(buf_.get() + len_, 0, kineto::kWindowPadding);
         return got ? buf_.get() : nullptr;
     }
@@ -78,6 +79,7 @@ private:
     }
 
     ChunkSource& src_;
+    const ImportProgress& progress_;
     std::unique_ptr<char[]> buf_;
     size_t capacity_ = 0;
     size_t len_ = 0;
@@ -88,7 +90,7 @@ private:
 class Reader {
 public:
     Reader(ChunkSource& src, const ImportOptions& options, Trace& trace)
-        : src_(src), win_(src), lx_(win_.begin(), win_.end()), opt_(options),
+        : src_(src), win_(src, options.progress), lx_(win_.begin(), win_.end()), opt_(options),
           sink_(trace, options, src.name(), src.compressed()) {
         win_.refill(win_.begin());
         lx_ = Lexer(win_.begin(), win_.end());

@@ -566,7 +566,11 @@ public:
     Trace read(const std::vector<std::string>& paths, const ImportOptions& options) const override {
         if (paths.empty()) throw_usage_error("no Nsight Compute CSV files given");
         NcuReader reader(options);
-        for (const auto& p : paths) reader.read(p);
+        uint64_t done = 0;  // the bar advances per file: a CSV is read whole, then parsed
+        for (const auto& p : paths) {
+            reader.read(p);
+            if (options.progress.bar) options.progress.report(done += file_size(p));
+        }
         return reader.finish();
     }
 };

@@ -28,7 +28,7 @@ struct ImportOptions {
     std::string arch;
     bool include_python_events = false;  // Kineto python_function events are skipped by default
     bool quiet = false;                  // --quiet: no progress bar on stderr
-    ImportProgress progress;             // set by load_traces for the importers
+    ImportProgress progress = {};        // set by load_traces for the importers
 };
 
 class Importer {

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "core/atomic_file.h"
@@ -13,6 +14,7 @@
 #include "model/calibrate_comm.h"
 #include "model/calibrate_io.h"
 #include "model/io_profile.h"
+#include "tools/comm_sweep/sweep_launch.h"
 #include "traces/input_file.h"
 
 namespace po = boost::program_options;
@@ -25,6 +27,9 @@ const char* kUsage =
     "usage: rafter calibrate comm FILE... [--collective NAME] [--ranks N] [--nodes N]\n"
     "                                     [--nics-per-node N] [--min-bytes B] [--max-bytes B]\n"
     "                                     [--in-place] [--format table|json] [-o FILE]\n"
+    "       rafter calibrate comm --mpi [--np N] [--mpirun CMD] [--collective NAME] [--min-bytes B]\n"
+    "                                   [--max-bytes B] [--iters N] [--warmup N] [--save-sweep FILE]\n"
+    "                                   [FILE...] [--format table|json] [-o FILE]\n"
     "       rafter calibrate io DIR [--size BYTES] [--seconds S] [--no-direct] [--format table|json] [-o FILE]\n"
     "       rafter calibrate io --from-fio FILE [--format table|json] [-o FILE]\n\n"
     "comm: fits t = latency + n * seconds_per_byte to nccl-tests output (all_reduce_perf,\n"
@@ -32,8 +37,14 @@ const char* kUsage =
     "  latency tests (osu_allreduce, ..., osu_latency), weighting every size by its relative error,\n"
     "  and converts the fit to a per-hop alpha and a bandwidth with the ring formulas; one node ->\n"
     "  intra-node tier, several -> inter-node. Prints the fit residual. The JSON\n"
-    "  (rafter.comm_calibration/1) carries a topology block for a scenario. Running an MPI sweep\n"
-    "  is not part of this build: run nccl-tests or OSU and pass their output.\n"
+    "  (rafter.comm_calibration/1) carries a topology block for a scenario.\n"
+    "comm --mpi: runs its own sweep first: 'mpirun -np N rafter-comm-sweep' (N default 2;\n"
+    "  --oversubscribe when N exceeds the cores) times MPI all-reduce (or --collective all_gather,\n"
+    "  reduce_scatter) from --min-bytes (default 8) to --max-bytes (default 64M), doubling, and\n"
+    "  fits its nccl-tests-format output like a file. --mpirun replaces 'mpirun' (e.g. 'srun' or\n"
+    "  'mpirun --hostfile h'; -np N / srun's -n N is added only when --np is given). On one machine\n"
+    "  MPI uses shared memory: that calibrates the intra-node tier, not a network. As root, the\n"
+    "  child gets OMPI_ALLOW_RUN_AS_ROOT(_CONFIRM)=1. Exit 6 when the build has no MPI.\n"
     "io: writes a temporary file (at most --size, default 256M, and a quarter of the free space)\n"
     "  and a few thousand empty files in DIR, reads them back within --seconds (default 20) and\n"
     "  removes them: sequential and random read bandwidth and file-open rate (rafter.io_profile/1).\n"
@@ -72,8 +83,71 @@ void emit(const std::string& json, const std::string& table, const po::variables
     std::cout << (format == "json" ? json : table);
 }
 
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+// The --mpi options, checked before anything runs (so a bad value is a usage error even in a
+// build without MPI).
+std::optional<CommSweepRequest> sweep_request(const po::variables_map& vm, std::optional<Collective> coll) {
+    bool mpi = vm.count("mpi") > 0;
+    for (const char* o : {"np", "mpirun", "iters", "warmup", "save-sweep"})
+        if (vm.count(o) && !mpi) throw_usage_error(std::string("--") + o + " needs --mpi");
+    if (!mpi) return std::nullopt;
+    CommSweepRequest r;
+    if (vm.count("np")) r.np = parse_count("--np", vm["np"].as<std::string>());
+    if (vm.count("mpirun")) {
+        r.launcher = words(vm["mpirun"].as<std::string>());
+        if (r.launcher.empty()) throw_usage_error("--mpirun expects a launcher command such as 'srun' or 'mpirun --hostfile h'");
+        r.default_launcher = false;
+    }
+    if (coll) {
+        if (*coll != Collective::all_reduce && *coll != Collective::all_gather && *coll != Collective::reduce_scatter)
+            throw_usage_error("the MPI sweep measures all_reduce, all_gather or reduce_scatter, not " +
+                              std::string(to_string(*coll)));
+        r.op = to_string(*coll);
+    }
+    if (vm.count("min-bytes")) r.min_bytes = static_cast<long long>(parse_bytes("--min-bytes", vm["min-bytes"].as<std::string>()));
+    if (vm.count("max-bytes")) r.max_bytes = static_cast<long long>(parse_bytes("--max-bytes", vm["max-bytes"].as<std::string>()));
+    if (r.min_bytes < 4 || r.max_bytes > (16ll << 30) || r.min_bytes > r.max_bytes)
+        throw_usage_error("the MPI sweep needs 4 <= --min-bytes <= --max-bytes <= 16G");
+    if (vm.count("iters")) r.iters = parse_count("--iters", vm["iters"].as<std::string>());
+    if (vm.count("warmup")) {
+        auto w = parse_number(vm["warmup"].as<std::string>());
+        if (!w || *w < 0 || *w > 1e6 || *w != static_cast<double>(static_cast<int>(*w)))
+            throw_usage_error("--warmup expects a count (0 or more), got '" + vm["warmup"].as<std::string>() + "'");
+        r.warmup = static_cast<int>(*w);
+    }
+    return r;
+}
+
+// Runs the sweep and parses its output like an nccl-tests file (the sweep states the collective,
+// the ranks and their hosts, so --ranks/--nodes do not apply).
+CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm) {
+    if (!comm_sweep_built()) throw Error(ExitCode::not_available, "--mpi: " + comm_sweep_missing_reason());
+    std::string exe = comm_sweep_executable();
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::string> cmd = comm_sweep_command(r, exe, cores);
+    std::cerr << "rafter calibrate: running";
+    for (const auto& w : cmd) std::cerr << ' ' << w;
+    std::cerr << std::endl;
+    std::string text = run_comm_sweep(cmd);
+    if (vm.count("save-sweep")) {
+        AtomicFile f(vm["save-sweep"].as<std::string>());
+        f.stream() << text;
+        f.commit();
+    }
+    std::string origin = "rafter-comm-sweep (" + cmd.front();
+    if (r.np) origin += " " + std::to_string(*r.np) + " ranks";
+    else if (r.default_launcher) origin += " 2 ranks";
+    origin += ")";
+    return parse_nccl_tests(text, origin, std::nullopt, vm.count("in-place") > 0);
+}
+
 int calibrate_comm(const std::vector<std::string>& files, const po::variables_map& vm) {
-    if (files.empty()) throw_usage_error("no benchmark output files given (see 'rafter calibrate --help')");
     std::optional<Collective> coll;
     if (vm.count("collective")) {
         coll = collective_from_string(vm["collective"].as<std::string>());
@@ -81,6 +155,9 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
             throw_usage_error("unknown collective '" + vm["collective"].as<std::string>() +
                               "' (all_reduce, reduce_scatter, all_gather, broadcast, all_to_all, send_recv)");
     }
+    std::optional<CommSweepRequest> sweep = sweep_request(vm, coll);
+    if (files.empty() && !sweep)
+        throw_usage_error("no benchmark output files given and no --mpi (see 'rafter calibrate --help')");
     std::optional<int> ranks, nodes;
     if (vm.count("ranks")) ranks = parse_count("--ranks", vm["ranks"].as<std::string>());
     if (vm.count("nodes")) nodes = parse_count("--nodes", vm["nodes"].as<std::string>());
@@ -89,6 +166,7 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
     double max_b = vm.count("max-bytes") ? parse_bytes("--max-bytes", vm["max-bytes"].as<std::string>()) : 0;
 
     std::vector<CommFit> fits;
+    if (sweep) fits.push_back(fit_comm(run_sweep(*sweep, vm), min_b, max_b));
     for (const auto& f : files) {
         std::string text = read_file(f);
         CommMeasurement m;
@@ -163,6 +241,12 @@ int cmd_calibrate(const Args& args) {
         ("min-bytes", po::value<std::string>()->value_name("B"), "comm: fit only sizes >= B")
         ("max-bytes", po::value<std::string>()->value_name("B"), "comm: fit only sizes <= B")
         ("in-place", "comm: use nccl-tests' in-place columns")
+        ("mpi", "comm: run an MPI sweep (rafter-comm-sweep) and fit it")
+        ("np", po::value<std::string>()->value_name("N"), "comm --mpi: ranks (default 2 with the built-in mpirun)")
+        ("mpirun", po::value<std::string>()->value_name("CMD"), "comm --mpi: launcher instead of 'mpirun', e.g. 'srun'")
+        ("iters", po::value<std::string>()->value_name("N"), "comm --mpi: timed calls per size (default 20)")
+        ("warmup", po::value<std::string>()->value_name("N"), "comm --mpi: untimed calls per size first (default 5)")
+        ("save-sweep", po::value<std::string>()->value_name("FILE"), "comm --mpi: keep the sweep's output (nccl-tests text)")
         ("size", po::value<std::string>()->value_name("BYTES"), "io: probe file size (default 256M)")
         ("seconds", po::value<std::string>()->value_name("S"), "io: time budget (default 20)")
         ("no-direct", "io: do not try O_DIRECT")

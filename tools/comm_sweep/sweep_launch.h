@@ -1,0 +1,42 @@
+#pragma once
+// The rafter side of `rafter calibrate comm --mpi`: find the rafter-comm-sweep executable, build
+// the launcher command (mpirun, srun, or what --mpirun says) and run it, capturing its stdout
+// (nccl-tests text, parsed by model/calibrate_comm). rafter itself does not link MPI: the sweep is
+// a separate program, so rafter runs where no MPI runtime is installed.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rafter {
+
+struct CommSweepRequest {
+    std::vector<std::string> launcher = {"mpirun"};  // --mpirun, split at whitespace
+    bool default_launcher = true;                    // no --mpirun: local mpirun, --np defaults to 2
+    std::optional<int> np;                           // ranks; nullopt: the launcher decides (srun, hostfile)
+    std::string op = "all_reduce";                   // all_reduce, all_gather or reduce_scatter
+    long long min_bytes = 8;
+    long long max_bytes = 64ll << 20;
+    int iters = 20;
+    int warmup = 5;
+};
+
+// Whether this build has the sweep (configure found MPI); when not, why, for the error message.
+bool comm_sweep_built();
+std::string comm_sweep_missing_reason();
+
+// The sweep executable: next to the running rafter, else in the install bindir. Throws
+// rafter::Error(not_available) naming both places when it is in neither.
+std::string comm_sweep_executable();
+
+// The full command: launcher, rank count (-np N, or -n N for srun), --oversubscribe when the
+// default mpirun is asked for more ranks than `cores`, then the sweep and its options.
+std::vector<std::string> comm_sweep_command(const CommSweepRequest& r, const std::string& sweep_exe,
+                                            unsigned cores);
+
+// Runs the command with stdout captured (stderr passes through: MPI's own messages). As root,
+// OpenMPI refuses to start unless OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1:
+// those are set for the child only (unless already set). Throws rafter::Error: not_available
+// when the launcher is not on PATH, failure when it exits non-zero.
+std::string run_comm_sweep(const std::vector<std::string>& command);
+
+} // namespace rafter

@@ -11,6 +11,46 @@ namespace rafter {
 
 namespace {
 
+void add_category(std::array<CategoryTime, kKernelCategories>& cats, KernelCategory c, double secs) {
+    CategoryTime& ct = cats[static_cast<size_t>(c)];
+    ct.category = c;
+    ct.time_s += secs;
+    ct.count += 1;
+}
+
+// GPU time, kernels and distinct calls per op name.
+class OpTotals {
+public:
+    void add(StringId name, uint32_t call, double secs) {
+        Acc& a = by_name_[name];
+        a.time += secs;
+        a.kernels += 1;
+        if (a.calls.empty() || a.calls.back() != call) a.calls.push_back(call);
+    }
+    // The `n` ops with the most GPU time (0 = all), largest first.
+    std::vector<OpTime> top(const Trace& trace, size_t n) {
+        std::vector<OpTime> out;
+        for (auto& [name, a] : by_name_) {
+            std::sort(a.calls.begin(), a.calls.end());
+            auto calls = static_cast<uint64_t>(std::unique(a.calls.begin(), a.calls.end()) - a.calls.begin());
+            out.push_back({std::string(trace.strings.get(name)), a.time, calls, a.kernels});
+        }
+        std::sort(out.begin(), out.end(), [](const OpTime& a, const OpTime& b) {
+            return a.time_s != b.time_s ? a.time_s > b.time_s : a.op < b.op;
+        });
+        if (n && out.size() > n) out.resize(n);
+        return out;
+    }
+
+private:
+    struct Acc {
+        double time = 0;
+        uint64_t kernels = 0;
+        std::vector<uint32_t> calls;
+    };
+    std::unordered_map<StringId, Acc> by_name_;
+};
+
 constexpr uint8_t bit(ActivityClass c) { return static_cast<uint8_t>(1u << static_cast<unsigned>(c)); }
 
 double seconds(int64_t ns) { return static_cast<double>(ns) * 1e-9; }
@@ -167,29 +207,38 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
         r.mean_step_s = sum / static_cast<double>(r.steps.size());
     }
 
-    // Kernel time by category, and by op.
-    for (size_t c = 0; c < kKernelCategories; ++c) r.categories[c].category = static_cast<KernelCategory>(c);
+    // Kernel time by category, and by op: for the rank, and for the step each kernel starts in.
     const KernelTable& k = trace.kernels;
     std::vector<bool> linked(k.size(), false);
     for (const CollectiveRow& c : trace.collectives)
         if (c.kernel_row < k.size()) linked[c.kernel_row] = true;
     std::vector<int8_t> cat_of_name(trace.strings.size(), -1);
     OpAttribution attr = attribute_ops(trace);
-    struct OpAcc {
-        double time = 0;
-        uint64_t kernels = 0;
-        std::vector<uint32_t> calls;
+    for (size_t c = 0; c < kKernelCategories; ++c) {
+        r.categories[c].category = static_cast<KernelCategory>(c);
+        for (auto& st : r.steps) st.categories[c].category = static_cast<KernelCategory>(c);
+    }
+    OpTotals rank_ops;
+    std::vector<OpTotals> step_ops(r.steps.size());
+    // The step whose window holds an activity's start (steps are sorted by start); none for
+    // activities without timestamps (start = end = 0, as activity_intervals treats them).
+    auto step_of = [&](int64_t start, int64_t end) -> StepBreakdown* {
+        if ((start == 0 && end == 0) || end < start || r.steps.empty()) return nullptr;
+        auto it = std::upper_bound(r.steps.begin(), r.steps.end(), start,
+                                   [](int64_t t, const StepBreakdown& s) { return t < s.start_ns; });
+        if (it == r.steps.begin()) return nullptr;
+        --it;
+        return start < it->end_ns ? &*it : nullptr;
     };
-    std::unordered_map<StringId, OpAcc> by_op;
     for (size_t row = 0; row < k.size(); ++row) {
         int8_t& c = cat_of_name[k.name[row]];
         if (c < 0) c = static_cast<int8_t>(classify_kernel(trace.strings.get(k.name[row])));
         KernelCategory cat = linked[row] ? KernelCategory::communication : static_cast<KernelCategory>(c);
         Value t = kernel_time(k, row);
         double secs = t.has() ? t.value : 0;
-        auto& ct = r.categories[static_cast<size_t>(cat)];
-        ct.time_s += secs;
-        ct.count += 1;
+        StepBreakdown* step = step_of(k.start_ns[row], k.end_ns[row]);
+        add_category(r.categories, cat, secs);
+        if (step) add_category(step->categories, cat, secs);
         ++r.kernels;
         if (cat == KernelCategory::communication) ++r.comm_kernels;
         uint32_t op = attr.kernel_op[row];
@@ -198,28 +247,21 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
             r.unattributed_time_s += secs;
             continue;
         }
-        OpAcc& acc = by_op[trace.cpu_ops[op].name];
-        acc.time += secs;
-        acc.kernels += 1;
-        if (acc.calls.empty() || acc.calls.back() != op) acc.calls.push_back(op);
+        rank_ops.add(trace.cpu_ops[op].name, op, secs);
+        if (step) step_ops[static_cast<size_t>(step - r.steps.data())].add(trace.cpu_ops[op].name, op, secs);
     }
     for (const CopyRow& c : trace.copies) {
         bool ms = c.kind == CopyKind::memset;
-        auto& ct = r.categories[static_cast<size_t>(ms ? KernelCategory::memset : KernelCategory::memcpy)];
-        if (c.end_ns >= c.start_ns) ct.time_s += seconds(c.end_ns - c.start_ns);
-        ct.count += 1;
+        KernelCategory cat = ms ? KernelCategory::memset : KernelCategory::memcpy;
+        double secs = c.end_ns >= c.start_ns ? seconds(c.end_ns - c.start_ns) : 0;
+        add_category(r.categories, cat, secs);
+        if (StepBreakdown* step = step_of(c.start_ns, c.end_ns))
+            add_category(step->categories, cat, secs);
         if (ms) ++r.memsets;
         else ++r.memcpys;
     }
-    for (auto& [name, acc] : by_op) {
-        std::sort(acc.calls.begin(), acc.calls.end());
-        uint64_t calls = static_cast<uint64_t>(std::unique(acc.calls.begin(), acc.calls.end()) - acc.calls.begin());
-        r.top_ops.push_back({std::string(trace.strings.get(name)), acc.time, calls, acc.kernels});
-    }
-    std::sort(r.top_ops.begin(), r.top_ops.end(), [](const OpTime& a, const OpTime& b) {
-        return a.time_s != b.time_s ? a.time_s > b.time_s : a.op < b.op;
-    });
-    if (options.top_ops && r.top_ops.size() > options.top_ops) r.top_ops.resize(options.top_ops);
+    r.top_ops = rank_ops.top(trace, options.top_ops);
+    for (size_t i = 0; i < r.steps.size(); ++i) r.steps[i].top_ops = step_ops[i].top(trace, options.top_ops);
     add_attribution_diagnostics(attr, diags);
     return r;
 }

@@ -68,15 +68,6 @@ private:
     std::vector<Segment> segments_;  // sorted, disjoint, non-empty masks
 };
 
-struct StepBreakdown {
-    std::string name;
-    int64_t start_ns = 0, end_ns = 0;  // on the rank's own clock
-    double start_s = 0;                // on the common clock, from the earliest aligned time
-    double duration_s = 0;
-    ActivityTimes times;
-    bool straggler = false;            // slower than (1 + threshold) * the median over ranks
-};
-
 struct CategoryTime {
     KernelCategory category = KernelCategory::other;
     double time_s = 0;
@@ -87,6 +78,19 @@ struct OpTime {
     std::string op;
     double time_s = 0;
     uint64_t calls = 0, kernels = 0;
+};
+
+struct StepBreakdown {
+    std::string name;
+    int64_t start_ns = 0, end_ns = 0;  // on the rank's own clock
+    double start_s = 0;                // on the common clock, from the earliest aligned time
+    double duration_s = 0;
+    ActivityTimes times;
+    bool straggler = false;            // slower than (1 + threshold) * the median over ranks
+    // Kernels, copies and ops of this step: those whose GPU start lies in [start_ns, end_ns), the
+    // same window as `times`.
+    std::array<CategoryTime, kKernelCategories> categories{};
+    std::vector<OpTime> top_ops;
 };
 
 struct RankBreakdown {

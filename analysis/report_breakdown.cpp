@@ -11,6 +11,29 @@ namespace rafter {
 
 namespace {
 
+void write_categories_and_ops(JsonWriter& w, const std::array<CategoryTime, kKernelCategories>& categories,
+                              const std::vector<OpTime>& top_ops) {
+    w.key("categories").begin_array();
+    for (size_t i = 0; i < categories.size(); ++i) {
+        w.begin_object();
+        w.field("category", to_string(static_cast<KernelCategory>(i)));
+        w.field("time_s", categories[i].time_s);
+        w.field("count", categories[i].count);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("top_ops").begin_array();
+    for (const OpTime& o : top_ops) {
+        w.begin_object();
+        w.field("op", o.op);
+        w.field("time_s", o.time_s);
+        w.field("calls", o.calls);
+        w.field("kernels", o.kernels);
+        w.end_object();
+    }
+    w.end_array();
+}
+
 void times_json(JsonWriter& w, const ActivityTimes& t) {
     w.field("busy_s", t.busy_s);
     w.field("idle_s", t.idle_s);
@@ -99,25 +122,7 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
         w.field("clock_offset_s", static_cast<double>(r.clock_offset_ns) * 1e-9);
         w.field("mean_step_s", r.mean_step_s);
         w.field("straggler", r.straggler);
-        w.key("categories").begin_array();
-        for (const CategoryTime& c : r.categories) {
-            w.begin_object();
-            w.field("category", to_string(c.category));
-            w.field("time_s", c.time_s);
-            w.field("count", c.count);
-            w.end_object();
-        }
-        w.end_array();
-        w.key("top_ops").begin_array();
-        for (const OpTime& o : r.top_ops) {
-            w.begin_object();
-            w.field("op", o.op);
-            w.field("time_s", o.time_s);
-            w.field("calls", o.calls);
-            w.field("kernels", o.kernels);
-            w.end_object();
-        }
-        w.end_array();
+        write_categories_and_ops(w, r.categories, r.top_ops);
         w.key("steps").begin_array();
         for (const StepBreakdown& s : r.steps) {
             w.begin_object();
@@ -126,6 +131,7 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
             w.field("duration_s", s.duration_s);
             times_json(w, s.times);
             w.field("straggler", s.straggler);
+            write_categories_and_ops(w, s.categories, s.top_ops);
             w.end_object();
         }
         w.end_array();

@@ -9,6 +9,7 @@
 #include "analysis/analytic_costs.h"
 #include "analysis/report_format.h"
 #include "analysis/roofline.h"
+#include "analysis/what_if.h"
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -24,14 +25,18 @@ namespace {
 
 const char* kUsage =
     "usage: rafter roofline INPUT... [--machine NAME|FILE] [--group-by kernel|base|op|op-shape|region]\n"
-    "                       [--top N] [--format table|csv|json] [-o DIR] [--quiet]\n\n"
+    "                       [--top N] [--format table|csv|json] [-o DIR] [--what-if NAME|FILE] [--quiet]\n\n"
     "Roofline analysis of Nsight Compute CSV exports, PyTorch (Kineto) traces, Nsight Systems\n"
     "SQLite exports or Rafter traces (files or directories). Groups kernels, sums their time,\n"
     "FLOPs and bytes, and compares them with the machine's ceilings: arithmetic intensity per\n"
     "memory level, FLOP rate, bound (compute, dram, l2, l1 or launch latency) and efficiency.\n"
     "Missing values print as '-' (null in JSON). See docs/roofline.md.\n\n"
     "With -o DIR: DIR/summary.json (schema rafter.roofline/1), DIR/kernels.csv, DIR/roofline.svg\n"
-    "(hierarchical roofline) and DIR/time-roofline.svg (time-based roofline).\n\n";
+    "(hierarchical roofline) and DIR/time-roofline.svg (time-based roofline).\n\n"
+    "With --what-if MACHINE: each group's time is projected onto that machine by its roofline bound,\n"
+    "keeping the efficiency it reached (docs/scaling.md); the table is followed by the projection,\n"
+    "--format json prints the projection (schema rafter.what_if/1) instead of the roofline report,\n"
+    "and -o DIR also writes DIR/what-if.json.\n\n";
 
 size_t parse_top(const std::string& s) {
     if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -80,6 +85,8 @@ int cmd_roofline(const Args& args) {
          "what to print on stdout: table, csv or json")
         ("output,o", po::value<std::string>()->value_name("DIR"),
          "write summary.json, kernels.csv, roofline.svg and time-roofline.svg to DIR")
+        ("what-if", po::value<std::string>()->value_name("NAME|FILE"),
+         "project each group onto another machine (built-in name or file) and report the speed-up")
         ("quiet,q", "print nothing but errors (and the CSV/JSON asked for with --format)");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>());
@@ -108,6 +115,13 @@ int cmd_roofline(const Args& args) {
     bool quiet = vm.count("quiet") > 0;
     std::string out_dir = vm.count("output") ? vm["output"].as<std::string>() : "";
 
+    // The what-if target before the (possibly long) import, so that a bad name fails at once.
+    std::optional<Machine> what_if_target;
+    if (vm.count("what-if")) {
+        if (*format == ReportFormat::csv) throw_usage_error("--what-if prints a table or JSON, not CSV");
+        what_if_target = load_machine(vm["what-if"].as<std::string>());
+    }
+
     // The machine first: its architecture tells importers how to count tensor FLOPs.
     std::optional<Machine> machine;
     ImportOptions import;
@@ -129,9 +143,16 @@ int cmd_roofline(const Args& args) {
 
     ReporterOptions rep;
     rep.top = top;
-    std::ostringstream json, csv;
+    std::ostringstream json, csv, what_if_json;
     make_reporter(ReportFormat::json)->write(report, json);
     make_reporter(ReportFormat::csv)->write(report, csv);
+    std::optional<WhatIfReport> what_if;
+    if (what_if_target) {
+        what_if = project_what_if(report, *what_if_target);
+        JsonWriter w(what_if_json);
+        write_what_if_json(w, *what_if);
+        what_if_json << '\n';
+    }
 
     if (!out_dir.empty()) {
         ChartOptions chart;
@@ -141,17 +162,23 @@ int cmd_roofline(const Args& args) {
             {"roofline.svg", render_hierarchical_roofline_svg(report, chart)},
             {"time-roofline.svg", render_time_roofline_svg(report, chart)},
         };
+        if (what_if) outputs.push_back({"what-if.json", what_if_json.str()});
         write_outputs(out_dir, outputs);
         if (!quiet)
             std::cerr << "rafter roofline: wrote " << out_dir << "/{summary.json, kernels.csv, roofline.svg, "
-                      << "time-roofline.svg}\n";
+                      << "time-roofline.svg" << (what_if ? ", what-if.json" : "") << "}\n";
     }
 
     switch (*format) {
-    case ReportFormat::json: std::cout << json.str(); break;
+    case ReportFormat::json: std::cout << (what_if ? what_if_json.str() : json.str()); break;
     case ReportFormat::csv: std::cout << csv.str(); break;
     case ReportFormat::table:
-        if (!quiet) make_reporter(ReportFormat::table, rep)->write(report, std::cout);
+        if (quiet) break;
+        make_reporter(ReportFormat::table, rep)->write(report, std::cout);
+        if (what_if) {
+            std::cout << '\n';
+            write_what_if_table(std::cout, *what_if, top);
+        }
         break;
     }
     std::cout.flush();

@@ -63,12 +63,17 @@ namespace {
 
 // Looked up once a backend is loaded; until then retried now and then, because the driver loads
 // the injection library only when the program initializes CUDA.
+// The misses are counted per thread with a growing interval (1, 2, 4, ... up to 65536 calls), so
+// that region annotations, which call this on every begin, stay cheap in programs that never
+// load the backend (no shared atomic on the hot path, one library lookup per 65536 regions).
 std::atomic<const RafterCuptiApi*> g_hook_api{nullptr};
-std::atomic<uint32_t> g_hook_misses{0};
 
 const RafterCuptiApi* hook_api() {
     if (auto* a = g_hook_api.load(std::memory_order_acquire)) return a;
-    if (g_hook_misses.fetch_add(1, std::memory_order_relaxed) % 1024 != 0) return nullptr;
+    thread_local uint32_t countdown = 0, interval = 1;
+    if (countdown-- != 0) return nullptr;
+    if (interval < 65536) interval *= 2;
+    countdown = interval - 1;
     const RafterCuptiApi* a = cupti::loaded_backend_api();
     if (a) g_hook_api.store(a, std::memory_order_release);
     return a;

@@ -2,10 +2,17 @@
 
 #include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <string_view>
+#include <fstream>
+#include <cstdlib>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -15,6 +22,7 @@
 #include "core/error.h"
 #include "profiler/annotate.h"
 #include "profiler/papi/papi_backend.h"
+#include "profiler/session.h"
 #include "traces/native_format.h"
 
 namespace rafter::regions {
@@ -23,12 +31,12 @@ namespace {
 
 struct OpenRegion {
     const char* name;
-    int64_t start_ns;
+    int64_t start;  // ticks (now_ticks)
 };
 
 struct Record {
     const char* name;
-    int64_t start_ns, end_ns;
+    int64_t start, end;  // ticks
     int32_t depth;
 };
 
@@ -54,11 +62,46 @@ bool g_counters = false;                             // set under g_mutex before
 std::string g_counters_reason;
 thread_local ThreadBuffer* t_buffer = nullptr;
 
-inline int64_t now_ns() {
+inline int64_t steady_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
+
+// Region timestamps are raw ticks on the hot path: the invariant TSC where the CPU has one (one
+// rdtsc instead of a clock_gettime call), else steady_clock nanoseconds. stop() maps ticks to
+// steady_clock nanoseconds linearly between the session's start and stop readings of both clocks.
+// RAFTER_REGION_CLOCK=steady forces steady_clock.
+std::atomic<bool> g_tsc{false};       // set under g_mutex before g_active (release)
+int64_t g_tick0 = 0, g_ns0 = 0;       // both clocks at start()
+
+bool invariant_tsc() {
+#if defined(__x86_64__) && defined(__linux__)
+    if (const char* env = std::getenv("RAFTER_REGION_CLOCK"); env && std::string_view(env) == "steady") return false;
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line)) {
+        if (!line.starts_with("flags")) continue;
+        return line.find(" constant_tsc") != std::string::npos && line.find(" nonstop_tsc") != std::string::npos;
+    }
+#endif
+    return false;
+}
+
+inline int64_t now_ticks() {
+#if defined(__x86_64__)
+    if (g_tsc.load(std::memory_order_relaxed)) return static_cast<int64_t>(__rdtsc());
+#endif
+    return steady_ns();
+}
+
+struct TickToNs {
+    int64_t tick0 = 0, ns0 = 0;
+    double ns_per_tick = 1;
+    int64_t operator()(int64_t tick) const {
+        return ns0 + static_cast<int64_t>(std::llround(static_cast<double>(tick - tick0) * ns_per_tick));
+    }
+};
 
 // First use in a session on this thread: register (once) and reset the buffer.
 ThreadBuffer* attach(uint64_t generation) {
@@ -126,6 +169,10 @@ void start(const SessionOptions& options) {
         g_counters = false;
         g_counters_reason = "counters were turned off for this session";
     }
+    static const bool tsc = invariant_tsc();
+    g_tsc.store(tsc, std::memory_order_relaxed);
+    g_ns0 = steady_ns();
+    g_tick0 = now_ticks();
     g_generation.fetch_add(1, std::memory_order_acq_rel);
     g_active.store(true, std::memory_order_release);
 }
@@ -142,6 +189,11 @@ Trace stop() {
     if (!g_active.load()) throw Error(ExitCode::failure, "no region session is running");
     g_active.store(false, std::memory_order_release);
     uint64_t gen = g_generation.load();
+    TickToNs to_ns{g_tick0, g_ns0, 1.0};
+    if (g_tsc.load()) {
+        int64_t tick1 = now_ticks(), ns1 = steady_ns();
+        if (tick1 > g_tick0) to_ns.ns_per_tick = static_cast<double>(ns1 - g_ns0) / static_cast<double>(tick1 - g_tick0);
+    }
 
     Trace t;
     t.meta.source_format = "rafter-regions";
@@ -149,7 +201,7 @@ Trace stop() {
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) == 0) t.meta.host = host;
     t.meta.base_time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count() - now_ns();
+                              std::chrono::system_clock::now().time_since_epoch()).count() - steady_ns();
 
     const papi::EventPlan& plan = papi::probe().plan;
     uint64_t unclosed = 0, mismatched = 0, unmatched = 0, read_failures = 0;
@@ -170,8 +222,8 @@ Trace stop() {
             row.name = t.strings.intern(r.name ? r.name : "");
             row.pid = t.meta.pid;
             row.tid = b->tid;
-            row.start_ns = r.start_ns;
-            row.end_ns = r.end_ns;
+            row.start_ns = to_ns(r.start);
+            row.end_ns = to_ns(r.end);
             row.depth = r.depth;
             if (n && b->done_counts.size() >= (i + 1) * n && b->done_counts[i * n] >= 0) {
                 fill_counters(row, plan, &b->done_counts[i * n]);
@@ -223,7 +275,10 @@ Trace stop() {
 // The C entry points: the hot path. No lock, no allocation after the buffers have grown.
 extern "C" void rafter_region_begin(const char* name) {
     using namespace rafter::regions;
-    if (!g_active.load(std::memory_order_relaxed)) return;
+    // Regions are also GPU annotations (the NVTX role): while the GPU profiler runs, kernels
+    // launched inside carry the region as their op (profiler/session.h).
+    rafter::profiler::gpu_annotation_push(name);
+    if (!g_active.load(std::memory_order_acquire)) return;
     ThreadBuffer* b = buffer();
     if (b->counters) {
         size_t n = b->counters->size();
@@ -234,13 +289,14 @@ extern "C" void rafter_region_begin(const char* name) {
             ++b->read_failures;
         }
     }
-    b->open.push_back({name, now_ns()});
+    b->open.push_back({name, now_ticks()});
 }
 
 extern "C" void rafter_region_end(const char* name) {
     using namespace rafter::regions;
-    if (!g_active.load(std::memory_order_relaxed)) return;
-    int64_t end = now_ns();
+    rafter::profiler::gpu_annotation_pop();
+    if (!g_active.load(std::memory_order_acquire)) return;
+    int64_t end = now_ticks();
     ThreadBuffer* b = buffer();
     if (b->open.empty()) {
         ++b->unmatched_end;
@@ -249,7 +305,7 @@ extern "C" void rafter_region_end(const char* name) {
     OpenRegion o = b->open.back();
     b->open.pop_back();
     if (o.name != name && (!o.name || !name || std::strcmp(o.name, name) != 0)) ++b->mismatched;
-    b->done.push_back({o.name, o.start_ns, end, static_cast<int32_t>(b->open.size())});
+    b->done.push_back({o.name, o.start, end, static_cast<int32_t>(b->open.size())});
     if (b->counters) {
         size_t n = b->counters->size();
         size_t base = b->open_counts.size() - n;

@@ -193,3 +193,43 @@ TEST_CASE("roofline picks the machine from a Kineto trace's device and groups by
     CHECK(doc["totals"]["flops"]["total"].is_double());
     CHECK(std::string_view(doc["totals"]["provenance"]["flops"]) == "analytic");
 }
+
+TEST_CASE("roofline --what-if projects each group onto another machine by its bound") {
+    auto s = scratch_dir("roofline-what-if");
+    std::string in = "'" + source_dir() + "/examples/ncu/deepcam-v100-fw'";
+    auto r = run_rafter("roofline " + in + " --machine v100-sxm2 --what-if h100-sxm --format json -o '" + s + "/out'", s);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+    CHECK(std::string_view(doc["schema"]) == "rafter.what_if/1");
+    CHECK(std::string_view(doc["to_machine"]) == "h100-sxm");
+    // A group that stays DRAM-bound keeps its efficiency, so it speeds up by the DRAM bandwidth
+    // ratio of the two machine files: 3.35 TB/s / 900 GB/s.
+    size_t dram_dram = 0;
+    for (simdjson::dom::element g : doc["groups"].get_array()) {
+        if (g["bound"].is_null() || g["target_bound"].is_null()) continue;
+        if (std::string_view(g["bound"]) == "dram" && std::string_view(g["target_bound"]) == "dram") {
+            CHECK(double(g["speedup"]) == doctest::Approx(3350.0 / 900.0).epsilon(1e-9));
+            ++dram_dram;
+        }
+    }
+    CHECK(dram_dram > 0);
+    // Every group of this ncu export has a bound on both machines, so the total is predicted
+    // and equals the sum of the groups' predictions.
+    double sum = 0;
+    for (simdjson::dom::element g : doc["groups"].get_array()) sum += double(g["predicted_time_s"]);
+    CHECK(double(doc["totals"]["predicted_time_s"]) == doctest::Approx(sum).epsilon(1e-12));
+    CHECK(double(doc["totals"]["coverage"]) == 1.0);
+    CHECK(std::filesystem::exists(s + "/out/what-if.json"));
+    CHECK(std::filesystem::exists(s + "/out/summary.json"));
+    // The table follows the roofline table; CSV is refused; a bad machine fails before the import.
+    auto t = run_rafter("roofline " + in + " --machine v100-sxm2 --what-if h100-sxm --top 3", s);
+    CHECK(t.exit_code == 0);
+    CHECK(t.out.find("What-if: v100-sxm2 -> h100-sxm") != std::string::npos);
+    CHECK(t.out.find("Total: ") != std::string::npos);
+    CHECK(run_rafter("roofline " + in + " --what-if h100-sxm --format csv", s).exit_code == 2);
+    auto bad = run_rafter("roofline " + in + " --what-if no-such-machine", s);
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find("no-such-machine") != std::string::npos);
+}

@@ -169,6 +169,17 @@ def analyze(path, top=5):
     for st in steps:
         s = ns(st['ts'])
         w = window(segs, s, s + ns(st['dur']))
+        # Kernels of the step: those starting inside its window. Kernel time of the NCCL ones,
+        # and the op with the most kernel time.
+        inside = [k for k in kernels if s <= ns(k['ts']) < s + ns(st['dur'])]
+        w['kernels'] = len(inside)
+        w['nccl_kernels'] = sum(1 for k in inside if 'nccl' in k['name'].lower())
+        w['nccl_time'] = sum(ns(k['dur']) for k in inside if 'nccl' in k['name'].lower()) * 1e-9
+        step_ops = collections.defaultdict(float)
+        for k in inside:
+            if attr[id(k)] is not None:
+                step_ops[attr[id(k)]['name']] += ns(k['dur']) * 1e-9
+        w['top_op'] = max(step_ops.items(), key=lambda kv: kv[1]) if step_ops else ('-', 0.0)
         per_step.append((st['name'], (ns(st['dur'])) * 1e-9, w))
     op_time = collections.defaultdict(float)
     op_calls = collections.defaultdict(set)
@@ -277,6 +288,8 @@ def main():
         for name, dur, w in r['steps']:
             print('  step %s dur %.9f busy %.9f compute %.9f comm %.9f exposed %.9f' % (
                 name, dur, w.get('busy', 0), w.get('compute', 0), w.get('comm', 0), w.get('exposed', 0)))
+            print('    kernels %d nccl %d nccl kernel time %.9f top op %s %.9f' % (
+                w['kernels'], w['nccl_kernels'], w['nccl_time'], w['top_op'][0], w['top_op'][1]))
         for n, tm, calls in r['top_ops']:
             print('  top %s %.9f calls %d' % (n, tm, calls))
         if f.startswith('h100-bert'):

@@ -113,6 +113,24 @@ TEST_CASE("real traces: per-step breakdown and top ops") {
     CHECK(rb.steps[2].name == "ProfilerStep#6");
     close(rb.steps[2].times.busy_s, 0.058332167);
     close(rb.steps[2].times.exposed_comm_s, 0.018856097);
+    // Per step (kernels starting in the step's window), check_breakdown.py: 900 kernels each,
+    // 7 NCCL kernels of 0.011989021 s (#4) and 0.022587443 s (#6); top op of #4
+    // aten::convolution_backward 0.012982671 s, of #6 record_param_comms 0.022587443 s.
+    for (const auto& st : rb.steps) {
+        uint64_t kernels = 0;
+        for (const auto& c : st.categories)
+            if (c.category != KernelCategory::memcpy && c.category != KernelCategory::memset) kernels += c.count;
+        CHECK(kernels == 900);
+        CHECK(st.categories[static_cast<size_t>(KernelCategory::communication)].count == 7);
+    }
+    close(rb.steps[0].categories[static_cast<size_t>(KernelCategory::communication)].time_s, 0.011989021);
+    close(rb.steps[2].categories[static_cast<size_t>(KernelCategory::communication)].time_s, 0.022587443);
+    REQUIRE(!rb.steps[0].top_ops.empty());
+    CHECK(rb.steps[0].top_ops[0].op == "aten::convolution_backward");
+    close(rb.steps[0].top_ops[0].time_s, 0.012982671);
+    REQUIRE(!rb.steps[2].top_ops.empty());
+    CHECK(rb.steps[2].top_ops[0].op == "record_param_comms");
+    close(rb.steps[2].top_ops[0].time_s, 0.022587443);
     // Top ops: record_param_comms 0.046876493 s (21 calls: the NCCL kernels are launched inside
     // it), aten::convolution_backward 0.039138352 s (159 calls).
     REQUIRE(rb.top_ops.size() >= 2);

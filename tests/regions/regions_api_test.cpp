@@ -180,3 +180,26 @@ TEST_CASE("unusable_reason reads the component table") {
     CHECK(rafter::papi::unusable_reason({{"perf_event", false, "", 6}, {"perf_event_uncore", true, "x", 0}}).empty());
     CHECK(rafter::papi::unusable_reason({{"sysdetect", false, "", 0}}).find("no perf_event") != std::string::npos);
 }
+
+TEST_CASE("region times are steady_clock nanoseconds whichever clock the hot path reads") {
+    // With an invariant TSC the recorder stores raw ticks and maps them onto steady_clock at
+    // stop(); the mapping must place regions where steady_clock saw them (within a few us).
+    using namespace std::chrono;
+    auto ns = [] { return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count(); };
+    rafter::regions::start();
+    spin_for_us(1000);
+    int64_t before = ns();
+    rafter_region_begin("timed");
+    std::this_thread::sleep_for(milliseconds(20));
+    rafter_region_end("timed");
+    int64_t after = ns();
+    spin_for_us(1000);
+    rafter::Trace t = rafter::regions::stop();
+    REQUIRE(t.regions.size() == 1);
+    const auto& r = t.regions[0];
+    const int64_t slack = 50000;  // 50 us: the two clocks are read at slightly different instants
+    CHECK(r.start_ns >= before - slack);
+    CHECK(r.end_ns <= after + slack);
+    CHECK(r.end_ns - r.start_ns >= 20000000 - slack);
+    CHECK(r.end_ns - r.start_ns <= after - before + slack);
+}

@@ -67,6 +67,14 @@ std::vector<std::string> deepcam_files() {
 
 } // namespace
 
+namespace {
+ImportOptions volta_options() {
+    ImportOptions o;
+    o.arch = "volta";
+    return o;
+}
+} // namespace
+
 TEST_CASE("gpp (CC 8.9, long format, thousands separators): one launch with independently computed values") {
     if (!test::have_shared_data()) return;
     std::string path = test::shared_data("ncu/gpp-cc89-details.csv");
@@ -115,8 +123,8 @@ TEST_CASE("gpp (CC 8.9, long format, thousands separators): one launch with inde
 TEST_CASE("deepcam (V100): twelve one-metric files merge into one trace of 797 launches") {
     if (!test::have_shared_data()) return;
     // The directory and the list of its files are the same input.
-    auto by_dir = load_traces({test::shared_data("ncu/deepcam-v100-fw")}, ImportOptions{"volta", false});
-    auto by_files = load_traces(deepcam_files(), ImportOptions{"volta", false});
+    auto by_dir = load_traces({test::shared_data("ncu/deepcam-v100-fw")}, volta_options());
+    auto by_files = load_traces(deepcam_files(), volta_options());
     REQUIRE(by_dir.size() == 1);
     REQUIRE(by_files.size() == 1);
     const Trace& t = by_dir[0];
@@ -234,7 +242,7 @@ TEST_CASE("wide format (raw page): units row, log lines around the data, n/a val
 
 TEST_CASE("long format: quoted names with commas and quotes, CRLF, reordered and absent optional columns") {
     std::string path = fixture("long-quoted-crlf.csv");
-    auto traces = load_traces({path}, ImportOptions{"volta", false});
+    auto traces = load_traces({path}, volta_options());
     REQUIRE(traces.size() == 1);
     const Trace& t = traces[0];
     REQUIRE(t.kernels.size() == 3);

@@ -28,13 +28,7 @@ std::string pad_right(const std::string& s, size_t w) {
 }
 
 std::string percent(std::optional<double> fraction) {
-    if (!fraction) return kDash;
-    double p = *fraction * 100.0;
-    char buf[32];
-    if (p < 99.95) std::snprintf(buf, sizeof buf, "%.1f%%", p);
-    else if (p < 9999.5) std::snprintf(buf, sizeof buf, "%.0f%%", p);
-    else std::snprintf(buf, sizeof buf, "%.2g%%", p);
-    return buf;
+    return fraction ? format_percent(*fraction) : kDash;
 }
 
 std::string si_or_dash(std::optional<double> v) { return v ? si_format(*v) : kDash; }

@@ -113,4 +113,17 @@ std::string si_unit(double v, std::string_view unit, int significant) {
 
 std::string format_seconds(double s) { return si_unit(s, "s"); }
 
+std::string format_percent(double fraction) {
+    double p = fraction * 100.0;
+    char buf[32];
+    if (!std::isfinite(p)) return "-";
+    if (p == 0) return "0%";
+    if (std::abs(p) < 0.01) return p > 0 ? "<0.01%" : ">-0.01%";
+    if (std::abs(p) < 1) std::snprintf(buf, sizeof buf, "%.2f%%", p);
+    else if (std::abs(p) < 99.95) std::snprintf(buf, sizeof buf, "%.1f%%", p);
+    else if (std::abs(p) < 9999.5) std::snprintf(buf, sizeof buf, "%.0f%%", p);
+    else std::snprintf(buf, sizeof buf, "%.2g%%", p);
+    return buf;
+}
+
 } // namespace rafter

@@ -26,5 +26,7 @@ std::string si_unit(double v, std::string_view unit, int significant = 3);
 
 // "1.5 ms", "820 us", "12.3 s".
 std::string format_seconds(double s);
+// A fraction as a percentage for people: "64.3%", "0.55%", "<0.01%", "129%", "0%".
+std::string format_percent(double fraction);
 
 } // namespace rafter

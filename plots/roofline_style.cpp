@@ -145,11 +145,11 @@ std::vector<LegendEntry> group_legend_entries(const RooflineReport& r, const std
     auto names = distinct_group_names(r, shown, room, fonts.legend);
     for (size_t i = 0; i < shown.size(); ++i) {
         const auto& g = r.groups[shown[i]];
-        std::string share = g.time_share ? si_format(*g.time_share * 100, 3) + "% " : std::string();
+        std::string share = g.time_share ? format_percent(*g.time_share) + " " : std::string();
         out.push_back(LegendEntry::make_marker(share + names[i], colors.color(shown[i]), MarkerShape::circle, g.name));
     }
     if (rest)
-        out.push_back(LegendEntry::make_marker(si_format(rest_share * 100, 3) + "% " +
+        out.push_back(LegendEntry::make_marker(format_percent(rest_share) + " " +
                                                    plural(rest, "other group", "other groups"),
                                                std::string(kOtherGroups), MarkerShape::circle));
     return out;
@@ -182,7 +182,7 @@ static std::string opt_unit(const std::optional<double>& v, const char* unit) {
 std::string group_tooltip(const GroupMetrics& g) {
     std::string t = g.name.empty() ? "(unnamed)" : g.name;
     t += "\ntime: " + opt_unit(g.time_s, "s");
-    if (g.time_share) t += " (" + si_format(*g.time_share * 100, 3) + "% of total)";
+    if (g.time_share) t += " (" + format_percent(*g.time_share) + " of total)";
     t += "\nlaunches: " + std::to_string(g.launches);
     if (g.invocations) t += ", invocations: " + std::to_string(g.invocations);
     t += "\nFLOPs: " + opt_unit(g.flops_total, "FLOP");
@@ -196,7 +196,7 @@ std::string group_tooltip(const GroupMetrics& g) {
     t += "\nFLOP rate: " + opt_unit(g.flop_rate, "FLOP/s");
     t += std::string("\nbound: ") + to_string(g.bound);
     t += "\nefficiency: " +
-         (g.efficiency && std::isfinite(*g.efficiency) ? si_format(*g.efficiency * 100, 3) + "% of bound"
+         (g.efficiency && std::isfinite(*g.efficiency) ? format_percent(*g.efficiency) + " of bound"
                                                        : std::string("-"));
     return t;
 }

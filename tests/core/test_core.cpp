@@ -34,6 +34,15 @@ TEST_CASE("si_format picks the prefix and carries rounding") {
     CHECK(format_seconds(22.765) == "22.8 s");
 }
 
+TEST_CASE("format_percent never prints an SI prefix on a percentage") {
+    CHECK(format_percent(0.643) == "64.3%");
+    CHECK(format_percent(0.00552) == "0.55%");  // was "552 m%" in chart legends
+    CHECK(format_percent(0.0000004) == "<0.01%");
+    CHECK(format_percent(0) == "0%");
+    CHECK(format_percent(1.294) == "129%");
+    CHECK(format_percent(2e3) == "2e+05%");
+}
+
 TEST_CASE("JsonWriter writes nested objects, escapes, and null for missing numbers") {
     std::ostringstream out;
     JsonWriter w(out, false);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/module_path.h"
 
 namespace rafter::ceilings {
 
@@ -15,14 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kModuleName = "librafter_gpu_ceilings.so";
-
-std::string exe_dir() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = '\0';
-    return fs::path(buf).parent_path().string();
-}
 
 } // namespace
 
@@ -41,27 +34,17 @@ std::string gpu_module_build_reason() {
 }
 
 std::vector<std::string> gpu_module_candidates() {
-    std::vector<std::string> c;
-    if (const char* env = std::getenv("RAFTER_GPU_CEILINGS_LIBRARY"); env && *env) c.emplace_back(env);
-    if (auto dir = exe_dir(); !dir.empty()) {
-        c.push_back((fs::path(dir) / kModuleName).string());
+    std::string libdir, build;
 #ifdef RAFTER_INSTALL_LIBDIR
-        c.push_back((fs::path(dir) / ".." / RAFTER_INSTALL_LIBDIR / kModuleName).lexically_normal().string());
+    libdir = RAFTER_INSTALL_LIBDIR;
 #endif
-    }
 #ifdef RAFTER_GPU_CEILINGS_BUILD_PATH
-    c.emplace_back(RAFTER_GPU_CEILINGS_BUILD_PATH);
+    build = RAFTER_GPU_CEILINGS_BUILD_PATH;
 #endif
-    return c;
+    return module_candidates("RAFTER_GPU_CEILINGS_LIBRARY", kModuleName, libdir, build);
 }
 
-std::string find_gpu_module() {
-    for (const auto& p : gpu_module_candidates()) {
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec)) return fs::absolute(p, ec).lexically_normal().string();
-    }
-    return {};
-}
+std::string find_gpu_module() { return first_existing_file(gpu_module_candidates()); }
 
 const GpuModule& load_gpu_module() {
     static std::mutex mutex;
@@ -73,8 +56,7 @@ const GpuModule& load_gpu_module() {
     if (!gpu_module_built() && !(env && *env)) throw Error(ExitCode::not_available, gpu_module_build_reason());
     std::string path = find_gpu_module();
     if (path.empty()) {
-        std::string tried;
-        for (const auto& p : gpu_module_candidates()) tried += (tried.empty() ? "" : ", ") + p;
+        std::string tried = join_paths(gpu_module_candidates());
         throw Error(ExitCode::not_available, std::string(kModuleName) + " (Rafter's CUDA microbenchmarks) was not found; looked in: " +
                                                  tried + "; set RAFTER_GPU_CEILINGS_LIBRARY to its path");
     }

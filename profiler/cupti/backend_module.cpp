@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/module_path.h"
 
 namespace rafter::cupti {
 
@@ -15,14 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kModuleName = "librafter_inject.so";
-
-std::string exe_dir() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = '\0';
-    return fs::path(buf).parent_path().string();
-}
 
 const RafterCuptiApi* api_of(void* handle) {
     auto fn = reinterpret_cast<RafterCuptiApiFn>(dlsym(handle, RAFTER_CUPTI_API_SYMBOL));
@@ -50,27 +43,17 @@ std::string cupti_build_reason() {
 }
 
 std::vector<std::string> inject_library_candidates() {
-    std::vector<std::string> c;
-    if (const char* env = std::getenv("RAFTER_INJECT_LIBRARY"); env && *env) c.emplace_back(env);
-    if (auto dir = exe_dir(); !dir.empty()) {
-        c.push_back((fs::path(dir) / kModuleName).string());
+    std::string libdir, build;
 #ifdef RAFTER_INSTALL_LIBDIR
-        c.push_back((fs::path(dir) / ".." / RAFTER_INSTALL_LIBDIR / kModuleName).lexically_normal().string());
+    libdir = RAFTER_INSTALL_LIBDIR;
 #endif
-    }
 #ifdef RAFTER_INJECT_BUILD_PATH
-    c.emplace_back(RAFTER_INJECT_BUILD_PATH);
+    build = RAFTER_INJECT_BUILD_PATH;
 #endif
-    return c;
+    return module_candidates("RAFTER_INJECT_LIBRARY", kModuleName, libdir, build);
 }
 
-std::string find_inject_library() {
-    for (const auto& p : inject_library_candidates()) {
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec)) return fs::absolute(p, ec).lexically_normal().string();
-    }
-    return {};
-}
+std::string find_inject_library() { return first_existing_file(inject_library_candidates()); }
 
 const BackendModule& load_backend_module() {
     static std::mutex mutex;
@@ -80,8 +63,7 @@ const BackendModule& load_backend_module() {
     if (!cupti_built()) throw Error(ExitCode::not_available, cupti_build_reason());
     std::string path = find_inject_library();
     if (path.empty()) {
-        std::string tried;
-        for (const auto& p : inject_library_candidates()) tried += (tried.empty() ? "" : ", ") + p;
+        std::string tried = join_paths(inject_library_candidates());
         throw Error(ExitCode::not_available, std::string(kModuleName) + " (Rafter's CUPTI backend) was not found; looked in: " + tried +
                                                  "; set RAFTER_INJECT_LIBRARY to its path");
     }

@@ -530,7 +530,8 @@ Trace NcuReader::finish() {
               notes.time_missing);
     if (notes.tensor_unknown)
         d.add(Severity::warning, "ncu.tensor_flops_unknown_arch",
-              "tensor FLOPs are missing for launches with tensor instructions: " + notes.tensor_unknown_reason,
+              "FLOPs are missing for launches with tensor instructions (their tensor work cannot be "
+              "counted, so no FLOP kind of theirs is kept): " + notes.tensor_unknown_reason,
               notes.tensor_unknown);
     if (notes.flops_incomplete)
         d.add(Severity::warning, "ncu.flop_metrics_incomplete",

@@ -167,6 +167,9 @@ void derive_tensor_flops(const std::vector<double>& values, const ArchInfo* arch
         row.flops[static_cast<size_t>(kind)] = Value::derived(inst * *arch->tensor_flops_per_inst);
         return;
     }
+    // The launch did tensor work of unknown size, so its FLOP total is unknown: drop the SIMT
+    // kinds too, or every sum over them would quietly count the tensor work as 0.
+    for (Value& v : row.flops) v = Value{};
     ++notes.tensor_unknown;
     if (notes.tensor_unknown_reason.empty())
         notes.tensor_unknown_reason =

@@ -99,6 +99,17 @@ TEST_CASE("rafter import --machine takes an architecture, a built-in machine or 
     REQUIRE(r.exit_code == 0);
     CHECK((r.out + r.err).find("ncu.tensor_flops_unknown_arch") != std::string::npos);
     CHECK(tensor_fp16(dir + "/none.rafter").first == 0);
+    // The 79 launches with tensor instructions (sm__inst_executed_pipe_tensor.sum > 0 in the CSV,
+    // counted with Python's csv module) keep no FLOP kind at all, so that no total over them
+    // counts their tensor work as 0; the other 718 keep their SIMT FLOPs.
+    Trace none = read_native_trace(dir + "/none.rafter");
+    size_t without = 0;
+    for (size_t row = 0; row < none.kernels.size(); ++row) {
+        bool any = false;
+        for (size_t k = 0; k < kFlopKinds; ++k) any |= none.kernels.flops[k].get(row).has();
+        without += !any;
+    }
+    CHECK(without == 79);
     // An unknown name is an error that says what was expected.
     auto bad = test::run_rafter("import " + in + " --machine no-such-gpu -o '" + dir + "/bad.rafter'", dir);
     CHECK(bad.exit_code != 0);

@@ -36,11 +36,13 @@ TEST_CASE("rafter ceilings --cpu --quick writes a machine file that load_machine
     CHECK(m.name == "quick-cpu");
     CHECK(m.kind == "cpu");
     // Peaks are measured, so only their presence and sanity are checked here (no timing
-    // thresholds in tests): > 1 GFLOP/s on any x86 core made this century, fp32 >= fp64.
+    // thresholds in tests): > 1 GFLOP/s on any x86 core made this century.
     REQUIRE(m.peak(rafter::FlopKind::fp64));
     REQUIRE(m.peak(rafter::FlopKind::fp32));
     CHECK(*m.peak(rafter::FlopKind::fp64) > 1e9);
-    CHECK(*m.peak(rafter::FlopKind::fp32) > *m.peak(rafter::FlopKind::fp64));
+    CHECK(*m.peak(rafter::FlopKind::fp32) > 1e9);
+    // fp32 > fp64 holds on an idle machine, but not when other jobs take the cores between the
+    // two measurements (seen in CI-like runs: 37 vs 67 GFLOP/s), so it is bench_ceilings' job.
     // Bandwidth plateaus depend on how busy the machine is (CI machines are shared), so a level may
     // be missing; then the file must say why instead of holding a number.
     for (auto [lvl, key] : {std::pair{rafter::MemLevel::l1, "bandwidths.l1"}, {rafter::MemLevel::l2, "bandwidths.l2"},

@@ -162,6 +162,14 @@ TEST_CASE("calibrate comm --mpi --np 2: sweep, parse and fit end to end") {
     REQUIRE_FALSE(p2.parse(again.out).get(d2));
     CHECK(d2["fits"].at(0)["alpha_s"].get_double().value() == doctest::Approx(alpha));
     CHECK(d2["fits"].at(0)["bandwidth"].get_double().value() == doctest::Approx(bw));
+
+    // A launcher that is not there, and one that fails.
+    auto missing = run_rafter("calibrate comm --mpi --mpirun no-such-launcher-here", dir);
+    CHECK(missing.exit_code == 6);
+    CHECK(missing.err.find("MPI launcher 'no-such-launcher-here' not found on PATH") != std::string::npos);
+    auto failing = run_rafter("calibrate comm --mpi --mpirun false", dir);
+    CHECK(failing.exit_code == 1);
+    CHECK(failing.err.find("exited with status 1") != std::string::npos);
 }
 
 TEST_CASE("rafter-comm-sweep prints nccl-tests' layout (all_gather, reduce_scatter, by hand)") {

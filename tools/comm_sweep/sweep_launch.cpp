@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/module_path.h"
 
 extern char** environ;
 
@@ -21,14 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kSweepName = "rafter-comm-sweep";
-
-std::string exe_dir() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = '\0';
-    return fs::path(buf).parent_path().string();
-}
 
 bool executable(const std::string& path) { return !path.empty() && access(path.c_str(), X_OK) == 0; }
 
@@ -84,16 +77,23 @@ std::string comm_sweep_missing_reason() {
 }
 
 std::string comm_sweep_executable() {
-    std::string next_to_us = exe_dir().empty() ? std::string() : exe_dir() + "/" + kSweepName;
-    if (executable(next_to_us)) return next_to_us;
-    std::string installed;
+    // Rafter's one search order for its own parts (core/module_path.h): $RAFTER_COMM_SWEEP, next
+    // to rafter, <rafter>/../<bindir>, the build tree.
+    std::string bindir, build;
 #ifdef RAFTER_INSTALL_BINDIR
-    installed = std::string(RAFTER_INSTALL_BINDIR) + "/" + kSweepName;
-    if (executable(installed)) return installed;
+    bindir = RAFTER_INSTALL_BINDIR;
 #endif
-    throw Error(ExitCode::not_available, std::string(kSweepName) + " is neither next to rafter (" + next_to_us +
-                                             ")" + (installed.empty() ? "" : " nor in " + installed) +
-                                             "; build or install it with rafter (it needs MPI at configure time)");
+#ifdef RAFTER_COMM_SWEEP_BUILD_PATH
+    build = RAFTER_COMM_SWEEP_BUILD_PATH;
+#endif
+    auto candidates = module_candidates("RAFTER_COMM_SWEEP", kSweepName, bindir, build);
+    std::string path = first_existing_file(candidates);
+    if (path.empty() || !executable(path))
+        throw Error(ExitCode::not_available, std::string(kSweepName) + " was not found (looked in: " +
+                                                 join_paths(candidates) +
+                                                 "); build or install it with rafter (it needs MPI at configure "
+                                                 "time) or set RAFTER_COMM_SWEEP to its path");
+    return path;
 }
 
 std::vector<std::string> comm_sweep_command(const CommSweepRequest& r, const std::string& sweep_exe, unsigned cores) {

@@ -24,8 +24,8 @@ struct CommSweepRequest {
 bool comm_sweep_built();
 std::string comm_sweep_missing_reason();
 
-// The sweep executable: next to the running rafter, else in the install bindir. Throws
-// rafter::Error(not_available) naming both places when it is in neither.
+// The sweep executable: $RAFTER_COMM_SWEEP, next to the running rafter, <rafter>/../bin, or the
+// build tree. Throws rafter::Error(not_available) naming where it looked.
 std::string comm_sweep_executable();
 
 // The full command: launcher, rank count (-np N, or -n N for srun), --oversubscribe when the

@@ -6,6 +6,7 @@
 //    and vs the theoretical peak for the ISA at the nominal clock (assuming two FMA pipes).
 //  - stability: three full runs, spread of each figure; wall time and peak RSS.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -68,7 +69,8 @@ Stream stream_triad(int threads, size_t n) {
 typedef double v8d __attribute__((vector_size(64)));
 typedef double v4d __attribute__((vector_size(32)));
 
-__attribute__((target("avx512f,fma"))) double fma_ext512(long iters) {
+// fp-contract=fast: with -std=c++20 GCC does not contract a*m + k into an FMA by itself.
+__attribute__((target("avx512f,fma"), optimize("fp-contract=fast"))) double fma_ext512(long iters) {
     v8d acc[12];
     for (int j = 0; j < 12; ++j) acc[j] = v8d{} + (1.0 + j);
     v8d m = v8d{} + 0.999999, k = v8d{} + 1e-6;
@@ -80,7 +82,7 @@ __attribute__((target("avx512f,fma"))) double fma_ext512(long iters) {
     return s;
 }
 
-__attribute__((target("avx2,fma"))) double fma_ext256(long iters) {
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) double fma_ext256(long iters) {
     v4d acc[12];
     for (int j = 0; j < 12; ++j) acc[j] = v4d{} + (1.0 + j);
     v4d m = v4d{} + 0.999999, k = v4d{} + 1e-6;
@@ -130,8 +132,14 @@ double spread(const std::vector<double>& v) {
 int main() {
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<double> dram, l1, l2, fp64, fp64_1t, fp32, secs;
+    // The sweep must leave the caches the OS reports (some VMs report a whole socket's L3) for a
+    // DRAM plateau: at least 1 GiB, else 3 x L3.
+    CpuCeilingOptions opts;
+    long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    opts.max_bytes = std::max(1024.0 * 1024 * 1024, 3.0 * static_cast<double>(l3 > 0 ? l3 : 0));
+    std::printf("sweep up to %.0f MiB (L3 reported: %ld KiB)\n", opts.max_bytes / 1048576, l3 > 0 ? l3 / 1024 : 0);
     for (int run = 0; run < 3; ++run) {
-        CpuCeilings c = measure_cpu_ceilings({});
+        CpuCeilings c = measure_cpu_ceilings(opts);
         auto bw = [&](std::optional<size_t> i) { return i ? c.plateaus[*i].bandwidth : NAN; };
         l1.push_back(bw(c.levels.l1));
         l2.push_back(bw(c.levels.l2));

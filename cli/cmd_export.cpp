@@ -9,10 +9,10 @@
 #include "analysis/chrome_export.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
+#include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machine.h"
-#include "traces/importer.h"
 
 namespace po = boost::program_options;
 
@@ -64,16 +64,10 @@ int cmd_export(const Args& args) {
     std::string out = vm["output"].as<std::string>();
     bool quiet = vm.count("quiet") > 0;
 
-    std::optional<Machine> machine;
-    ImportOptions import;
-    import.quiet = quiet;
-    if (vm.count("machine")) {
-        machine = load_machine(vm["machine"].as<std::string>());
-        import.arch = machine->arch;
-    }
-    std::vector<Trace> traces = load_traces(inputs, import);
-    std::string why;
-    if (!machine) machine = detect_machine(traces, &why);
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    std::vector<Trace>& traces = loaded.traces;
+    const std::optional<Machine>& machine = loaded.machine;
+    const std::string& why = loaded.why_no_machine;
 
     apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
     ChromeExportOptions eo;

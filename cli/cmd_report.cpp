@@ -9,13 +9,13 @@
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
+#include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machine.h"
 #include "model/scaling_run.h"
 #include "model/scenario.h"
 #include "report/html_report.h"
-#include "traces/importer.h"
 #include "traces/input_file.h"
 
 namespace po = boost::program_options;
@@ -82,27 +82,15 @@ int cmd_report(const Args& args) {
         scaling = std::make_unique<ScalingResult>(run_scaling(scenario, ScalingRunOptions{}));
     }
 
-    std::optional<Machine> machine;
-    ImportOptions import;
-    import.quiet = quiet;
-    if (vm.count("machine")) {
-        machine = load_machine(vm["machine"].as<std::string>());
-        import.arch = machine->arch;
-    }
-    std::vector<Trace> traces = load_traces(inputs, import);
-    if (!machine) {
-        std::string why;
-        machine = detect_machine(traces, &why);
-        if (!machine)
-            throw_usage_error("cannot tell which machine the inputs come from: " + why +
-                              "; pass --machine NAME (see 'rafter machines') or --machine FILE");
-    }
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    std::vector<Trace>& traces = loaded.traces;
+    const Machine& machine = require_machine(loaded);
 
     if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
         apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
     ropts.group_by = *group_by;
-    RooflineReport report = analyze_roofline(traces, *machine, ropts);
+    RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
     BreakdownReport breakdown = analyze_breakdown(traces);
     traces.clear();

@@ -11,11 +11,11 @@
 #include "analysis/roofline.h"
 #include "analysis/what_if.h"
 #include "cli/commands.h"
+#include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machine.h"
 #include "plots/roofline_svg.h"
-#include "traces/importer.h"
 
 namespace po = boost::program_options;
 
@@ -42,13 +42,6 @@ size_t parse_top(const std::string& s) {
     if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
         throw_usage_error("--top expects a count (0 = all), got '" + s + "'");
     return static_cast<size_t>(std::stoul(s));
-}
-
-Machine choose_machine(const std::vector<Trace>& traces) {
-    std::string why;
-    if (auto m = detect_machine(traces, &why)) return *m;
-    throw_usage_error("cannot tell which machine the inputs come from: " + why +
-                      "; pass --machine NAME (see 'rafter machines') or --machine FILE");
 }
 
 struct Output {
@@ -122,22 +115,15 @@ int cmd_roofline(const Args& args) {
         what_if_target = load_machine(vm["what-if"].as<std::string>());
     }
 
-    // The machine first: its architecture tells importers how to count tensor FLOPs.
-    std::optional<Machine> machine;
-    ImportOptions import;
-    import.quiet = quiet;
-    if (vm.count("machine")) {
-        machine = load_machine(vm["machine"].as<std::string>());
-        import.arch = machine->arch;
-    }
-    std::vector<Trace> traces = load_traces(inputs, import);
-    if (!machine) machine = choose_machine(traces);
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    std::vector<Trace>& traces = loaded.traces;
+    const Machine& machine = require_machine(loaded);
 
     if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
         apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
     ropts.group_by = *group_by;
-    RooflineReport report = analyze_roofline(traces, *machine, ropts);
+    RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
     traces.clear();
 

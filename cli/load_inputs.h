@@ -1,0 +1,34 @@
+#pragma once
+// The import step shared by the commands that analyse traces against a machine (roofline,
+// report, export): the machine is loaded first because its architecture tells the importers how
+// to count tensor FLOPs; without --machine it is detected from the inputs' device metadata.
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/machine.h"
+#include "traces/trace.h"
+
+namespace rafter::cli {
+
+struct LoadedInputs {
+    std::vector<Trace> traces;
+    std::optional<Machine> machine;  // given, or detected; nullopt when neither
+    std::string why_no_machine;      // detect_machine's reason when machine is nullopt
+};
+
+// machine_arg: the --machine value, if given (built-in name, machine file or ERT roofline.json).
+LoadedInputs load_inputs(const std::vector<std::string>& inputs, const std::optional<std::string>& machine_arg,
+                         bool quiet);
+
+// The value of an optional string option, if it was given.
+inline std::optional<std::string> optional_arg(const boost::program_options::variables_map& vm, const char* name) {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+// The machine, or a usage error saying why it could not be detected and how to name one.
+const Machine& require_machine(const LoadedInputs& loaded);
+
+} // namespace rafter::cli

@@ -13,7 +13,6 @@ namespace {
 
 void add_category(std::array<CategoryTime, kKernelCategories>& cats, KernelCategory c, double secs) {
     CategoryTime& ct = cats[static_cast<size_t>(c)];
-    ct.category = c;
     ct.time_s += secs;
     ct.count += 1;
 }

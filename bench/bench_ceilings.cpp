@@ -1,10 +1,12 @@
 // `rafter ceilings --cpu` checked against independent measurements made in the same run:
-//  - DRAM: the ceilings' DRAM plateau vs a plain STREAM triad (separate code: a scalar C++ loop
-//    the compiler vectorizes, own threads, arrays far beyond the caches, best of 10 as STREAM
-//    reports, and the median).
-//  - fp64 peak: vs a separately written FMA-throughput loop (GCC vector extensions, 12 chains)
-//    and vs the theoretical peak for the ISA at the nominal clock (assuming two FMA pipes).
+//  - DRAM: the ceilings' DRAM plateau vs a plain STREAM triad (separate code: a scalar C++ loop,
+//    own threads pinned one per CPU as OMP_PROC_BIND would, arrays as large as the ceilings'
+//    DRAM range, best of 10 as STREAM reports, and the median), measured right after each run.
+//  - fp64 peak: vs a separately written FMA-throughput loop (GCC vector extensions, 12 chains,
+//    pinned threads), and the FLOP per cycle per core it implies at the nominal clock.
 //  - stability: three full runs, spread of each figure; wall time and peak RSS.
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -35,13 +37,22 @@ struct Stream {
     double best = 0, med = 0;
 };
 
+// Unpinned, the two threads of a 2-CPU VM often share one CPU for a while: STREAM read 20-34
+// GB/s there against 43-58 pinned in the same minute.
+void pin_self(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
 // STREAM triad as in stream.c: a[j] = b[j] + scalar * c[j], 24 bytes per element.
 Stream stream_triad(int threads, size_t n) {
     std::vector<double*> a(threads), b(threads), c(threads);
     size_t per = n / threads;
     auto run_all = [&](auto&& f) {
         std::vector<std::thread> ts;
-        for (int t = 0; t < threads; ++t) ts.emplace_back(f, t);
+        for (int t = 0; t < threads; ++t) ts.emplace_back([&f, t] { pin_self(t); f(t); });
         for (auto& th : ts) th.join();
     };
     run_all([&](int t) {
@@ -74,8 +85,11 @@ __attribute__((target("avx512f,fma"), optimize("fp-contract=fast"))) double fma_
     v8d acc[12];
     for (int j = 0; j < 12; ++j) acc[j] = v8d{} + (1.0 + j);
     v8d m = v8d{} + 0.999999, k = v8d{} + 1e-6;
+    // Unrolled so that the twelve accumulators live in registers: without it GCC -O2 keeps acc[] in
+    // memory and the loop is bound by a load and a store per FMA, reading half the peak.
     for (long i = 0; i < iters; ++i)
-        for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + k;  // contracted to vfmadd (-ffp-contract=fast is GCC's default)
+#pragma GCC unroll 12
+        for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + k;
     double s = 0;
     for (int j = 0; j < 12; ++j)
         for (int l = 0; l < 8; ++l) s += acc[j][l];
@@ -87,6 +101,7 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) double fma_ext
     for (int j = 0; j < 12; ++j) acc[j] = v4d{} + (1.0 + j);
     v4d m = v4d{} + 0.999999, k = v4d{} + 1e-6;
     for (long i = 0; i < iters; ++i)
+#pragma GCC unroll 12
         for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + k;
     double s = 0;
     for (int j = 0; j < 12; ++j)
@@ -105,7 +120,10 @@ double independent_fma(Isa isa, int threads) {
         auto t0 = Clock::now();
         std::vector<std::thread> ts;
         for (int t = 0; t < threads; ++t)
-            ts.emplace_back([&, t] { out[t] = isa == Isa::avx512 ? fma_ext512(iters) : fma_ext256(iters); });
+            ts.emplace_back([&, t] {
+                pin_self(t);
+                out[t] = isa == Isa::avx512 ? fma_ext512(iters) : fma_ext256(iters);
+            });
         for (auto& th : ts) th.join();
         double s = std::chrono::duration<double>(Clock::now() - t0).count();
         for (double o : out) sink = sink + o;
@@ -131,15 +149,17 @@ double spread(const std::vector<double>& v) {
 
 int main() {
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<double> dram, l1, l2, fp64, fp64_1t, fp32, secs;
-    // The sweep must leave the caches the OS reports (some VMs report a whole socket's L3) for a
-    // DRAM plateau: at least 1 GiB, else 3 x L3.
-    CpuCeilingOptions opts;
-    long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    opts.max_bytes = std::max(1024.0 * 1024 * 1024, 3.0 * static_cast<double>(l3 > 0 ? l3 : 0));
-    std::printf("sweep up to %.0f MiB (L3 reported: %ld KiB)\n", opts.max_bytes / 1048576, l3 > 0 ? l3 / 1024 : 0);
+    std::vector<double> dram, l1, l2, fp64, fp64_1t, fp32, secs, stream_best, stream_med;
+    // STREAM's arrays span the ceilings' DRAM range: twice beyond the caches the OS reports (some
+    // VMs report a whole socket's L3), at least 1 GiB in all.
+    CacheCapacity cap{static_cast<double>(std::max(0L, sysconf(_SC_LEVEL1_DCACHE_SIZE))) * threads,
+                      static_cast<double>(std::max(0L, sysconf(_SC_LEVEL2_CACHE_SIZE))) * threads,
+                      static_cast<double>(std::max(0L, sysconf(_SC_LEVEL3_CACHE_SIZE)))};
+    double stream_bytes = std::max(1024.0 * 1024 * 1024, 1.5 * beyond_caches_bytes(cap));
+    std::printf("caches (all threads): L1 %.0f KiB, L2 %.0f KiB, L3 %.0f KiB; STREAM working set %.0f MiB\n",
+                cap.l1 / 1024, cap.l2 / 1024, cap.l3 / 1024, stream_bytes / 1048576);
     for (int run = 0; run < 3; ++run) {
-        CpuCeilings c = measure_cpu_ceilings(opts);
+        CpuCeilings c = measure_cpu_ceilings(CpuCeilingOptions{});
         auto bw = [&](std::optional<size_t> i) { return i ? c.plateaus[*i].bandwidth : NAN; };
         l1.push_back(bw(c.levels.l1));
         l2.push_back(bw(c.levels.l2));
@@ -148,13 +168,19 @@ int main() {
         fp64_1t.push_back(c.fp64.one_thread);
         fp32.push_back(c.fp32.all_threads);
         secs.push_back(c.seconds);
-        std::printf("run %d: %.2f s, isa %s, %zu plateaus: L1 %.1f GB/s, L2 %.1f GB/s, DRAM %.1f GB/s; "
-                    "fp64 %.1f GFLOP/s (1 thread %.1f), fp32 %.1f GFLOP/s\n",
+        Stream st = stream_triad(threads, static_cast<size_t>(stream_bytes / 24));
+        stream_best.push_back(st.best);
+        stream_med.push_back(st.med);
+        std::printf("run %d: %.2f s, isa %s, %zu plateaus: L1 %.1f GB/s, L2 %.1f GB/s, DRAM %.1f GB/s "
+                    "(STREAM right after: best %.1f, median %.1f); fp64 %.1f GFLOP/s (1 thread %.1f), "
+                    "fp32 %.1f GFLOP/s\n",
                     run + 1, c.seconds, to_string(c.isa), c.plateaus.size(), l1.back() / 1e9, l2.back() / 1e9,
-                    dram.back() / 1e9, fp64.back() / 1e9, fp64_1t.back() / 1e9, fp32.back() / 1e9);
+                    dram.back() / 1e9, st.best / 1e9, st.med / 1e9, fp64.back() / 1e9, fp64_1t.back() / 1e9,
+                    fp32.back() / 1e9);
         if (run == 0)
             for (const auto& p : c.plateaus)
-                std::printf("   plateau %.0f KiB - %.0f KiB: %.1f GB/s\n", p.min_bytes / 1024, p.max_bytes / 1024, p.bandwidth / 1e9);
+                std::printf("   plateau %.0f KiB - %.0f KiB: %.1f GB/s\n", p.min_bytes / 1024, p.max_bytes / 1024,
+                            p.bandwidth / 1e9);
     }
     std::printf("\nmedians of 3 runs (spread max-min / median):\n");
     std::printf("  L1   %8.1f GB/s (%.1f%%)\n", median(l1) / 1e9, spread(l1));
@@ -165,22 +191,23 @@ int main() {
     std::printf("  fp32 %8.1f GFLOP/s (%.1f%%)\n", median(fp32) / 1e9, spread(fp32));
     std::printf("  wall %8.2f s per run (median)\n", median(secs));
 
+    std::printf("\nindependent STREAM triad (%d pinned threads, %.0f MiB), one after each run: best %.1f GB/s "
+                "(spread %.1f%%), median of its 10 %.1f GB/s\n",
+                threads, stream_bytes / 1048576, median(stream_best) / 1e9, spread(stream_best),
+                median(stream_med) / 1e9);
+    std::printf("  ceilings DRAM / STREAM best = %.3f, / STREAM median = %.3f\n", median(dram) / median(stream_best),
+                median(dram) / median(stream_med));
     Isa isa = detect_isa();
-    Stream st = stream_triad(threads, 40u * 1000 * 1000);  // 3 x 320 MB
-    std::printf("\nindependent STREAM triad (%d threads, 3 x 320 MB): best %.1f GB/s, median %.1f GB/s\n", threads,
-                st.best / 1e9, st.med / 1e9);
-    std::printf("  ceilings DRAM / STREAM best = %.3f, / STREAM median = %.3f\n", median(dram) / st.best,
-                median(dram) / st.med);
     if (isa != Isa::scalar) {
         double ind = independent_fma(isa, threads);
         double mhz = nominal_mhz();
-        int lanes = isa == Isa::avx512 ? 8 : 4;
-        double theo = lanes * 2.0 * 2 /*FMA pipes, assumed*/ * mhz * 1e6 * threads;
-        std::printf("independent FMA loop (vector extensions, 12 chains, %d threads): %.1f GFLOP/s\n", threads, ind / 1e9);
+        std::printf("independent FMA loop (vector extensions, 12 chains, %d pinned threads): %.1f GFLOP/s\n", threads,
+                    ind / 1e9);
         std::printf("  ceilings fp64 / independent = %.3f\n", median(fp64) / ind);
-        std::printf("theoretical fp64 at nominal %.0f MHz, %d lanes x 2 FLOP x 2 FMA pipes x %d cores: %.1f GFLOP/s "
-                    "(ratio %.3f; turbo clocks raise the real peak)\n",
-                    mhz, lanes, threads, theo / 1e9, median(fp64) / theo);
+        if (mhz > 0)
+            std::printf("  implied fp64 FLOP per cycle per core at the nominal %.0f MHz: ceilings %.1f, independent "
+                        "%.1f (above the core's width means the cores run above nominal)\n",
+                        mhz, median(fp64) / (mhz * 1e6 * threads), ind / (mhz * 1e6 * threads));
     }
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);

@@ -64,7 +64,7 @@ void allocate(ThreadTeam& team, TriadArrays& arr, size_t elems) {
         if (!e.empty()) throw Error(ExitCode::failure, e);
 }
 
-// Median bandwidth of `trials` rounds of the triad on `n` elements per member; each round repeats
+// Best bandwidth of `trials` rounds of the triad on `n` elements per member; each round repeats
 // the kernel so that it lasts at least `min_seconds`.
 double triad_point(ThreadTeam& team, TriadArrays& arr, size_t n, Isa isa, int trials, double min_seconds,
                    std::vector<double>* samples) {
@@ -74,8 +74,16 @@ double triad_point(ThreadTeam& team, TriadArrays& arr, size_t n, Isa isa, int tr
             for (uint64_t r = 0; r < reps; ++r) triad(arr.a[i].get(), arr.b[i].get(), arr.c[i].get(), n, 3.0, isa);
         });
     };
-    double t1 = round(1);  // also warms the caches for this working set
-    uint64_t reps = t1 >= min_seconds ? 1 : static_cast<uint64_t>(std::ceil(min_seconds / std::max(t1, 1e-9)));
+    // Grow the repetitions until one round lasts min_seconds (these rounds also warm the caches).
+    // Scaling from a single call is not enough: for an L1-sized set one call takes tens of ns
+    // and the team's start and finish microseconds, so the round came out ~100x too short and
+    // the synchronisation cost a third of the L1 bandwidth.
+    uint64_t reps = 1;
+    for (double t = round(reps); t < min_seconds && reps < (1ull << 40);) {
+        double grow = std::clamp(1.2 * min_seconds / std::max(t, 1e-9), 2.0, 100.0);
+        reps = static_cast<uint64_t>(std::ceil(static_cast<double>(reps) * grow));
+        t = round(reps);
+    }
     double bytes = 24.0 * static_cast<double>(n) * team.size();
     std::vector<double> bw;
     for (int t = 0; t < trials; ++t) bw.push_back(bytes * static_cast<double>(reps) / round(reps));
@@ -155,6 +163,16 @@ static CacheCapacity capacity(const CpuCeilings& c) {
     return {c.l1_bytes * c.threads, c.l2_bytes * c.threads, c.l3_bytes};
 }
 
+// The default sweep reaches twice beyond the caches (so that DRAM gets a plateau of its own) and
+// at least 1 GiB, but asks for no more than a quarter of the physical memory.
+static double default_max_bytes(const CacheCapacity& cap, bool quick) {
+    if (quick) return 256.0 * 1024 * 1024;
+    double want = std::max(1024.0 * 1024 * 1024, 2 * beyond_caches_bytes(cap));
+    long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) want = std::min(want, std::max(1024.0 * 1024 * 1024, 0.25 * pages * page));
+    return want;
+}
+
 CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     auto t_start = std::chrono::steady_clock::now();
     CpuCeilings c;
@@ -164,31 +182,42 @@ CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     c.l2_bytes = cache_size(_SC_LEVEL2_CACHE_SIZE);
     c.l3_bytes = cache_size(_SC_LEVEL3_CACHE_SIZE);
     int trials = o.trials > 0 ? o.trials : (o.quick ? 3 : 5);
-    double max_bytes = o.max_bytes > 0 ? o.max_bytes : (o.quick ? 256.0 : 1024.0) * 1024 * 1024;
+    double max_bytes = o.max_bytes > 0 ? o.max_bytes : default_max_bytes(capacity(c), o.quick);
     double step = o.quick ? std::sqrt(2.0) : std::pow(2.0, 0.25);
-    double min_seconds = o.quick ? 0.001 : 0.002;
+    double min_seconds = o.quick ? 0.001 : 0.004;
 
     ThreadTeam team(c.threads);
     c.pinned = team.pinned();
     TriadArrays arr;
     size_t max_elems = static_cast<size_t>(max_bytes / (24.0 * c.threads)) / 16 * 16;
     allocate(team, arr, max_elems);
-    size_t last_n = 0;
+    std::vector<size_t> sizes;  // elements per thread
     for (double per_thread = 8192; per_thread <= max_bytes / c.threads * 1.0001; per_thread *= step) {
-        size_t n = std::max<size_t>(16, static_cast<size_t>(per_thread / 24.0) / 16 * 16);
-        n = std::min(n, max_elems);
-        if (n == last_n) continue;
-        last_n = n;
-        SweepSample s;
-        s.bytes = 24.0 * static_cast<double>(n) * c.threads;
-        s.bandwidth = triad_point(team, arr, n, c.isa, trials, min_seconds, &s.trials);
-        c.sweep.push_back(std::move(s));
+        size_t n = std::min(max_elems, std::max<size_t>(16, static_cast<size_t>(per_thread / 24.0) / 16 * 16));
+        if (sizes.empty() || n != sizes.back()) sizes.push_back(n);
     }
+    // Bring the cores to their working clock before the first point (it read low otherwise).
+    for (auto t0 = std::chrono::steady_clock::now();
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < (o.quick ? 0.02 : 0.1);)
+        triad_point(team, arr, sizes.front(), c.isa, 1, 0.005, nullptr);
+    // One trial per point per pass over the whole sweep, rather than all trials of a point in a
+    // row: a burst of interference from other processes then spoils one trial of several
+    // neighbouring points instead of every trial of one point.
+    c.sweep.resize(sizes.size());
+    for (int pass = 0; pass < trials; ++pass)
+        for (size_t i = 0; i < sizes.size(); ++i) {
+            std::vector<double> one;
+            triad_point(team, arr, sizes[i], c.isa, 1, min_seconds, &one);
+            c.sweep[i].bytes = 24.0 * static_cast<double>(sizes[i]) * c.threads;
+            c.sweep[i].trials.push_back(one.front());
+        }
+    // The best trial, as ERT reports: interference only slows a trial down.
+    for (auto& s : c.sweep) s.bandwidth = *std::max_element(s.trials.begin(), s.trials.end());
     arr = {};
 
     std::vector<SweepPoint> pts;
     for (const auto& s : c.sweep) pts.push_back({s.bytes, s.bandwidth});
-    c.plateaus = find_plateaus(pts, 0.10, 3);
+    c.plateaus = find_plateaus_split(pts, beyond_caches_bytes(capacity(c)), 0.10, 3);
     c.levels = assign_levels(c.plateaus, capacity(c));
 
     double fma_seconds = o.quick ? 0.02 : 0.05;
@@ -224,10 +253,10 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
             m.bandwidth[static_cast<size_t>(lvl)] = p.bandwidth;
             m.sources.emplace_back(key, "triad plateau " + si_format(p.min_bytes) + "B-" + si_format(p.max_bytes) +
                                             "B working set (" + std::to_string(p.last - p.first + 1) +
-                                            " points; best trial per point, median over the plateau), " + thr);
-        } else if (lvl == MemLevel::dram && swept <= upto) {
+                                            " points; best trial per point, median of the plateau's 3 best points), " + thr);
+        } else if (lvl == MemLevel::dram && swept < upto) {
             m.sources.emplace_back(key, "not measured: the sweep's largest working set (" + si_format(swept) +
-                                            "B) fits in the caches (" + si_format(upto) +
+                                            "B) stays below twice the caches' total (" + si_format(upto) +
                                             "B); run without --quick or with a larger --max-bytes");
         } else {
             m.sources.emplace_back(key, std::string("not measured: no stable plateau (3 points within 10%) in the ") +
@@ -238,7 +267,7 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
     };
     level(MemLevel::l1, "bandwidths.l1", c.levels.l1, cap.l1);
     level(MemLevel::l2, "bandwidths.l2", c.levels.l2, cap.l2);
-    level(MemLevel::dram, "bandwidths.dram", c.levels.dram, std::max({cap.l1, cap.l2, cap.l3}));
+    level(MemLevel::dram, "bandwidths.dram", c.levels.dram, beyond_caches_bytes(cap));
     return m;
 }
 

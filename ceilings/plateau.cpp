@@ -23,6 +23,18 @@ bool within(const std::vector<SweepPoint>& s, size_t first, size_t last, double 
     return true;
 }
 
+// A level's bandwidth: the median of the plateau's three best points. Within a level the
+// smallest working sets pay the loop's per-call overhead and the largest start to spill into
+// the next level, so the plateau's own median sits below what the level sustains (it moved by
+// 30% with where a noisy sweep drew the plateau's edges); one outlier still cannot set it.
+double top_bandwidth(const std::vector<SweepPoint>& s, size_t first, size_t last) {
+    std::vector<double> bw;
+    for (size_t i = first; i <= last; ++i) bw.push_back(s[i].bandwidth);
+    std::sort(bw.rbegin(), bw.rend());
+    bw.resize(std::min<size_t>(bw.size(), 3));
+    return median_of(bw);
+}
+
 } // namespace
 
 std::vector<Plateau> find_plateaus(const std::vector<SweepPoint>& sweep, double tolerance, size_t min_points) {
@@ -59,7 +71,27 @@ std::vector<Plateau> find_plateaus(const std::vector<SweepPoint>& sweep, double 
             merged.push_back(p);
         }
     }
+    for (auto& p : merged) p.bandwidth = top_bandwidth(sweep, p.first, p.last);
     return merged;
+}
+
+std::vector<Plateau> find_plateaus_split(const std::vector<SweepPoint>& sweep, double split_bytes, double tolerance,
+                                         size_t min_points) {
+    auto split = std::find_if(sweep.begin(), sweep.end(), [&](const SweepPoint& p) { return p.bytes >= split_bytes; });
+    if (split_bytes <= 0 || split == sweep.begin() || split == sweep.end()) return find_plateaus(sweep, tolerance, min_points);
+    std::vector<SweepPoint> below(sweep.begin(), split), beyond(split, sweep.end());
+    std::vector<Plateau> out = find_plateaus(below, tolerance, min_points);
+    size_t offset = below.size();
+    for (Plateau p : find_plateaus(beyond, tolerance, min_points)) {
+        p.first += offset;
+        p.last += offset;
+        out.push_back(p);
+    }
+    return out;
+}
+
+double beyond_caches_bytes(const CacheCapacity& c) {
+    return 2 * (std::max(c.l1, 0.0) + std::max(c.l2, 0.0) + std::max(c.l3, 0.0));
 }
 
 namespace {
@@ -82,12 +114,13 @@ LevelPlateaus assign_levels(const std::vector<Plateau>& p, const CacheCapacity& 
         auto points = [&](size_t k) { return p[k].last - p[k].first; };
         if (!slot || points(i) > points(*slot)) slot = i;
     };
+    double largest = std::max({cap.l1, cap.l2, cap.l3}), beyond = beyond_caches_bytes(cap);
     for (size_t i = 0; i < p.size(); ++i) {
         double middle = std::sqrt(p[i].min_bytes * p[i].max_bytes);
-        if (cap.l1 > 0 && middle <= cap.l1) consider(l.l1, i);
+        if (p[i].min_bytes > largest && p[i].max_bytes >= beyond) l.dram = i;  // the last one wins
+        else if (cap.l1 > 0 && middle <= cap.l1) consider(l.l1, i);
         else if (cap.l2 > 0 && middle <= cap.l2) { if (cap.l1 > 0) consider(l.l2, i); }
         else if (cap.l3 > 0 && middle <= cap.l3) { if (cap.l2 > 0) consider(l.l3, i); }
-        else if (p[i].min_bytes > std::max({cap.l1, cap.l2, cap.l3})) consider(l.dram, i);
     }
     return l;
 }

@@ -15,13 +15,14 @@ struct SweepPoint {
 
 struct Plateau {
     size_t first = 0, last = 0;  // indices into the sweep, inclusive
-    double bandwidth = 0;        // median over its points
+    double bandwidth = 0;        // median of its three best points (the level's sustained peak)
     double min_bytes = 0, max_bytes = 0;
 };
 
 // Maximal runs of at least `min_points` points (sorted by bytes) that all lie within
 // `tolerance` (relative) of the run's median; adjacent runs whose medians are within the
-// tolerance of each other are merged.
+// tolerance of each other are merged. Each run's bandwidth is then the median of its three
+// best points.
 std::vector<Plateau> find_plateaus(const std::vector<SweepPoint>& sweep, double tolerance = 0.10,
                                    size_t min_points = 3);
 
@@ -31,11 +32,22 @@ struct CacheCapacity {
     double l1 = 0, l2 = 0, l3 = 0;
 };
 
+// Working sets from this size on cannot be served by the caches: twice their total (exclusive
+// victim caches such as AMD's L3 add to L2 rather than holding a copy). 0 when none is known.
+double beyond_caches_bytes(const CacheCapacity& capacity);
+
+// find_plateaus on the points below `split_bytes` and on those from it on, separately, so that
+// no plateau straddles the split (0 = no split). Used at beyond_caches_bytes: a flat run that
+// starts inside a cache the OS over-reports (VMs report a whole socket's L3) and reaches far
+// beyond it would otherwise hide the DRAM plateau.
+std::vector<Plateau> find_plateaus_split(const std::vector<SweepPoint>& sweep, double split_bytes,
+                                         double tolerance = 0.10, size_t min_points = 3);
+
 // Which plateau is which level. With known capacities a plateau belongs to the level whose range
-// holds the geometric middle of its working sets: L1 up to l1, L2 up to l2, L3 up to l3, DRAM
-// beyond the last known cache; where several plateaus fall in one level the one with the most
-// points wins, and a level with none is left empty (the sweep was too noisy there, or never got
-// there). Only when no capacity is known does order decide: first L1, second L2, last DRAM when
+// holds the geometric middle of its working sets: L1 up to l1, L2 up to l2, L3 up to l3; where
+// several plateaus fall in one level the one with the most points wins. DRAM is the last plateau
+// that starts beyond the largest cache and reaches beyond_caches_bytes (twice the caches' total).
+// A level with none is left empty (the sweep was too noisy there, or never got there). Only when no capacity is known does order decide: first L1, second L2, last DRAM when
 // there are at least three, third L3 when there are four or more.
 struct LevelPlateaus {
     std::optional<size_t> l1, l2, l3, dram;  // indices into the plateau list

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/parse_bytes.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_writer.h"
@@ -50,21 +51,6 @@ const char* kUsage =
     "  removes them: sequential and random read bandwidth and file-open rate (rafter.io_profile/1).\n"
     "  Reads use O_DIRECT when the filesystem supports it; otherwise the page cache may inflate\n"
     "  the bandwidths (the profile says so). --from-fio reads fio --output-format=json instead.\n\n";
-
-double parse_bytes(const std::string& opt, const std::string& s) {
-    std::string t = to_lower(trim(s));
-    double mult = 1;
-    if (!t.empty()) {
-        char c = t.back();
-        if (c == 'k') mult = 1024;
-        else if (c == 'm') mult = 1024.0 * 1024;
-        else if (c == 'g') mult = 1024.0 * 1024 * 1024;
-        if (mult != 1) t.pop_back();
-    }
-    auto v = parse_number(t);
-    if (!v || *v < 0) throw_usage_error(opt + " expects a size such as 4096, 64K, 256M or 1G, got '" + s + "'");
-    return *v * mult;
-}
 
 int parse_count(const std::string& opt, const std::string& s) {
     auto v = parse_number(s);

@@ -9,6 +9,7 @@
 #include "ceilings/cpu_ceilings.h"
 #include "ceilings/gpu/gpu_ceilings.h"
 #include "cli/commands.h"
+#include "cli/parse_bytes.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -101,8 +102,9 @@ int cmd_ceilings(const Args& args) {
         ("gpu", "measure GPU ceilings (CUDA)")
         ("output,o", po::value<std::string>()->value_name("FILE"), "machine file to write (.json)")
         ("quick", "fewer sizes and shorter trials")
-        ("max-bytes", po::value<double>()->value_name("BYTES"),
-         "largest triad working set (default 1 GiB, 256 MiB with --quick); must exceed the caches for a DRAM figure")
+        ("max-bytes", po::value<std::string>()->value_name("BYTES"),
+         "largest triad working set, e.g. 2G (default: 4x the caches the OS reports, at least 1G and at most a "
+         "quarter of the memory; 256M with --quick); must reach twice the caches for a DRAM figure")
         ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
         ("device", po::value<int>()->default_value(0), "CUDA device to measure (--gpu)")
         ("name", po::value<std::string>()->value_name("NAME"),
@@ -125,8 +127,8 @@ int cmd_ceilings(const Args& args) {
     o.quick = vm.count("quick") > 0;
     o.threads = threads;
     if (vm.count("max-bytes")) {
-        o.max_bytes = vm["max-bytes"].as<double>();
-        if (!(o.max_bytes >= 1 << 20)) throw_usage_error("--max-bytes must be at least 1048576 (1 MiB)");
+        o.max_bytes = parse_bytes("--max-bytes", vm["max-bytes"].as<std::string>());
+        if (!(o.max_bytes >= 1 << 20)) throw_usage_error("--max-bytes must be at least 1M");
     }
     ceilings::CpuCeilings c = ceilings::measure_cpu_ceilings(o);
     print_summary(std::cout, c);

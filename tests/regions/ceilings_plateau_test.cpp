@@ -82,19 +82,51 @@ TEST_CASE("levels follow the cache capacities, not the order of the plateaus") {
     CHECK(l.l2 == 0u);
     CHECK(l.l3 == 2u);
     CHECK(!l.dram);
-    // A plateau that starts beyond L3 is DRAM; one straddling L1 and L2 goes where its middle is.
-    p.push_back({15, 18, 70e9, 600e6, 1e9});
+    // Beyond L3 but short of twice the caches' total (1.02 GB here): not yet DRAM.
+    p.push_back({15, 17, 75e9, 600e6, 1e9});
+    CHECK(!assign_levels(p, cap).dram);
+    // A plateau from beyond L3 to beyond twice the caches is DRAM; the last such one wins; one
+    // straddling L1 and L2 goes where its middle is.
+    p.push_back({18, 21, 66e9, 1.1e9, 2e9});
     p.insert(p.begin(), Plateau{0, 3, 560e9, 16e3, 64e3});
     l = assign_levels(p, cap);
     CHECK(l.l1 == 0u);
     CHECK(l.l2 == 1u);
-    CHECK(l.dram == 4u);
+    CHECK(l.dram == 5u);
     // Unknown capacities: order decides (first L1, second L2, last DRAM).
     auto o = assign_levels(p, CacheCapacity{});
     CHECK(o.l1 == 0u);
     CHECK(o.l2 == 1u);
     CHECK(o.l3 == 2u);
-    CHECK(o.dram == 4u);
+    CHECK(o.dram == 5u);
+}
+
+TEST_CASE("a flat run across twice the caches is split there, so DRAM gets a plateau of its own") {
+    // As on a VM that reports its socket's 508 MiB L3: bandwidth is flat (within 10%) from 300 MB
+    // to 2 GB, so unsplit it is one plateau that starts inside the reported L3 and is not DRAM.
+    CacheCapacity cap{96e3, 2e6, 508e6};
+    double beyond = beyond_caches_bytes(cap);
+    CHECK(beyond == doctest::Approx(2 * (96e3 + 2e6 + 508e6)));
+    std::vector<SweepPoint> s;
+    int k = 0;
+    for (double b = 300e6; b <= 2.2e9; b *= std::pow(2.0, 0.25), ++k) s.push_back({b, 70e9 * (1 - 0.01 * k)});
+    auto whole = find_plateaus(s);
+    REQUIRE(whole.size() == 1);
+    CHECK(!assign_levels(whole, cap).dram);
+    auto split = find_plateaus_split(s, beyond);
+    REQUIRE(split.size() == 2);
+    CHECK(split[0].max_bytes < beyond);
+    CHECK(split[1].min_bytes >= beyond);
+    CHECK(split[1].first == split[0].last + 1);  // indices stay those of the whole sweep
+    CHECK(split[1].max_bytes == s.back().bytes);
+    auto l = assign_levels(split, cap);
+    REQUIRE(l.dram);
+    CHECK(*l.dram == 1u);
+    // Its bandwidth is the median of the points beyond the split only.
+    CHECK(split[1].bandwidth < split[0].bandwidth);
+    // No split point, or one outside the sweep: the same as find_plateaus.
+    CHECK(find_plateaus_split(s, 0).size() == 1);
+    CHECK(find_plateaus_split(s, 1e12).size() == 1);
 }
 
 TEST_CASE("a single noisy outlier splits nothing; steep noise gives no plateau") {

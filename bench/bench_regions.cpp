@@ -3,6 +3,9 @@
 // same run: an empty loop, a bare steady_clock::now() pair, and begin/end outside a session.
 // With usable PAPI counters the pair is measured again with counters on.
 #include <sys/resource.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -58,6 +61,14 @@ int main() {
         auto b = Clock::now();
         sink = sink + (b - a).count();
     }, false);
+#if defined(__x86_64__)
+    // The regions' own clock read (the invariant TSC): the floor under any begin/end pair.
+    double tsc_pair = ns_per_iter([&](int) {
+        auto a = __rdtsc();
+        auto b = __rdtsc();
+        sink = sink + static_cast<long>(b - a);
+    }, false);
+#endif
     double off = ns_per_iter([](int) {
         rafter_region_begin("bench");
         rafter_region_end("bench");
@@ -71,6 +82,9 @@ int main() {
     std::printf("region begin/end overhead, one thread, %d pairs x %d reps (median)\n", kPairs, kReps);
     std::printf("  baseline empty loop              %7.2f ns/iter\n", empty);
     std::printf("  baseline steady_clock::now pair  %7.2f ns/pair\n", now_pair);
+#if defined(__x86_64__)
+    std::printf("  baseline rdtsc pair              %7.2f ns/pair (the regions' clock)\n", tsc_pair);
+#endif
     std::printf("  begin/end, no session            %7.2f ns/pair\n", off);
     std::printf("  begin/end, session, no counters  %7.2f ns/pair\n", on);
     std::printf("  rafter::Region RAII, session     %7.2f ns/pair\n", raii);

@@ -219,6 +219,7 @@ CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     for (const auto& s : c.sweep) pts.push_back({s.bytes, s.bandwidth});
     c.plateaus = find_plateaus_split(pts, beyond_caches_bytes(capacity(c)), 0.10, 3);
     c.levels = assign_levels(c.plateaus, capacity(c));
+    use_tail_for_dram(c.plateaus, c.levels, pts);
 
     double fma_seconds = o.quick ? 0.02 : 0.05;
     c.fp64.one_thread = fma_peak(team, c.isa, true, 1, fma_seconds, trials);
@@ -253,7 +254,9 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
             m.bandwidth[static_cast<size_t>(lvl)] = p.bandwidth;
             m.sources.emplace_back(key, "triad plateau " + si_format(p.min_bytes) + "B-" + si_format(p.max_bytes) +
                                             "B working set (" + std::to_string(p.last - p.first + 1) +
-                                            " points; best trial per point, median of the plateau's 3 best points), " + thr);
+                                            " points; best trial per point, median of the plateau's " +
+                                            (lvl == MemLevel::dram ? "3 largest working sets), " : "3 best points), ") +
+                                            thr);
         } else if (lvl == MemLevel::dram && swept < upto) {
             m.sources.emplace_back(key, "not measured: the sweep's largest working set (" + si_format(swept) +
                                             "B) stays below twice the caches' total (" + si_format(upto) +

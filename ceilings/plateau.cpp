@@ -110,9 +110,11 @@ LevelPlateaus assign_by_order(const std::vector<Plateau>& p) {
 LevelPlateaus assign_levels(const std::vector<Plateau>& p, const CacheCapacity& cap) {
     if (cap.l1 <= 0 && cap.l2 <= 0 && cap.l3 <= 0) return assign_by_order(p);
     LevelPlateaus l;
+    // Several plateaus in one level's range: the fastest is the level's. The others are the small
+    // working sets that still pay the loop's per-call overhead (the L1 ramp was cut in two and
+    // "most points" flipped the L1 figure by 10% between runs), or the level's slower edge.
     auto consider = [&](std::optional<size_t>& slot, size_t i) {
-        auto points = [&](size_t k) { return p[k].last - p[k].first; };
-        if (!slot || points(i) > points(*slot)) slot = i;
+        if (!slot || p[i].bandwidth > p[*slot].bandwidth) slot = i;
     };
     double largest = std::max({cap.l1, cap.l2, cap.l3}), beyond = beyond_caches_bytes(cap);
     for (size_t i = 0; i < p.size(); ++i) {
@@ -123,6 +125,15 @@ LevelPlateaus assign_levels(const std::vector<Plateau>& p, const CacheCapacity& 
         else if (cap.l3 > 0 && middle <= cap.l3) { if (cap.l2 > 0) consider(l.l3, i); }
     }
     return l;
+}
+
+void use_tail_for_dram(std::vector<Plateau>& plateaus, const LevelPlateaus& levels, const std::vector<SweepPoint>& sweep) {
+    if (!levels.dram || *levels.dram >= plateaus.size()) return;
+    Plateau& p = plateaus[*levels.dram];
+    if (p.last >= sweep.size() || p.first > p.last) return;
+    std::vector<double> bw;
+    for (size_t i = p.last + 1; i-- > p.first && bw.size() < 3;) bw.push_back(sweep[i].bandwidth);
+    p.bandwidth = median_of(bw);
 }
 
 } // namespace rafter::ceilings

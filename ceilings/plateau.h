@@ -45,7 +45,7 @@ std::vector<Plateau> find_plateaus_split(const std::vector<SweepPoint>& sweep, d
 
 // Which plateau is which level. With known capacities a plateau belongs to the level whose range
 // holds the geometric middle of its working sets: L1 up to l1, L2 up to l2, L3 up to l3; where
-// several plateaus fall in one level the one with the most points wins. DRAM is the last plateau
+// several plateaus fall in one level the fastest wins. DRAM is the last plateau
 // that starts beyond the largest cache and reaches beyond_caches_bytes (twice the caches' total).
 // A level with none is left empty (the sweep was too noisy there, or never got there). Only when no capacity is known does order decide: first L1, second L2, last DRAM when
 // there are at least three, third L3 when there are four or more.
@@ -53,5 +53,12 @@ struct LevelPlateaus {
     std::optional<size_t> l1, l2, l3, dram;  // indices into the plateau list
 };
 LevelPlateaus assign_levels(const std::vector<Plateau>& plateaus, const CacheCapacity& capacity);
+
+// DRAM's figure is the median of its plateau's three largest working sets, not of its best
+// points: beyond the caches there is no per-call overhead to avoid, while bandwidth still sinks
+// slowly with size (fewer leftover cache hits, more TLB misses) toward what large data sees,
+// the figure STREAM reports with its arrays far beyond the caches.
+void use_tail_for_dram(std::vector<Plateau>& plateaus, const LevelPlateaus& levels,
+                       const std::vector<SweepPoint>& sweep);
 
 } // namespace rafter::ceilings

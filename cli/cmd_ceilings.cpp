@@ -26,7 +26,7 @@ const char* kUsage =
     "       rafter ceilings --gpu [-o machine.json] [--quick] [--device N] [--name NAME]\n\n"
     "Measures ceilings on this machine. --cpu: triad bandwidth over a working-set sweep (L1,\n"
     "L2 and DRAM from the plateaus) and FMA peaks for fp64 and fp32 on one and on all threads,\n"
-    "with AVX-512 or AVX2 chosen at run time. Takes a few seconds (--quick: about one).\n"
+    "with AVX-512 or AVX2 chosen at run time. Takes about 10 s (--quick: about one).\n"
     "-o writes the machine file (for rafter roofline --machine), FILE.sweep.json with the raw\n"
     "sweep and FILE.svg with bandwidth vs working set; all are written atomically.\n"
     "--gpu: CUDA microbenchmarks on one device: HBM and L2 bandwidth (triad), L1/shared\n"

@@ -1,5 +1,5 @@
 // Bandwidth vs working-set size for `rafter ceilings --cpu`: the sweep as a log-log line with
-// each detected plateau drawn as a labelled horizontal segment.
+// each detected plateau drawn as a horizontal segment, the levels labelled.
 #include <algorithm>
 
 #include "ceilings/cpu_ceilings.h"
@@ -54,16 +54,26 @@ std::string sweep_svg(const CpuCeilings& c) {
         svg.element("circle", Attrs().num("cx", line[i].x).num("cy", line[i].y).num("r", 2.5).add("fill", "#1f77b4"),
                     chart_unit(c.sweep[i].bytes, "B") + ": " + chart_unit(c.sweep[i].bandwidth, "B/s"));
 
+    // Levels in red and labelled; other plateaus in grey with their figure only as a tooltip
+    // (labelling all of them made the labels overlap where the sweep has many small steps).
     for (size_t i = 0; i < c.plateaus.size(); ++i) {
         const Plateau& p = c.plateaus[i];
         const char* lvl = c.levels.l1 == i ? "L1" : c.levels.l2 == i ? "L2" : c.levels.l3 == i ? "L3"
-                          : c.levels.dram == i ? "DRAM" : "plateau";
-        double y = ys.to_px(p.bandwidth);
-        svg.element("line", Attrs().num("x1", xs.to_px(p.min_bytes)).num("y1", y).num("x2", xs.to_px(p.max_bytes))
-                                .num("y2", y).add("stroke", "#d62728").add("stroke-width", "3").add("opacity", "0.6"));
-        svg.text(std::string(lvl) + " " + chart_unit(p.bandwidth, "B/s"),
-                 Attrs().num("x", xs.to_px(p.min_bytes)).num("y", y - 7).add("font-size", "11").add("fill", "#d62728"));
+                          : c.levels.dram == i ? "DRAM" : nullptr;
+        double y = ys.to_px(p.bandwidth), x1 = xs.to_px(p.min_bytes), x2 = xs.to_px(p.max_bytes);
+        std::string what = std::string(lvl ? lvl : "plateau (no level)") + " " + chart_unit(p.bandwidth, "B/s") + ", " +
+                           chart_unit(p.min_bytes, "B") + " - " + chart_unit(p.max_bytes, "B");
+        svg.element("line", Attrs().num("x1", x1).num("y1", y).num("x2", x2).num("y2", y)
+                                .add("stroke", lvl ? "#d62728" : "#999").add("stroke-width", "3").add("opacity", "0.7"),
+                    what);
+        if (!lvl) continue;
+        std::string label = std::string(lvl) + " " + chart_unit(p.bandwidth, "B/s");
+        bool near_right = x1 + 7.0 * static_cast<double>(label.size()) > W - right;
+        svg.text(label, Attrs().num("x", near_right ? x2 : x1).num("y", y - 7).add("font-size", "11")
+                            .add("fill", "#d62728").add("text-anchor", near_right ? "end" : "start"));
     }
+    svg.text("red: cache levels and DRAM (L1, L2, DRAM go into the machine file); grey: other plateaus",
+             Attrs().num("x", left + 6).num("y", H - bottom - 8).add("font-size", "10").add("fill", "#666"));
     return svg.finish();
 }
 

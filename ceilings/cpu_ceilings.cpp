@@ -163,11 +163,13 @@ static CacheCapacity capacity(const CpuCeilings& c) {
     return {c.l1_bytes * c.threads, c.l2_bytes * c.threads, c.l3_bytes};
 }
 
-// The default sweep reaches twice beyond the caches (so that DRAM gets a plateau of its own) and
-// at least 1 GiB, but asks for no more than a quarter of the physical memory.
+// The default sweep reaches three times beyond the caches' total (twice the caches is where DRAM's
+// plateau starts, and it needs six or more points to stay a plateau on a noisy machine: with
+// four, one run in nine found none) and at least 1 GiB, but asks for no more than a quarter of
+// the physical memory.
 static double default_max_bytes(const CacheCapacity& cap, bool quick) {
     if (quick) return 256.0 * 1024 * 1024;
-    double want = std::max(1024.0 * 1024 * 1024, 2 * beyond_caches_bytes(cap));
+    double want = std::max(1024.0 * 1024 * 1024, 3 * beyond_caches_bytes(cap));
     long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0) want = std::min(want, std::max(1024.0 * 1024 * 1024, 0.25 * pages * page));
     return want;

@@ -17,7 +17,7 @@ struct CpuCeilingOptions {
     bool quick = false;   // fewer sizes, shorter trials (tests, a first look)
     int threads = 0;      // 0 = every hardware thread
     int trials = 0;       // per point; 0 = 5 (quick: 3)
-    double max_bytes = 0; // largest working set; 0 = 4x the caches, at least 1 GiB (quick: 256 MiB)
+    double max_bytes = 0; // largest working set; 0 = 6x the caches, at least 1 GiB (quick: 256 MiB)
 };
 
 struct SweepSample {

@@ -26,7 +26,7 @@ const char* kUsage =
     "       rafter ceilings --gpu [-o machine.json] [--quick] [--device N] [--name NAME]\n\n"
     "Measures ceilings on this machine. --cpu: triad bandwidth over a working-set sweep (L1,\n"
     "L2 and DRAM from the plateaus) and FMA peaks for fp64 and fp32 on one and on all threads,\n"
-    "with AVX-512 or AVX2 chosen at run time. Takes about 10 s (--quick: about one).\n"
+    "with AVX-512 or AVX2 chosen at run time. Takes about 15 s (--quick: about one).\n"
     "-o writes the machine file (for rafter roofline --machine), FILE.sweep.json with the raw\n"
     "sweep and FILE.svg with bandwidth vs working set; all are written atomically.\n"
     "--gpu: CUDA microbenchmarks on one device: HBM and L2 bandwidth (triad), L1/shared\n"
@@ -103,7 +103,7 @@ int cmd_ceilings(const Args& args) {
         ("output,o", po::value<std::string>()->value_name("FILE"), "machine file to write (.json)")
         ("quick", "fewer sizes and shorter trials")
         ("max-bytes", po::value<std::string>()->value_name("BYTES"),
-         "largest triad working set, e.g. 2G (default: 4x the caches the OS reports, at least 1G and at most a "
+         "largest triad working set, e.g. 2G (default: 6x the caches the OS reports, at least 1G and at most a "
          "quarter of the memory; 256M with --quick); must reach twice the caches for a DRAM figure")
         ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
         ("device", po::value<int>()->default_value(0), "CUDA device to measure (--gpu)")

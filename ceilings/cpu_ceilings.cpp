@@ -163,10 +163,10 @@ static CacheCapacity capacity(const CpuCeilings& c) {
     return {c.l1_bytes * c.threads, c.l2_bytes * c.threads, c.l3_bytes};
 }
 
-// The default sweep reaches three times beyond the caches' total (twice the caches is where DRAM's
-// plateau starts, and it needs six or more points to stay a plateau on a noisy machine: with
-// four, one run in nine found none) and at least 1 GiB, but asks for no more than a quarter of
-// the physical memory.
+// The default sweep reaches six times the caches' total (DRAM's plateau starts at twice the
+// caches, and it needs six or more points there to stay a plateau on a noisy machine: with four,
+// one run in nine found none) and at least 1 GiB; above 1 GiB it asks for no more than a quarter
+// of the physical memory.
 static double default_max_bytes(const CacheCapacity& cap, bool quick) {
     if (quick) return 256.0 * 1024 * 1024;
     double want = std::max(1024.0 * 1024 * 1024, 3 * beyond_caches_bytes(cap));
@@ -191,13 +191,16 @@ CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     ThreadTeam team(c.threads);
     c.pinned = team.pinned();
     TriadArrays arr;
-    size_t max_elems = static_cast<size_t>(max_bytes / (24.0 * c.threads)) / 16 * 16;
+    // At least one 16-element block per thread, so that a tiny --max-bytes on many threads still
+    // gives one sweep point instead of none.
+    size_t max_elems = std::max<size_t>(16, static_cast<size_t>(max_bytes / (24.0 * c.threads)) / 16 * 16);
     allocate(team, arr, max_elems);
     std::vector<size_t> sizes;  // elements per thread
     for (double per_thread = 8192; per_thread <= max_bytes / c.threads * 1.0001; per_thread *= step) {
         size_t n = std::min(max_elems, std::max<size_t>(16, static_cast<size_t>(per_thread / 24.0) / 16 * 16));
         if (sizes.empty() || n != sizes.back()) sizes.push_back(n);
     }
+    if (sizes.empty()) sizes.push_back(max_elems);  // max_bytes below 8 KiB per thread
     // Bring the cores to their working clock before the first point (it read low otherwise).
     for (auto t0 = std::chrono::steady_clock::now();
          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < (o.quick ? 0.02 : 0.1);)
@@ -250,6 +253,9 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
                                                    si_format(c.fp32.one_thread) + "FLOP/s");
     CacheCapacity cap = capacity(c);
     double swept = c.sweep.empty() ? 0 : c.sweep.back().bytes;
+    auto points_beyond = [&](double bytes) {
+        return std::count_if(c.sweep.begin(), c.sweep.end(), [&](const SweepSample& p) { return p.bytes >= bytes; });
+    };
     auto level = [&](MemLevel lvl, const char* key, std::optional<size_t> idx, double upto) {
         if (idx) {
             const Plateau& p = c.plateaus[*idx];
@@ -259,10 +265,12 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
                                             " points; best trial per point, median of the plateau's " +
                                             (lvl == MemLevel::dram ? "3 largest working sets), " : "3 best points), ") +
                                             thr);
-        } else if (lvl == MemLevel::dram && swept < upto) {
-            m.sources.emplace_back(key, "not measured: the sweep's largest working set (" + si_format(swept) +
-                                            "B) stays below twice the caches' total (" + si_format(upto) +
-                                            "B); run without --quick or with a larger --max-bytes");
+        } else if (lvl == MemLevel::dram && points_beyond(upto) < 3) {
+            m.sources.emplace_back(key, "not measured: " + std::to_string(points_beyond(upto)) +
+                                            " sweep points lie beyond twice the caches' total (" + si_format(upto) +
+                                            "B; the largest working set was " + si_format(swept) +
+                                            "B) and a DRAM plateau needs 3; run without --quick or with a larger "
+                                            "--max-bytes");
         } else {
             m.sources.emplace_back(key, std::string("not measured: no stable plateau (3 points within 10%) in the ") +
                                             "working-set range of this level" +

@@ -104,7 +104,7 @@ int cmd_ceilings(const Args& args) {
         ("quick", "fewer sizes and shorter trials")
         ("max-bytes", po::value<std::string>()->value_name("BYTES"),
          "largest triad working set, e.g. 2G (default: 6x the caches the OS reports, at least 1G and at most a "
-         "quarter of the memory; 256M with --quick); must reach twice the caches for a DRAM figure")
+         "quarter of the memory; 256M with --quick); DRAM needs 3 sweep points beyond twice the caches, so about 3x the caches (4x with --quick)")
         ("threads", po::value<int>()->default_value(0), "threads for the all-threads figures (0 = all)")
         ("device", po::value<int>()->default_value(0), "CUDA device to measure (--gpu)")
         ("name", po::value<std::string>()->value_name("NAME"),

@@ -19,6 +19,12 @@ TEST_CASE("rafter ceilings --help, usage errors and --gpu without a GPU") {
     CHECK(none.exit_code == 2);
     auto both = run_rafter("ceilings --cpu --gpu", dir);
     CHECK(both.exit_code == 2);
+    for (const char* bad : {"inf", "1e300", "2b", "lots", "512K"}) {  // 512K: below the 1M minimum
+        auto r = run_rafter(std::string("ceilings --cpu --max-bytes ") + bad + " -o " + dir + "/bad.json", dir);
+        CHECK_MESSAGE(r.exit_code == 2, bad);
+        CHECK_MESSAGE(r.err.find("--max-bytes") != std::string::npos, r.err);
+        CHECK(!std::filesystem::exists(dir + "/bad.json"));
+    }
     if (!std::filesystem::exists("/dev/nvidiactl")) {
         auto gpu = run_rafter("ceilings --gpu -o " + dir + "/g.json", dir);
         CHECK(gpu.exit_code == 4);
@@ -62,4 +68,23 @@ TEST_CASE("rafter ceilings --cpu --quick writes a machine file that load_machine
     // Same figures in the summary and the file: the roofline command accepts it.
     auto roof = run_rafter("machines --show " + out, dir);
     CHECK(roof.exit_code == 0);
+}
+
+TEST_CASE("a sweep too small for DRAM: one point per thread at least, and DRAM missing with the count") {
+    // 1 MiB over 130 threads is below the sweep's first size (8 KiB per thread): the sweep still
+    // has its one point, and the machine file says why DRAM is missing (no point beyond twice the
+    // caches), never 0.
+    auto dir = rafter::test::scratch_dir("ceilings-tiny");
+    std::string out = dir + "/tiny.json";
+    auto r = run_rafter("ceilings --cpu --quick --threads 130 --max-bytes 1M -o " + out, dir);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    rafter::Machine m = rafter::load_machine(out);
+    CHECK(!m.bw(rafter::MemLevel::dram));
+    auto src = std::find_if(m.sources.begin(), m.sources.end(), [](const auto& s) { return s.first == "bandwidths.dram"; });
+    REQUIRE(src != m.sources.end());
+    CHECK_MESSAGE(src->second.find("not measured: 0 sweep points lie beyond twice the caches") == 0, src->second);
+    std::ifstream sweep(dir + "/tiny.sweep.json");
+    std::stringstream text;
+    text << sweep.rdbuf();
+    CHECK(text.str().find("\"bytes\"") != std::string::npos);  // the one point
 }

@@ -10,6 +10,16 @@
 
 using rafter::test::run_rafter;
 
+namespace {
+
+// The machine file's `sources` line for `key` ("" when there is none).
+std::string source_of(const rafter::Machine& m, const std::string& key) {
+    auto it = std::find_if(m.sources.begin(), m.sources.end(), [&](const auto& s) { return s.first == key; });
+    return it == m.sources.end() ? std::string() : it->second;
+}
+
+} // namespace
+
 TEST_CASE("rafter ceilings --help, usage errors and --gpu without a GPU") {
     auto dir = rafter::test::scratch_dir("ceilings-help");
     auto help = run_rafter("ceilings --help", dir);
@@ -53,10 +63,10 @@ TEST_CASE("rafter ceilings --cpu --quick writes a machine file that load_machine
     // be missing; then the file must say why instead of holding a number.
     for (auto [lvl, key] : {std::pair{rafter::MemLevel::l1, "bandwidths.l1"}, {rafter::MemLevel::l2, "bandwidths.l2"},
                             {rafter::MemLevel::dram, "bandwidths.dram"}}) {
-        auto src = std::find_if(m.sources.begin(), m.sources.end(), [&](const auto& s) { return s.first == key; });
-        REQUIRE_MESSAGE(src != m.sources.end(), key);
-        if (m.bw(lvl)) CHECK_MESSAGE(src->second.find("triad plateau") == 0, src->second);
-        else CHECK_MESSAGE(src->second.find("not measured: ") == 0, src->second);
+        std::string src = source_of(m, key);
+        REQUIRE_MESSAGE(!src.empty(), key);
+        if (m.bw(lvl)) CHECK_MESSAGE(src.find("triad plateau") == 0, src);
+        else CHECK_MESSAGE(src.find("not measured: ") == 0, src);
     }
     CHECK(std::filesystem::exists(dir + "/m.sweep.json"));
     CHECK(std::filesystem::exists(dir + "/m.svg"));
@@ -80,9 +90,8 @@ TEST_CASE("a sweep too small for DRAM: one point per thread at least, and DRAM m
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     rafter::Machine m = rafter::load_machine(out);
     CHECK(!m.bw(rafter::MemLevel::dram));
-    auto src = std::find_if(m.sources.begin(), m.sources.end(), [](const auto& s) { return s.first == "bandwidths.dram"; });
-    REQUIRE(src != m.sources.end());
-    CHECK_MESSAGE(src->second.find("not measured: 0 sweep points lie beyond twice the caches") == 0, src->second);
+    std::string src = source_of(m, "bandwidths.dram");
+    CHECK_MESSAGE(src.find("not measured: 0 sweep points lie beyond twice the caches") == 0, src);
     std::ifstream sweep(dir + "/tiny.sweep.json");
     std::stringstream text;
     text << sweep.rdbuf();

@@ -9,7 +9,7 @@
 
 namespace rafter::test {
 
-static std::string slurp(const std::string& path) {
+std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

@@ -24,6 +24,9 @@ struct RunResult {
     std::string out, err;
 };
 
+// A whole file as a string ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
 // Runs `rafter ARGS` through the shell, capturing stdout and stderr.
 RunResult run_rafter(const std::string& args, const std::string& scratch);
 

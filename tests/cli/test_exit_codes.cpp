@@ -28,13 +28,6 @@ struct ScopedEnv {
     ~ScopedEnv() { ::unsetenv(name.c_str()); }
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 const std::string kSmallTrace = "kineto/a100-alexnet-1gpu.json.gz";
 
 } // namespace

@@ -3,9 +3,10 @@
 #include <zlib.h>
 
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
+
+#include "test_support.h"  // slurp
 
 namespace rafter::test {
 
@@ -42,11 +43,6 @@ inline std::string gunzip_bytes(const std::string& gz) {
     inflateEnd(&zs);
     if (rc != Z_STREAM_END) throw std::runtime_error("inflate");
     return out;
-}
-
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 inline void spit(const std::string& path, const std::string& bytes) {

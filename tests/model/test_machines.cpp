@@ -53,12 +53,6 @@ template <class F> std::string error_of(F f, ExitCode* code = nullptr) {
     return "";
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // The GPU name PyTorch's profiler recorded in a Kineto trace's deviceProperties.
 std::string device_name_in_trace(const std::string& path) {
@@ -224,7 +218,7 @@ TEST_CASE("ERT import of the Titan K20X roofline.json gives the measured ceiling
         return;
     }
     std::string path = test::shared_data("ert/titan-k20x-roofline.json");
-    Machine m = parse_ert_json(slurp(path), path);
+    Machine m = parse_ert_json(rafter::test::slurp(path), path);
     // The file's README: L1 559.14 GB/s, DRAM 160.66 GB/s, 1225.48 GFLOP/s.
     CHECK(bw(m, MemLevel::l1) == 559.14e9);
     CHECK(bw(m, MemLevel::dram) == 160.66e9);

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "model/machine.h"
 #include "test_support.h"
@@ -70,11 +68,9 @@ TEST_CASE("rafter ceilings --cpu --quick writes a machine file that load_machine
     }
     CHECK(std::filesystem::exists(dir + "/m.sweep.json"));
     CHECK(std::filesystem::exists(dir + "/m.svg"));
-    std::ifstream svg(dir + "/m.svg");
-    std::stringstream ss;
-    ss << svg.rdbuf();
-    CHECK(ss.str().find("<polyline") != std::string::npos);
-    if (m.bw(rafter::MemLevel::l1)) CHECK(ss.str().find("L1 ") != std::string::npos);  // plateau labelled
+    std::string svg = rafter::test::slurp(dir + "/m.svg");
+    CHECK(svg.find("<polyline") != std::string::npos);
+    if (m.bw(rafter::MemLevel::l1)) CHECK(svg.find("L1 ") != std::string::npos);  // plateau labelled
     // Same figures in the summary and the file: the roofline command accepts it.
     auto roof = run_rafter("machines --show " + out, dir);
     CHECK(roof.exit_code == 0);
@@ -92,8 +88,5 @@ TEST_CASE("a sweep too small for DRAM: one point per thread at least, and DRAM m
     CHECK(!m.bw(rafter::MemLevel::dram));
     std::string src = source_of(m, "bandwidths.dram");
     CHECK_MESSAGE(src.find("not measured: 0 sweep points lie beyond twice the caches") == 0, src);
-    std::ifstream sweep(dir + "/tiny.sweep.json");
-    std::stringstream text;
-    text << sweep.rdbuf();
-    CHECK(text.str().find("\"bytes\"") != std::string::npos);  // the one point
+    CHECK(rafter::test::slurp(dir + "/tiny.sweep.json").find("\"bytes\"") != std::string::npos);  // the one point
 }

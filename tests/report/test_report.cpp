@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 size_t count(const std::string& s, const std::string& what) {
     size_t n = 0;
     for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size()) ++n;

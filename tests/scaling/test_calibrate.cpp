@@ -19,17 +19,11 @@ namespace {
 
 std::string fixture(const std::string& name) { return test::source_dir() + "/tests/data/scaling/" + name; }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 } // namespace
 
 TEST_CASE("nccl-tests all_reduce: 8 ranks on one node") {
-    std::string text = slurp(fixture("all_reduce_perf-8gpu.txt"));
+    std::string text = rafter::test::slurp(fixture("all_reduce_perf-8gpu.txt"));
     CHECK(looks_like_nccl_tests(text));
     CHECK_FALSE(looks_like_osu(text));
     CommMeasurement m = parse_nccl_tests(text, "ar.txt");
@@ -56,7 +50,7 @@ TEST_CASE("nccl-tests all_reduce: 8 ranks on one node") {
 }
 
 TEST_CASE("nccl-tests all_gather: old format, two nodes, collective from the file name") {
-    std::string text = slurp(fixture("all_gather_perf-2node.txt"));
+    std::string text = rafter::test::slurp(fixture("all_gather_perf-2node.txt"));
     CHECK_THROWS_WITH_AS(parse_nccl_tests(text, "mystery.txt"), doctest::Contains("pass --collective"), Error);
     CommMeasurement m = parse_nccl_tests(text, "all_gather_perf-2node.txt");
     CHECK(m.collective == Collective::all_gather);
@@ -73,7 +67,7 @@ TEST_CASE("nccl-tests all_gather: old format, two nodes, collective from the fil
 }
 
 TEST_CASE("OSU allreduce") {
-    std::string text = slurp(fixture("osu_allreduce-4rank.txt"));
+    std::string text = rafter::test::slurp(fixture("osu_allreduce-4rank.txt"));
     CHECK(looks_like_osu(text));
     CHECK_THROWS_WITH_AS(parse_osu(text, "o.txt", std::nullopt, std::nullopt, std::nullopt),
                          doctest::Contains("pass --ranks"), Error);
@@ -93,7 +87,7 @@ TEST_CASE("OSU allreduce") {
 }
 
 TEST_CASE("calibration bad input names file and line") {
-    std::string text = slurp(fixture("all_reduce_perf-bad.txt"));
+    std::string text = rafter::test::slurp(fixture("all_reduce_perf-bad.txt"));
     CHECK_THROWS_WITH_AS(parse_nccl_tests(text, "bad.txt"),
                          "bad.txt:9: time 'abc' is not a number of microseconds", Error);
     CHECK_THROWS_WITH_AS(parse_nccl_tests("hello\n", "x.txt"), doctest::Contains("no nccl-tests result table"), Error);
@@ -102,8 +96,8 @@ TEST_CASE("calibration bad input names file and line") {
 }
 
 TEST_CASE("calibration JSON gives a topology block") {
-    std::vector<CommFit> fits = {fit_comm(parse_nccl_tests(slurp(fixture("all_reduce_perf-8gpu.txt")), "ar.txt")),
-                                 fit_comm(parse_nccl_tests(slurp(fixture("all_gather_perf-2node.txt")), "all_gather.txt"))};
+    std::vector<CommFit> fits = {fit_comm(parse_nccl_tests(rafter::test::slurp(fixture("all_reduce_perf-8gpu.txt")), "ar.txt")),
+                                 fit_comm(parse_nccl_tests(rafter::test::slurp(fixture("all_gather_perf-2node.txt")), "all_gather.txt"))};
     std::ostringstream os;
     JsonWriter w(os);
     write_comm_calibration_json(w, fits, 8);
@@ -115,7 +109,7 @@ TEST_CASE("calibration JSON gives a topology block") {
 }
 
 TEST_CASE("fio JSON and I/O profiles") {
-    IoProfile p = parse_fio_json(slurp(fixture("fio-read.json")), "fio-read.json");
+    IoProfile p = parse_fio_json(rafter::test::slurp(fixture("fio-read.json")), "fio-read.json");
     REQUIRE(p.seq_read_bw);
     CHECK(*p.seq_read_bw == 2147483648.0);
     REQUIRE(p.rand_read_bw);

@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::string example(const std::string& name) { return "'" + source_dir() + "/examples/scenarios/" + name + "'"; }
 std::string fixture(const std::string& name) { return "'" + source_dir() + "/tests/data/scaling/" + name + "'"; }
 

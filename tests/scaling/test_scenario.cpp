@@ -13,13 +13,6 @@ using namespace rafter;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 const char* kMinimal = R"({
   "schema": "rafter.scenario/1",
   "workload": {"parameters": 1e8, "batch_per_gpu": 32, "forward_s": 0.1, "backward_s": 0.2},
@@ -48,7 +41,7 @@ std::string error_of(const std::string& json) {
 } // namespace
 
 TEST_CASE("the example scenarios parse") {
-    Scenario r = parse_scenario_json(slurp(test::source_dir() + "/examples/scenarios/resnet50-dgx-a100.json"), "r.json");
+    Scenario r = parse_scenario_json(rafter::test::slurp(test::source_dir() + "/examples/scenarios/resnet50-dgx-a100.json"), "r.json");
     CHECK(r.workload.parameters == 25.6e6);
     CHECK(r.workload.grad_bytes == 4);
     CHECK(r.workload.bucket_bytes == 26214400);
@@ -63,7 +56,7 @@ TEST_CASE("the example scenarios parse") {
     CHECK(r.measurements.size() == 4);
     CHECK(r.options.dp_algorithms == kNcclAlgorithms);
 
-    Scenario g = parse_scenario_json(slurp(test::source_dir() + "/examples/scenarios/gpt-13b-h100.json"), "g.json");
+    Scenario g = parse_scenario_json(rafter::test::slurp(test::source_dir() + "/examples/scenarios/gpt-13b-h100.json"), "g.json");
     CHECK(g.mode == ScalingMode::strong);
     CHECK(g.global_batch == 2048);
     CHECK(g.layout.tp == 8);

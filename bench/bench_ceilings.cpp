@@ -35,7 +35,7 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-struct Stream {  // best and median of repeated trials
+struct BestMedian {  // best and median of repeated trials
     double best = 0, med = 0;
 };
 
@@ -83,7 +83,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3"))) voi
     for (size_t j = 0; j < n; ++j) x[j] = y[j] + 3.0 * z[j];
 }
 
-Stream stream_triad(StreamArrays& arr) {
+BestMedian stream_triad(StreamArrays& arr) {
     std::vector<double> rates;
     for (int k = 0; k < 10; ++k) {
         auto t0 = Clock::now();
@@ -128,7 +128,7 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) double fma_ext
 
 // fp64 FLOP/s of the independent loop on `threads` threads: best of 5 (the statistic the
 // ceilings report) and the median.
-Stream independent_fma(Isa isa, int threads) {
+BestMedian independent_fma(Isa isa, int threads) {
     int lanes = isa == Isa::avx512 ? 8 : 4;
     const long iters = 20000000;
     std::vector<double> rates;
@@ -175,7 +175,7 @@ int main() {
     // Each run's STREAM figure takes 10 trials just before and 10 just after it (20 in all),
     // since the ceilings' best-of-5 passes span the whole run: one burst of 10 fell on a slow
     // moment in one run of three, reading 45.8 against 56-59 in the others.
-    Stream before = stream_triad(stream_arrays);
+    BestMedian before = stream_triad(stream_arrays);
     for (int run = 0; run < 3; ++run) {
         CpuCeilings c = measure_cpu_ceilings(CpuCeilingOptions{});
         auto bw = [&](std::optional<size_t> i) { return i ? c.plateaus[*i].bandwidth : NAN; };
@@ -186,8 +186,8 @@ int main() {
         fp64_1t.push_back(c.fp64.one_thread);
         fp32.push_back(c.fp32.all_threads);
         secs.push_back(c.seconds);
-        Stream after = stream_triad(stream_arrays);
-        Stream st{std::max(before.best, after.best), 0.5 * (before.med + after.med)};
+        BestMedian after = stream_triad(stream_arrays);
+        BestMedian st{std::max(before.best, after.best), 0.5 * (before.med + after.med)};
         before = after;
         stream_best.push_back(st.best);
         stream_med.push_back(st.med);
@@ -224,7 +224,7 @@ int main() {
                 median(dram) / median(stream_med));
     Isa isa = detect_isa();
     if (isa != Isa::scalar) {
-        Stream fma = independent_fma(isa, threads);
+        BestMedian fma = independent_fma(isa, threads);
         double ind = fma.best, mhz = nominal_mhz();
         std::printf("independent FMA loop (vector extensions, 12 chains, %d pinned threads): best %.1f GFLOP/s, "
                     "median %.1f\n", threads, ind / 1e9, fma.med / 1e9);

@@ -8,30 +8,21 @@
 namespace rafter::cli {
 
 double parse_bytes(const std::string& option, const std::string& text) {
-    auto bad = [&]() -> double {
-        throw_usage_error(option + " expects a size such as 4096, 64K, 256M, 1G or 1GiB, got '" + text + "'");
-        return 0;
-    };
     std::string t = to_lower(trim(text));
-    // Accept "64MB" and "1GiB" as 64M and 1G (binary units either way); a "b" or "i" is only a
-    // unit's tail, so "2b" and "1i" are errors, not 2 and 1.
     double mult = 1;
-    for (std::string tail : {"ib", "b", "i", ""}) {
-        if (t.size() <= tail.size() + 1 || t.compare(t.size() - tail.size(), tail.size(), tail) != 0) continue;
-        char unit = t[t.size() - tail.size() - 1];
-        double m = unit == 'k' ? 1024.0 : unit == 'm' ? 1024.0 * 1024 : unit == 'g' ? 1024.0 * 1024 * 1024
-                 : unit == 't' ? 1024.0 * 1024 * 1024 * 1024 : 0;
-        if (m == 0) {
-            if (!tail.empty()) return bad();
-            continue;
+    // An optional binary unit, which may be followed by "i", "b" or "ib" (64K, 64KB, 64KiB): a
+    // "b" or "i" without a unit ("2b", "1i") is not a size.
+    if (size_t unit = t.find_first_of("kmgt"); unit != std::string::npos && unit > 0) {
+        std::string tail = t.substr(unit + 1);
+        if (tail.empty() || tail == "b" || tail == "i" || tail == "ib") {
+            mult = std::ldexp(1.0, 10 * (1 + static_cast<int>(std::string_view("kmgt").find(t[unit]))));
+            t.resize(unit);
         }
-        mult = m;
-        t.resize(t.size() - tail.size() - 1);
-        break;
     }
     auto v = parse_number(t);
     // Finite and at most 1 PiB: "inf" or "1e300" would overflow the size computations after it.
-    if (!v || !std::isfinite(*v) || *v < 0 || *v * mult > std::ldexp(1.0, 50)) return bad();
+    if (!v || !std::isfinite(*v) || *v < 0 || *v * mult > std::ldexp(1.0, 50))
+        throw_usage_error(option + " expects a size such as 4096, 64K, 256M, 1G or 1GiB, got '" + text + "'");
     return *v * mult;
 }
 

@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -163,11 +162,9 @@ double spread(const std::vector<double>& v) {
 int main() {
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<double> dram, l1, l2, fp64, fp64_1t, fp32, secs, stream_best, stream_med;
-    // STREAM's arrays span the ceilings' DRAM range: twice beyond the caches the OS reports (some
-    // VMs report a whole socket's L3), at least 1 GiB in all.
-    CacheCapacity cap{static_cast<double>(std::max(0L, sysconf(_SC_LEVEL1_DCACHE_SIZE))) * threads,
-                      static_cast<double>(std::max(0L, sysconf(_SC_LEVEL2_CACHE_SIZE))) * threads,
-                      static_cast<double>(std::max(0L, sysconf(_SC_LEVEL3_CACHE_SIZE)))};
+    // STREAM's arrays lie inside the ceilings' DRAM range (from twice the caches the OS reports
+    // to six times; some VMs report a whole socket's L3): 3 x the caches, at least 1 GiB in all.
+    CacheCapacity cap = os_cache_capacity(threads);
     double stream_bytes = std::max(1024.0 * 1024 * 1024, 1.5 * beyond_caches_bytes(cap));
     std::printf("caches (all threads): L1 %.0f KiB, L2 %.0f KiB, L3 %.0f KiB; STREAM working set %.0f MiB\n",
                 cap.l1 / 1024, cap.l2 / 1024, cap.l3 / 1024, stream_bytes / 1048576);

@@ -163,6 +163,15 @@ static CacheCapacity capacity(const CpuCeilings& c) {
     return {c.l1_bytes * c.threads, c.l2_bytes * c.threads, c.l3_bytes};
 }
 
+CacheCapacity os_cache_capacity(int threads) {
+    CpuCeilings c;
+    c.threads = resolve_threads(threads);
+    c.l1_bytes = cache_size(_SC_LEVEL1_DCACHE_SIZE);
+    c.l2_bytes = cache_size(_SC_LEVEL2_CACHE_SIZE);
+    c.l3_bytes = cache_size(_SC_LEVEL3_CACHE_SIZE);
+    return capacity(c);
+}
+
 // The default sweep reaches six times the caches' total (DRAM's plateau starts at twice the
 // caches, and it needs six or more points there to stay a plateau on a noisy machine: with four,
 // one run in nine found none) and at least 1 GiB; above 1 GiB it asks for no more than a quarter

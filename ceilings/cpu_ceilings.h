@@ -45,6 +45,10 @@ struct CpuCeilings {
 
 CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& options);
 
+// The caches `threads` threads see together, as the OS reports them (0 = every hardware thread):
+// the capacities the sweep's levels and its DRAM cut are judged by.
+CacheCapacity os_cache_capacity(int threads);
+
 // One FMA-peak figure (FLOP/s, best of `trials`) on `threads` threads.
 double measure_fma_peak(Isa isa, bool fp64, int threads, double seconds_per_trial, int trials);
 // Triad bandwidth (bytes/s, best of `trials`) for one working set on `threads` threads.

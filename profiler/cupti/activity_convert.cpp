@@ -21,10 +21,12 @@ ActivityConverter::ActivityConverter(Trace& trace, ConvertOptions options)
 
 StringId ActivityConverter::kernel_name(const char* mangled) {
     if (!mangled) return t_.strings.intern("<unnamed kernel>");
+    // Keyed by CUPTI's pointer (no hashing of long template names per record), checked against a
+    // copy: after a module unload the same address may hold another kernel's name.
     auto it = name_cache_.find(mangled);
-    if (it != name_cache_.end()) return it->second;
+    if (it != name_cache_.end() && it->second.mangled == mangled) return it->second.id;
     StringId id = t_.strings.intern(opt_.demangle ? demangle(mangled) : std::string(mangled));
-    name_cache_.emplace(mangled, id);
+    name_cache_[mangled] = CachedName{mangled, id};
     return id;
 }
 
@@ -155,27 +157,21 @@ void ActivityConverter::add_marker(const CUpti_ActivityMarker2& r) {
         o.start_ns = rel(r.timestamp);
         o.depth = depth_[key]++;
         o.kind = kind;
-        open_ranges_[r.id] = o;
-    } else if (r.flags & CUPTI_ACTIVITY_FLAG_MARKER_END) {
-        auto it = open_ranges_.find(r.id);
-        if (it == open_ranges_.end()) {
-            t_.diagnostics.add(Severity::warning, "cupti.nvtx_end_without_start",
-                               "NVTX range ends whose start was not recorded (started before profiling began?)");
+        auto early = early_ends_.find(r.id);
+        if (early != early_ends_.end()) {
+            // Ended on another thread whose buffer CUPTI handed back first: close it now.
+            open_ranges_[r.id] = o;
+            close_range(r.id, early->second);
+            early_ends_.erase(early);
             return;
         }
-        const OpenRange& o = it->second;
-        RegionRow reg;
-        reg.kind = o.kind;
-        reg.name = o.name;
-        reg.pid = o.pid;
-        reg.tid = o.tid;  // a start/end range may end on another thread; it belongs to its start
-        reg.start_ns = o.start_ns;
-        reg.end_ns = rel(r.timestamp);
-        reg.depth = o.depth;
-        t_.regions.push_back(reg);
-        auto d = depth_.find({o.pid, o.tid});
-        if (d != depth_.end() && d->second > 0) --d->second;
-        open_ranges_.erase(it);
+        open_ranges_[r.id] = o;
+    } else if (r.flags & CUPTI_ACTIVITY_FLAG_MARKER_END) {
+        if (open_ranges_.find(r.id) == open_ranges_.end()) {
+            early_ends_[r.id] = rel(r.timestamp);  // its start may still come (per-thread buffers)
+            return;
+        }
+        close_range(r.id, rel(r.timestamp));
     } else if (r.flags & CUPTI_ACTIVITY_FLAG_MARKER_INSTANTANEOUS) {
         RegionRow reg;
         reg.kind = kind;
@@ -186,6 +182,25 @@ void ActivityConverter::add_marker(const CUpti_ActivityMarker2& r) {
         reg.depth = depth_[key];
         t_.regions.push_back(reg);
     }
+}
+
+void ActivityConverter::close_range(uint64_t id, int64_t end_ns) {
+    auto it = open_ranges_.find(id);
+    {
+        const OpenRange& o = it->second;
+        RegionRow reg;
+        reg.kind = o.kind;
+        reg.name = o.name;
+        reg.pid = o.pid;
+        reg.tid = o.tid;  // a start/end range may end on another thread; it belongs to its start
+        reg.start_ns = o.start_ns;
+        reg.end_ns = end_ns;
+        reg.depth = o.depth;
+        t_.regions.push_back(reg);
+        auto d = depth_.find({o.pid, o.tid});
+        if (d != depth_.end() && d->second > 0) --d->second;
+    }
+    open_ranges_.erase(it);
 }
 
 void ActivityConverter::add_external_correlation(const CUpti_ActivityExternalCorrelation& r) {
@@ -215,6 +230,12 @@ void ActivityConverter::finish() {
             auto it = external_.find(static_cast<uint32_t>(c.correlation));
             if (it != external_.end()) c.external_id = it->second;
         }
+    }
+    if (!early_ends_.empty()) {
+        t_.diagnostics.add(Severity::warning, "cupti.nvtx_end_without_start",
+                           "NVTX range ends whose start was not recorded (started before profiling began?)",
+                           early_ends_.size());
+        early_ends_.clear();
     }
     if (!open_ranges_.empty()) {
         t_.diagnostics.add(Severity::warning, "cupti.nvtx_unclosed",

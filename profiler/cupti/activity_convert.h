@@ -49,6 +49,7 @@ public:
 private:
     int64_t rel(uint64_t ts) const { return static_cast<int64_t>(ts) - opt_.origin_ns; }
     StringId kernel_name(const char* mangled);
+    void close_range(uint64_t id, int64_t end_ns);
     void add_copy(CopyKind kind, uint32_t device, uint32_t stream, uint64_t start, uint64_t end,
                   uint64_t bytes, uint32_t correlation, const char* what);
 
@@ -62,10 +63,15 @@ private:
 
     Trace& t_;
     ConvertOptions opt_;
-    std::unordered_map<const char*, StringId> name_cache_;  // CUPTI name pointers live as long as the process
+    struct CachedName {
+        std::string mangled;
+        StringId id = kNoString;
+    };
+    std::unordered_map<const char*, CachedName> name_cache_;
     std::unordered_map<uint64_t, StringId> api_names_;      // (kind << 32 | cbid) -> name
     std::unordered_map<uint32_t, uint64_t> external_;       // correlation id -> external id
-    std::unordered_map<uint32_t, OpenRange> open_ranges_;   // marker id -> start
+    std::unordered_map<uint64_t, OpenRange> open_ranges_;   // marker id -> start
+    std::unordered_map<uint64_t, int64_t> early_ends_;      // marker id -> end seen before its start
     std::map<std::pair<int64_t, int64_t>, int32_t> depth_;  // (pid, tid) -> open ranges
 };
 

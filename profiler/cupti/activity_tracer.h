@@ -6,6 +6,7 @@
 // (buffers exhausted) are counted into the trace's diagnostics.
 #include <cstddef>
 #include <cstdint>
+#include <cupti.h>
 #include <mutex>
 
 #include "profiler/cupti/activity_convert.h"
@@ -21,8 +22,10 @@ struct TracerOptions {
 // One tracer per process: CUPTI's buffer callbacks carry no user pointer.
 class ActivityTracer {
 public:
-    // Registers the buffer callbacks and enables the activity kinds. Records are added to
-    // `converter` while holding `mutex`. Throws rafter::Error naming the CUPTI call that failed.
+    // Takes CUPTI's subscriber slot (to count launches), registers the buffer callbacks and enables
+    // the activity kinds. Records are added to `converter` while holding `mutex`. Throws
+    // rafter::Error naming the CUPTI call that failed when kernel tracing itself is refused; any
+    // other refusal becomes a diagnostic in `trace`.
     void start(const TracerOptions& options, ActivityConverter& converter, std::mutex& mutex, Trace& trace);
     // Hands back every buffer, including those with records still incomplete (use at the end).
     void flush();
@@ -31,9 +34,11 @@ public:
 
     uint64_t records() const;
     uint64_t dropped() const;
+    uint64_t launches() const;  // successful kernel launches seen by our callback
 
 private:
     bool running_ = false;
+    CUpti_SubscriberHandle subscriber_ = nullptr;
 };
 
 } // namespace rafter::cupti

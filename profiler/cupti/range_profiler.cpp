@@ -6,6 +6,7 @@
 #include <cupti_range_profiler.h>
 #include <cupti_target.h>
 
+#include <atomic>
 #include <cmath>
 #include <dlfcn.h>
 #include <unordered_map>
@@ -17,6 +18,8 @@
 #include "profiler/cupti/cupti_params.h"
 #include "profiler/cupti/device_probe.h"
 #include "profiler/cupti/host_planner.h"
+#include "profiler/cupti/range_align.h"
+#include "profiler/cupti/subscriber.h"
 
 namespace rafter::cupti {
 
@@ -24,6 +27,7 @@ namespace {
 
 struct PendingLaunch {
     StringId name = kNoString;
+    std::string mangled;  // as the driver named it: what CUPTI names the kernel's range after
     uint32_t correlation = 0;
     uint64_t external_id = 0;
     uint64_t ordinal = 0;
@@ -42,24 +46,6 @@ struct ContextState {
     CUpti_RangeProfiler_Object* obj = nullptr;
     std::vector<PendingLaunch> pending;
 };
-
-bool is_launch(CUpti_CallbackId cbid) {
-    switch (cbid) {
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz:
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool is_graph_launch(CUpti_CallbackId cbid) {
-    return cbid == CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch || cbid == CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz;
-}
 
 // Launch shape and stream from the driver call's parameters.
 void read_launch_params(CUpti_CallbackId cbid, const void* params, PendingLaunch& l, CUstream& stream) {
@@ -142,7 +128,12 @@ struct RangeProfiler::Impl {
     std::mutex* mutex = nullptr;
     CUpti_SubscriberHandle subscriber = nullptr;
     bool profiler_initialized = false;
+    // Set first thing in stop(): a launch on another thread after that must not set a context up
+    // again while CUPTI is being torn down.
+    std::atomic<bool> stopping{false};
     uint64_t launches = 0;
+    bool logged_range_names = false;
+    bool logged_restart = false;
     std::unordered_map<CUcontext, ContextState> contexts;
     std::unordered_set<std::string> logged_chips;
     std::unordered_map<std::string, StringId> names;  // mangled -> interned demangled
@@ -174,11 +165,31 @@ struct RangeProfiler::Impl {
         size.maxNumRangeTreeNodes = static_cast<uint32_t>(opt.ranges_per_batch);
         check(cuptiRangeProfilerGetCounterDataSize(&size), "cuptiRangeProfilerGetCounterDataSize");
         s.counter_data.assign(size.counterDataSize, 0);
-        restart(s);
+        configure_and_start(s);
     }
 
     // Fresh counter data image, configuration, start: the state after setup and after each batch.
+    // After a batch CUPTI may refuse a second SetConfig on the same profiler object; then the
+    // object is disabled and enabled afresh (what a new session would do) and configured again.
     void restart(ContextState& s) {
+        try {
+            configure_and_start(s);
+        } catch (const Error& first) {
+            if (s.obj == nullptr) throw;
+            disable(s);
+            auto enable = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Enable_Params);
+            enable.ctx = s.ctx;
+            check(cuptiRangeProfilerEnable(&enable), "cuptiRangeProfilerEnable (batch restart)");
+            s.obj = enable.pRangeProfilerObject;
+            configure_and_start(s);
+            if (!logged_restart) {
+                logged_restart = true;
+                log("batch restart: " + first.message() + "; profiler re-enabled for each batch");
+            }
+        }
+    }
+
+    void configure_and_start(ContextState& s) {
         auto init = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_CounterDataImage_Initialize_Params);
         init.pRangeProfilerObject = s.obj;
         init.counterDataSize = s.counter_data.size();
@@ -254,6 +265,11 @@ struct RangeProfiler::Impl {
         auto stop = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
         stop.pRangeProfilerObject = s.obj;
         check(cuptiRangeProfilerStop(&stop), "cuptiRangeProfilerStop");
+        // Kernel replay submits every pass of a kernel before the launch returns; anything else
+        // means some counters of this batch were never collected.
+        if (!stop.isAllPassSubmitted)
+            diag(Severity::warning, "cupti.passes_incomplete",
+                 "CUPTI reported a batch with replay passes not submitted; its counters may be partial");
         auto decode = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_DecodeData_Params);
         decode.pRangeProfilerObject = s.obj;
         check(cuptiRangeProfilerDecodeData(&decode), "cuptiRangeProfilerDecodeData");
@@ -265,21 +281,55 @@ struct RangeProfiler::Impl {
         info.counterDataImageSize = s.counter_data.size();
         check(cuptiRangeProfilerGetCounterDataInfo(&info), "cuptiRangeProfilerGetCounterDataInfo");
         const size_t ranges = info.numTotalRanges;
-        if (ranges != s.pending.size())
+        std::vector<std::string> range_names(ranges), mangled, demangled;
+        for (size_t i = 0; i < ranges; ++i) {
+            auto ri = RAFTER_CUPTI_PARAMS(CUpti_RangeProfiler_CounterData_GetRangeInfo_Params);
+            ri.pCounterDataImage = s.counter_data.data();
+            ri.counterDataImageSize = s.counter_data.size();
+            ri.rangeIndex = i;
+            ri.rangeDelimiter = "/";
+            if (cuptiRangeProfilerCounterDataGetRangeInfo(&ri) == CUPTI_SUCCESS && ri.rangeName)
+                range_names[i] = ri.rangeName;
+        }
+        for (const auto& l : s.pending) {
+            mangled.push_back(l.mangled);
+            demangled.emplace_back(trace->strings.get(l.name));
+        }
+        if (!logged_range_names && ranges > 0) {
+            logged_range_names = true;
+            log("first range name: '" + range_names[0] + "' (launch: '" + (mangled.empty() ? "" : mangled[0]) + "')");
+        }
+        RangeAlignment align = align_ranges(range_names, mangled, demangled);
+        if (align.by_order && ranges != s.pending.size())
             diag(Severity::warning, "cupti.range_count_mismatch",
                  "a batch had " + std::to_string(s.pending.size()) + " kernel launches but " +
-                     std::to_string(ranges) + " profiled ranges; counters were matched to launches in order");
-        for (size_t i = 0; i < ranges && i < s.pending.size(); ++i) {
-            const PendingLaunch& l = s.pending[i];
-            KernelRow row;
-            row.name = l.name;
+                     std::to_string(ranges) +
+                     " profiled ranges, and CUPTI's range names do not name the kernels; counters were matched "
+                     "to launches in order and may belong to neighbouring kernels");
+        if (!align.by_order && align.unmatched_ranges > 0)
+            diag(Severity::warning, "cupti.range_unmatched",
+                 "profiled ranges of kernels Rafter did not see launched (stream capture, another launch "
+                 "path); their counters are left out",
+                 align.unmatched_ranges);
+        if (!align.by_order && align.unprofiled_launches > 0)
+            diag(Severity::warning, "cupti.launch_unprofiled",
+                 "kernel launches without a profiled range; their counters are missing",
+                 align.unprofiled_launches);
+        std::vector<KernelRow> rows(s.pending.size());
+        for (size_t j = 0; j < s.pending.size(); ++j) {
+            KernelRow& row = rows[j];  // launched but not profiled: the row stays, its numbers are missing
+            row.name = s.pending[j].name;
             row.device = static_cast<int32_t>(s.device);
-            row.stream = l.stream;
-            row.grid = l.grid;
-            row.block = l.block;
-            row.correlation = l.correlation;
-            row.external_id = l.external_id;
-            row.launch_id = l.ordinal;
+            row.stream = s.pending[j].stream;
+            row.grid = s.pending[j].grid;
+            row.block = s.pending[j].block;
+            row.correlation = s.pending[j].correlation;
+            row.external_id = s.pending[j].external_id;
+            row.launch_id = s.pending[j].ordinal;
+        }
+        for (size_t i = 0; i < ranges; ++i) {
+            if (align.launch_of_range[i] < 0) continue;
+            KernelRow& row = rows[static_cast<size_t>(align.launch_of_range[i])];
             std::vector<double> values;
             try {
                 values = s.host->evaluate(s.counter_data, i, s.plan.metrics);
@@ -294,16 +344,8 @@ struct RangeProfiler::Impl {
                 row.duration_s = k.duration_s.value;
                 row.duration_prov = k.duration_s.prov;
             }
-            trace->kernels.append(row);
         }
-        for (size_t i = ranges; i < s.pending.size(); ++i) {
-            KernelRow row;  // launched but not profiled: the row stays, its numbers are missing
-            row.name = s.pending[i].name;
-            row.device = static_cast<int32_t>(s.device);
-            row.correlation = s.pending[i].correlation;
-            row.launch_id = s.pending[i].ordinal;
-            trace->kernels.append(row);
-        }
+        for (const KernelRow& row : rows) trace->kernels.append(row);
         s.pending.clear();
     }
 
@@ -336,6 +378,7 @@ struct RangeProfiler::Impl {
 
     void on_launch(const CUpti_CallbackData* cb, CUpti_CallbackId cbid) {
         std::lock_guard<std::mutex> lock(*mutex);
+        if (stopping.load()) return;
         auto it = contexts.find(cb->context);
         if (cb->callbackSite == CUPTI_API_EXIT) {
             // A launch that failed produced no range: forget it so rows stay aligned.
@@ -372,6 +415,7 @@ struct RangeProfiler::Impl {
         }
         PendingLaunch l;
         l.name = name_of(cb->symbolName);
+        if (cb->symbolName) l.mangled = cb->symbolName;
         l.correlation = cb->correlationId;
         l.external_id = opt.current_external_id ? opt.current_external_id() : 0;
         l.ordinal = ++launches;
@@ -411,9 +455,9 @@ namespace {
 void CUPTIAPI on_callback(void* user, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* data) {
     auto* impl = static_cast<RangeProfiler::Impl*>(user);
     if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
-        if (is_launch(cbid)) {
+        if (is_kernel_launch_cbid(cbid)) {
             impl->on_launch(static_cast<const CUpti_CallbackData*>(data), cbid);
-        } else if (is_graph_launch(cbid) &&
+        } else if (is_graph_launch_cbid(cbid) &&
                    static_cast<const CUpti_CallbackData*>(data)->callbackSite == CUPTI_API_ENTER) {
             std::lock_guard<std::mutex> lock(*impl->mutex);
             impl->diag(Severity::warning, "cupti.graph_launch",
@@ -435,21 +479,18 @@ void RangeProfiler::start(const RangeProfilerOptions& options, Trace& trace, std
     if (impl_->opt.ranges_per_batch == 0) impl_->opt.ranges_per_batch = 64;
     impl_->trace = &trace;
     impl_->mutex = &mutex;
-    if (auto r = cuptiSubscribe(&impl_->subscriber, on_callback, impl_.get()); r != CUPTI_SUCCESS)
-        throw Error(ExitCode::failure, "cuptiSubscribe failed (is another CUPTI tool such as the PyTorch "
-                                       "profiler or Nsight active?): " + cupti_result_text(r));
-    const CUpti_CallbackId ids[] = {
-        CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
-        CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
-        CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
-        CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch, CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz};
-    for (auto id : ids) check(cuptiEnableCallback(1, impl_->subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id), "cuptiEnableCallback");
+    impl_->stopping = false;
+    Subscription sub = subscribe_as_rafter(on_callback, impl_.get());
+    if (!sub.ok()) throw Error(ExitCode::failure, "counters mode needs CUPTI's callbacks, but " + describe_refusal(sub));
+    impl_->subscriber = sub.handle;
+    check(enable_launch_callbacks(impl_->subscriber), "cuptiEnableCallback(kernel launches)");
     check(cuptiEnableCallback(1, impl_->subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING),
           "cuptiEnableCallback(context destroy)");
 }
 
 void RangeProfiler::stop() {
     if (!impl_->subscriber) return;
+    impl_->stopping = true;
     {
         std::lock_guard<std::mutex> lock(*impl_->mutex);
         for (auto& [ctx, s] : impl_->contexts) impl_->finish(s);

@@ -49,9 +49,11 @@ void print_device() {
 }
 
 // Runs `rafter profile ARGS -- COMMAND` and returns the traces it wrote.
-std::vector<Trace> profile(const std::string& name, const std::string& mode, const std::string& command) {
+std::vector<Trace> profile(const std::string& name, const std::string& mode, const std::string& command,
+                           const std::string& options = "") {
     auto scratch = test::scratch_dir(name);
-    auto r = test::run_rafter("profile --mode " + mode + " -o '" + scratch + "/out' -- " + command, scratch);
+    auto r = test::run_rafter("profile --mode " + mode + " " + options + " -o '" + scratch + "/out' -- " + command,
+                              scratch);
     INFO("rafter profile stderr: " << r.err);
     REQUIRE(r.exit_code == 0);
     std::vector<Trace> traces;
@@ -111,6 +113,33 @@ TEST_CASE("triad") {
     CHECK(std::fabs(dram / expected - 1) < 0.05);
 }
 
+// The batch restart path: with --batch 2, eight kernels are four batches (three restarts). Every
+// triad launch must get the same DRAM bytes as with one batch, and no row may lack counters.
+TEST_CASE("triad_batches") {
+    REQUIRE_GPU(RAFTER_GPU_TRIAD, "the triad program (needs nvcc)");
+    print_device();
+    const std::string cmd = std::string("'") + RAFTER_GPU_TRIAD + "' 134217728 5";
+    auto one = profile("triad-batch64", "counters", cmd);
+    auto two = profile("triad-batch2", "counters", cmd, "--batch 2");
+    const Trace& a = one[0];
+    const Trace& b = two[0];
+    REQUIRE(a.kernels.size() == 8);  // 3 fills + 5 triads
+    REQUIRE(b.kernels.size() == 8);
+    for (size_t i = 0; i < 8; ++i) {
+        CHECK(a.strings.get(a.kernels.name[i]) == b.strings.get(b.kernels.name[i]));
+        auto da = a.kernels.get_bytes(i, MemLevel::dram), db = b.kernels.get_bytes(i, MemLevel::dram);
+        REQUIRE(da.has());
+        REQUIRE(db.has());
+        std::cout << "kernel " << i << " " << a.strings.get(a.kernels.name[i]) << ": DRAM bytes batch 64 " << da.value
+                  << ", batch 2 " << db.value << std::endl;
+        CHECK(std::fabs(db.value / da.value - 1) < 0.05);
+    }
+    CHECK(b.diagnostics.count("cupti.counters_disabled") == 0);
+    CHECK(b.diagnostics.count("cupti.range_unmatched") == 0);
+    CHECK(b.diagnostics.count("cupti.launch_unprofiled") == 0);
+    CHECK(b.diagnostics.count("cupti.range_count_mismatch") == 0);
+}
+
 TEST_CASE("launch_overhead") {
     REQUIRE_GPU(RAFTER_GPU_LAUNCHER, "bench_launch_overhead (RAFTER_BUILD_BENCH=OFF)");
     print_device();
@@ -133,6 +162,7 @@ TEST_CASE("launch_overhead") {
     for (size_t i = 0; i < t.kernels.size(); ++i) empty += t.strings.get(t.kernels.name[i]) == "empty_kernel";
     CHECK(empty == 100100);  // 100 warm-up launches + 100000 timed ones: none lost
     CHECK(t.diagnostics.count("cupti.dropped_records") == 0);
+    CHECK(t.diagnostics.count("cupti.kernels_missing") == 0);
     std::cout << "uninstrumented: " << baseline << "under rafter profile --mode time: " << r.out << std::endl;
 }
 

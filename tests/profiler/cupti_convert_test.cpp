@@ -266,6 +266,34 @@ TEST_CASE("NVTX push/pop and start/end markers pair into regions with nesting de
     CHECK(t.diagnostics.count("cupti.nvtx_unclosed") == 1);
 }
 
+TEST_CASE("an NVTX range ended on another thread whose buffer arrives first is still paired") {
+    Trace t;
+    ActivityConverter c(t, options());
+    auto add = [&](const CUpti_ActivityMarker2& m) { c.add(reinterpret_cast<const CUpti_Activity*>(&m)); };
+    add(marker(7, CUPTI_ACTIVITY_FLAG_MARKER_END, kOrigin + 70, nullptr, 100, 202));  // the end comes first
+    add(marker(7, CUPTI_ACTIVITY_FLAG_MARKER_START, kOrigin + 50, "prefetch", 100, 201));
+    c.finish();
+    REQUIRE(t.regions.size() == 1);
+    CHECK(t.strings.get(t.regions[0].name) == "prefetch");
+    CHECK(t.regions[0].tid == 201);
+    CHECK(t.regions[0].start_ns == 50);
+    CHECK(t.regions[0].end_ns == 70);
+    CHECK(t.diagnostics.count("cupti.nvtx_end_without_start") == 0);
+    CHECK(t.diagnostics.count("cupti.nvtx_unclosed") == 0);
+}
+
+TEST_CASE("a kernel name pointer reused for another name after a module unload is not served stale") {
+    Trace t;
+    ActivityConverter c(t, options());
+    char name[32] = "_Z5firstv";
+    c.add_kernel(kernel(name, kOrigin + 1, kOrigin + 2, 1));
+    std::strcpy(name, "_Z6secondv");  // same address, another kernel
+    c.add_kernel(kernel(name, kOrigin + 3, kOrigin + 4, 2));
+    REQUIRE(t.kernels.size() == 2);
+    CHECK(t.strings.get(t.kernels.name[0]) == "first()");
+    CHECK(t.strings.get(t.kernels.name[1]) == "second()");
+}
+
 TEST_CASE("device records fill the trace's device list once; unknown kinds are counted") {
     Trace t;
     ActivityConverter c(t, options());

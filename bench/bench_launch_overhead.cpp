@@ -157,19 +157,25 @@ int main(int argc, char** argv) {
     std::printf("device 0: %s, driver %s, %ld empty-kernel launches, %d repetitions\n", probe.devices[0].name.c_str(),
                 rafter::cupti::format_driver_version(probe.driver_version).c_str(), launches, reps);
 
-    std::vector<double> base, profiled;
+    std::vector<double> base, profiled, no_api;
     size_t kernels_in_trace = 0;
     for (int r = 0; r < reps; ++r) {
         double b = run_and_parse("'" + self + "' --inner " + std::to_string(launches));
         fs::remove_all(out);
         double p = run_and_parse("'" + rafter + "' profile --quiet --mode time -o '" + out + "' -- '" + self +
                                  "' --inner " + std::to_string(launches) + " 2>/dev/null");
-        if (b < 0 || p < 0) {
-            std::fprintf(stderr, "bench_launch_overhead: a run failed (baseline %.1f, profiled %.1f)\n", b, p);
+        fs::remove_all(out);
+        // Without runtime/driver API records: what kernel records alone cost.
+        double q = run_and_parse("'" + rafter + "' profile --quiet --mode time --no-api -o '" + out + "' -- '" + self +
+                                 "' --inner " + std::to_string(launches) + " 2>/dev/null");
+        if (b < 0 || p < 0 || q < 0) {
+            std::fprintf(stderr, "bench_launch_overhead: a run failed (baseline %.1f, profiled %.1f, --no-api %.1f)\n",
+                         b, p, q);
             return 1;
         }
         base.push_back(b);
         profiled.push_back(p);
+        no_api.push_back(q);
         kernels_in_trace = 0;
         for (const auto& e : fs::directory_iterator(out))
             if (e.path().extension() == ".rafter") kernels_in_trace += rafter::read_native_trace(e.path().string()).kernels.size();
@@ -180,6 +186,7 @@ int main(int argc, char** argv) {
     const double mb = median(base), mp = median(profiled);
     std::printf("baseline (uninstrumented): %.1f ns per launch (median of %d)\n", mb, reps);
     std::printf("rafter profile --mode time: %.1f ns per launch (median of %d)\n", mp, reps);
+    std::printf("rafter profile --mode time --no-api: %.1f ns per launch (median of %d)\n", median(no_api), reps);
     std::printf("overhead: %.1f ns per launch (%.2fx); throughput %.0f vs %.0f launches/s\n", mp - mb, mp / mb,
                 1e9 / mp, 1e9 / mb);
     std::printf("kernels in the last trace: %zu (expected %ld)\n", kernels_in_trace, launches + 100);

@@ -62,13 +62,19 @@ for l in "${libs[@]}"; do
   p=$( { dpkg -S "$l" || dpkg -S "$(readlink -f "$l")" || dpkg -S "/usr$l"; } 2>/dev/null | head -1 | cut -d: -f1) || true
   [[ -n "$p" ]] && packages+=("$p")
 done
-mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
+# glibc, libgcc and libstdc++ stay the GPU machine's own, even where a library of theirs (libutil)
+# was not caught by the name filter above.
+mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u | grep -Evx 'libc6|libgcc-s1|libstdc\+\+6')
 
 rm -rf "$deps/debs.tmp" "$deps/root.tmp"
 mkdir -p "$deps/debs.tmp" "$deps/root.tmp"
 (cd "$deps/debs.tmp" && apt-get download "${packages[@]}" >/dev/null)
 for d in "$deps"/debs.tmp/*.deb; do dpkg -x "$d" "$deps/root.tmp"; done
-# Only the shared libraries are needed there.
+# Only the shared libraries are needed there, in one folder (packages put some under /lib).
+mkdir -p "$deps/root.tmp/usr/lib/x86_64-linux-gnu"
+if [[ -d "$deps/root.tmp/lib/x86_64-linux-gnu" ]]; then
+  cp -a "$deps/root.tmp/lib/x86_64-linux-gnu/." "$deps/root.tmp/usr/lib/x86_64-linux-gnu/"
+fi
 find "$deps/root.tmp" -mindepth 1 -maxdepth 1 ! -name usr -exec rm -rf {} +
 find "$deps/root.tmp/usr" -mindepth 1 -maxdepth 1 ! -name lib -exec rm -rf {} +
 rm -rf "$deps/root" && mv "$deps/root.tmp" "$deps/root"

@@ -177,9 +177,30 @@ sigterm_run() {
     >"$work/sigterm.json"
 }
 
+# Kernel replay saves and restores the program's device memory around every pass: the model is
+# kept small so that counters mode finishes within the budget (a 4-layer d=1024 model did not
+# finish in 165 s on an H200).
+small="--d-model 512 --layers 2 --batch 4 --seq 256"
+
+# Which of the plan's metrics CUPTI collects, alone and together, and whether initializing the
+# profiler early or loading modules eagerly changes that (the log line "metrics without values").
+metric_probe() {
+  local hw="l1tex__t_bytes.sum,lts__t_bytes.sum,dram__bytes.sum,gpu__time_duration.sum"
+  local sass="sm__sass_thread_inst_executed_op_fadd_pred_on.sum,sm__sass_thread_inst_executed_op_fmul_pred_on.sum,sm__sass_thread_inst_executed_op_ffma_pred_on.sum"
+  echo "--- default plan"; "$R" profile --mode counters -o "$work/mp-default" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- hardware metrics only"; RAFTER_PROFILE_METRICS=$hw "$R" profile --mode counters -o "$work/mp-hw" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- sass metrics only"; RAFTER_PROFILE_METRICS=$sass "$R" profile --mode counters -o "$work/mp-sass" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- default plan, early init"; RAFTER_PROFILE_EARLY_INIT=1 "$R" profile --mode counters -o "$work/mp-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- default plan, eager module loading"; CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-eager" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- sass only, early init, eager"; RAFTER_PROFILE_METRICS=$sass RAFTER_PROFILE_EARLY_INIT=1 CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-sass-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  for d in mp-default mp-hw mp-sass mp-early mp-eager mp-sass-early; do
+    "$R" roofline "$work/$d" --machine h200-sxm --format json --quiet >"$work/$d.json" 2>/dev/null || true
+  done
+}
+
 torch_both() {
   set -e
-  "$R" profile --mode both -o "$work/torch-both" -- python3 "$repo/scripts/gpu/torch_step.py" --steps 2 --warmup 1 --nvtx
+  "$R" profile --mode both -o "$work/torch-both" -- python3 "$repo/scripts/gpu/torch_step.py" --steps 2 --warmup 1 $small --nvtx
   "$R" roofline "$work/torch-both" --format json --quiet -o "$work/torch-both-roofline" >"$work/torch-both.json"
   "$R" roofline "$work/torch-both" --group-by base --top 15
   "$R" roofline "$work/torch-both" --group-by region --top 15 || true
@@ -196,14 +217,14 @@ traced() {
 
 torch_kineto() {
   set -e
-  python3 "$repo/scripts/gpu/torch_step.py" --steps 2 --warmup 1 --torch-profiler "$work/torch-kineto.json"
+  python3 "$repo/scripts/gpu/torch_step.py" --steps 2 --warmup 1 $small --torch-profiler "$work/torch-kineto.json"
   "$R" roofline "$work/torch-kineto.json" --format json --quiet -o "$work/torch-kineto-roofline" >"$work/torch-kineto-k.json"
   "$R" roofline "$work/torch-kineto.json" --group-by op --format json --quiet >"$work/torch-kineto-op.json"
   "$R" roofline "$work/torch-kineto.json" --group-by op --top 15
 }
 
-export R triad gemm n work repo build ncu_bin
-export -f env_info bundle_check rafter_vs_ncu sigterm_run torch_both torch_kineto traced
+export R triad gemm n work repo build ncu_bin small
+export -f env_info bundle_check rafter_vs_ncu sigterm_run torch_both torch_kineto traced metric_probe
 
 relocate_rc=0
 relocate || relocate_rc=1
@@ -213,20 +234,21 @@ step env none 60 env_info
 step bundle none 30 bundle_check
 step metrics none 60 "$R" profile --list-metrics --chip GH100
 step probe gpu 30 "$R" profile --mode time -o "$work/probe" -- "$triad" 1048576 1
+step metric_probe gpu 60 metric_probe
 step triad_time gpu 60 traced triad-time time -- "$triad" "$n" 3
 step triad_counters gpu 90 traced triad-counters counters -- "$triad" "$n" 3
 step triad_counters_batch2 gpu 90 traced triad-counters-b2 counters --batch 2 -- "$triad" "$n" 3
 step ctest_gpu none 300 ctest --test-dir "$build" -L gpu -V --timeout 240
 step launch_bench gpu 90 "$build/bench/bench_launch_overhead" --launches 100000 --reps 5
-step ncu_sgemm gpu-optional 120 rafter_vs_ncu sgemm "$gemm" sgemm 4096 4096 4096
-step ncu_triad gpu-optional 90 rafter_vs_ncu triad "$triad" "$n" 2
-step torch_both gpu-optional 180 torch_both
-step torch_kineto gpu-optional 90 torch_kineto
-step ceilings gpu-optional 150 "$R" ceilings --gpu -o "$work/gpu-ceilings.json"
-step torch_reference gpu-optional 90 sh -c "python3 '$repo/scripts/gpu/torch_reference.py' >'$work/torch-reference.json'"
-step ceilings_counters gpu-optional 150 sh -c "'$R' profile --mode counters -o '$work/ceilings-counters' -- '$R' ceilings --gpu --quick -o '$work/ceilings-quick.json' && '$R' roofline '$work/ceilings-counters' --machine h200-sxm --format json --quiet >'$work/ceilings-counters.json'"
-step sigterm gpu-optional 60 sigterm_run
-step torch_coexist gpu-optional 90 sh -c "'$R' profile --mode time -o '$work/coexist' -- python3 '$repo/scripts/gpu/torch_step.py' --steps 2 --warmup 1 --torch-profiler '$work/coexist-kineto.json'; ls -la '$work/coexist'"
+step sigterm gpu-optional 40 sigterm_run
+step ncu_sgemm gpu-optional 60 rafter_vs_ncu sgemm "$gemm" sgemm 4096 4096 4096
+step ncu_triad gpu-optional 60 rafter_vs_ncu triad "$triad" "$n" 2
+step torch_kineto gpu-optional 60 torch_kineto
+step ceilings gpu-optional 60 "$R" ceilings --gpu -o "$work/gpu-ceilings.json"
+step torch_reference gpu-optional 45 sh -c "python3 '$repo/scripts/gpu/torch_reference.py' >'$work/torch-reference.json'"
+step torch_both gpu-optional 120 torch_both
+step ceilings_counters gpu-optional 90 sh -c "'$R' profile --mode counters -o '$work/ceilings-counters' -- '$R' ceilings --gpu --quick -o '$work/ceilings-quick.json' && '$R' roofline '$work/ceilings-counters' --machine h200-sxm --format json --quiet >'$work/ceilings-counters.json'"
+step torch_coexist gpu-optional 60 sh -c "'$R' profile --mode time -o '$work/coexist' -- python3 '$repo/scripts/gpu/torch_step.py' --steps 2 --warmup 1 $small --torch-profiler '$work/coexist-kineto.json'; ls -la '$work/coexist'"
 
 # --- Summary -----------------------------------------------------------------------------------
 python3 "$repo/scripts/gpu/gpu_figures.py" --work "$work" --status "$status" --out "$out" \

@@ -7,7 +7,9 @@
 #include <cupti_target.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <dlfcn.h>
 #include <unordered_map>
 #include <unordered_set>
@@ -133,6 +135,11 @@ struct RangeProfiler::Impl {
     std::atomic<bool> stopping{false};
     uint64_t launches = 0;
     bool logged_range_names = false;
+    bool checked_collection = false;
+    // Progress for long runs: kernel replay can take seconds per kernel when a program holds a lot
+    // of device memory (CUPTI saves and restores it around every pass).
+    uint64_t batches = 0, profiled = 0;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     bool logged_restart = false;
     std::unordered_map<CUcontext, ContextState> contexts;
     std::unordered_set<std::string> logged_chips;
@@ -239,6 +246,10 @@ struct RangeProfiler::Impl {
         // config image and pass count (the same computation as `rafter profile --list-metrics`).
         s.host = std::make_unique<HostSession>(chip_name, s.availability.data());
         s.plan = plan_roofline_metrics(chip_name, s.host->base_metrics(), arch_for_chip(chip_name));
+        if (!opt.metrics.empty()) {
+            s.plan.metrics = opt.metrics;  // an expert's list: unknown names fail below, naming the metric
+            s.plan.notes.push_back("metric list from RAFTER_PROFILE_METRICS, not the roofline plan");
+        }
         s.config = s.host->config_image(s.plan.metrics);  // the same host object evaluates later
         s.plan.passes = passes_for_config(s.config);
         if (logged_chips.insert(chip_name).second) {
@@ -337,6 +348,10 @@ struct RangeProfiler::Impl {
                 values.assign(s.plan.metrics.size(), std::nan(""));
                 diag(Severity::warning, "cupti.evaluate_failed", e.message());
             }
+            if (!checked_collection) {
+                checked_collection = true;
+                report_uncollected(s, values);
+            }
             KernelCounters k = interpret_counters(s.plan, values);
             row.flops = k.flops;
             row.bytes = k.bytes;
@@ -346,7 +361,33 @@ struct RangeProfiler::Impl {
             }
         }
         for (const KernelRow& row : rows) trace->kernels.append(row);
+        profiled += ranges;
+        ++batches;
+        if ((batches & (batches - 1)) == 0) {  // batches 1, 2, 4, 8, ...
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            char line[160];
+            std::snprintf(line, sizeof line, "counters: %llu kernels profiled in %.1f s (%.1f kernels/s)",
+                          static_cast<unsigned long long>(profiled), secs, secs > 0 ? profiled / secs : 0.0);
+            log(line);
+        }
         s.pending.clear();
+    }
+
+    // CUPTI gives NaN for a metric it scheduled but did not collect. Say which, once, so that a
+    // FLOP kind or memory level shown as missing has its reason in the trace.
+    void report_uncollected(const ContextState& s, const std::vector<double>& values) {
+        std::string names;
+        size_t n = 0;
+        for (size_t i = 0; i < values.size() && i < s.plan.metrics.size(); ++i)
+            if (std::isnan(values[i])) {
+                names += (n++ ? ", " : "") + s.plan.metrics[i];
+            }
+        if (n == 0) return;
+        log("metrics without values for the first kernel: " + names);
+        diag(Severity::warning, "cupti.metrics_not_collected",
+             "CUPTI returned no value for " + std::to_string(n) + " of " + std::to_string(s.plan.metrics.size()) +
+                 " metrics (" + names + "); the FLOPs and bytes they feed are missing",
+             n);
     }
 
     void disable(ContextState& s) {
@@ -480,6 +521,12 @@ void RangeProfiler::start(const RangeProfilerOptions& options, Trace& trace, std
     impl_->trace = &trace;
     impl_->mutex = &mutex;
     impl_->stopping = false;
+    impl_->started = std::chrono::steady_clock::now();
+    if (options.early_init) {
+        auto p = RAFTER_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
+        check(cuptiProfilerInitialize(&p), "cuptiProfilerInitialize");
+        impl_->profiler_initialized = true;
+    }
     Subscription sub = subscribe_as_rafter(on_callback, impl_.get());
     if (!sub.ok()) throw Error(ExitCode::failure, "counters mode needs CUPTI's callbacks, but " + describe_refusal(sub));
     impl_->subscriber = sub.handle;

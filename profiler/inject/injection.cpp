@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <poll.h>
 #include <pthread.h>
 #include <string>
 #include <thread>
@@ -36,10 +35,12 @@ InjectConfig g_config;
 std::mutex g_finish_mutex;
 bool g_finished = false;
 
-// Signal handling: the handler only writes a byte to a pipe; a watcher thread (with signals
-// blocked) flushes and writes the trace, then the handler lets the default action kill us.
+// Signal handling: the handler only writes the signal's number to a pipe and returns at once; a
+// watcher thread (with signals blocked) flushes and writes the trace, then ends the process with
+// that signal's default action. The handler must not wait for the flush: the thread it interrupted
+// may be inside the CUDA driver, holding locks the flush needs (seen on an H200: a SIGTERM during
+// a launch loop waited out the 20 s the handler allowed, and no trace was written).
 int g_wake[2] = {-1, -1};
-int g_done[2] = {-1, -1};
 struct sigaction g_prev_int{}, g_prev_term{};
 std::atomic<bool> g_signal_flush{false};
 
@@ -75,12 +76,13 @@ void watcher() {
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);
-    char c = 0;
+    unsigned char c = 0;
     while (read(g_wake[0], &c, 1) < 0 && errno == EINTR) {
     }
     finish_and_write();
-    c = 1;
-    [[maybe_unused]] auto n = write(g_done[1], &c, 1);
+    const int sig = c;
+    signal(sig, SIG_DFL);
+    kill(getpid(), sig);  // delivered to a thread that does not block it: the default action ends us
 }
 
 bool is_function(const struct sigaction& a) {
@@ -99,18 +101,16 @@ void on_signal(int sig, siginfo_t* info, void* uctx) {
     }
     if (prev.sa_handler == SIG_IGN && !(prev.sa_flags & SA_SIGINFO)) return;
     if (getpid() == g_pid && !g_signal_flush.exchange(true)) {
-        char c = 1;
-        if (write(g_wake[1], &c, 1) == 1) {
-            pollfd p{g_done[0], POLLIN, 0};
-            poll(&p, 1, 20000);  // a flush stuck behind a lock must not keep us alive forever
-        }
+        const unsigned char c = static_cast<unsigned char>(sig);
+        if (write(g_wake[1], &c, 1) == 1) return;  // the watcher takes it from here
     }
+    // A second signal while the trace is being written, a forked child, or no watcher: end now.
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void install_signal_handlers() {
-    if (pipe(g_wake) != 0 || pipe(g_done) != 0) {
+    if (pipe(g_wake) != 0) {
         inject_log("no pipe for signal handling; a killed run will leave no trace");
         return;
     }
@@ -138,6 +138,8 @@ int initialize() {
     o.tracer.api = g_config.trace_api;
     o.tracer.buffer_bytes = static_cast<size_t>(g_config.buffer_mb) << 20;
     o.ranges_per_batch = g_config.ranges_per_batch;
+    o.metrics = g_config.metrics;
+    o.early_init = g_config.early_init;
     o.log = inject_log;
     // Called by the driver, we run inside cuInit: the driver is loaded and must not be
     // re-entered. Called any other way (a test, a program calling us), check for a device first.

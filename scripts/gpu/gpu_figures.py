@@ -11,9 +11,9 @@ import os
 import re
 import sys
 
-STEPS = ["env", "bundle", "metrics", "probe", "triad_time", "triad_counters", "triad_counters_batch2",
-         "ctest_gpu", "launch_bench", "ncu_sgemm", "ncu_triad", "torch_both", "torch_kineto", "ceilings",
-         "torch_reference", "ceilings_counters", "sigterm", "torch_coexist"]
+STEPS = ["env", "bundle", "metrics", "probe", "metric_probe", "triad_time", "triad_counters",
+         "triad_counters_batch2", "ctest_gpu", "launch_bench", "sigterm", "ncu_sgemm", "ncu_triad", "torch_kineto",
+         "ceilings", "torch_reference", "torch_both", "ceilings_counters", "torch_coexist"]
 
 TRIAD_N = 1 << 27
 
@@ -149,6 +149,11 @@ def launch_section(work, fig):
     b = re.search(r"baseline \(uninstrumented\): ([\d.]+) ns", text)
     p = re.search(r"rafter profile --mode time: ([\d.]+) ns", text)
     k = re.search(r"kernels in the last trace: (\d+) \(expected (\d+)\)", text)
+    q = re.search(r"--no-api: ([\d.]+) ns", text)
+    if b and q:
+        base, noapi = float(b.group(1)), float(q.group(1))
+        fig.add("time-mode overhead", "ns per launch with --no-api (kernel records only)", "%.1f -> %.1f" % (base, noapi),
+                "baseline -> profiled", "%+.1f %%" % (100 * (noapi / base - 1)))
     if b and p:
         base, prof = float(b.group(1)), float(p.group(1))
         over = 100 * (prof / base - 1)
@@ -280,6 +285,18 @@ def ceilings_section(work, fig):
                 "ceilings: %s" % fmt(own) if own else "", "ratio %.2f" % (rate / own) if own else "")
 
 
+def metric_probe_section(work, fig):
+    text = read(os.path.join(work, "metric_probe.log"))
+    if text is None:
+        fig.missing("which metrics CUPTI collects (sgemm 2048^3)", "probe", "did not run")
+        return
+    for block in text.split("--- ")[1:]:
+        title, _, body = block.partition("\n")
+        m = re.search(r"metrics without values for the first kernel: (.+)", body)
+        fig.add("which metrics CUPTI collects (sgemm 2048^3)", title.strip(),
+                "without values: " + m.group(1) if m else "all collected", "", "")
+
+
 def misc_section(work, fig):
     s = load_json(os.path.join(work, "sigterm.json"))
     text = read(os.path.join(work, "sigterm.log"))
@@ -341,8 +358,8 @@ def main():
         if len(parts) == 4:
             status[parts[0]] = tuple(parts[1:])
     fig = Figures()
-    for section in (env_section, ctest_section, triad_section, launch_section, ncu_section, torch_section,
-                    ceilings_section, misc_section):
+    for section in (env_section, ctest_section, metric_probe_section, triad_section, launch_section, ncu_section,
+                    torch_section, ceilings_section, misc_section):
         try:
             section(a.work, fig)
         except Exception as e:  # one broken section must not cost the others

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 
 
-def build(d_model=1024, heads=16, layers=4, vocab=8192):
+def build(d_model, heads, layers, vocab=8192):
     layer = nn.TransformerEncoderLayer(d_model, heads, dim_feedforward=4 * d_model, batch_first=True,
                                        norm_first=True, dropout=0.0)
     model = nn.Sequential(nn.Embedding(vocab, d_model), nn.TransformerEncoder(layer, layers),
@@ -27,12 +27,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--seq", type=int, default=512)
+    ap.add_argument("--d-model", type=int, default=1024)
+    ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--torch-profiler", metavar="FILE")
     ap.add_argument("--nvtx", action="store_true", help="emit an NVTX range per op (torch.autograd.profiler.emit_nvtx)")
     a = ap.parse_args()
 
     torch.manual_seed(0)
-    model = build()
+    model = build(a.d_model, a.d_model // 64, a.layers)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
     x = torch.randint(0, 8192, (a.batch, a.seq), device="cuda")
     y = torch.randint(0, 8192, (a.batch, a.seq), device="cuda")

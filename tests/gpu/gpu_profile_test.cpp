@@ -176,11 +176,13 @@ TEST_CASE("roofline_end_to_end") {
     INFO("profile stderr: " << prof.err);
     REQUIRE(prof.exit_code == 0);
     CHECK(prof.err.find("launches joined") != std::string::npos);
-    auto roof = test::run_rafter("roofline '" + scratch + "/out' --format json --quiet", scratch + "/out");
+    // Run from the scratch folder: run_rafter keeps its stdout/stderr files in the working folder,
+    // which must not be the trace folder roofline reads.
+    auto roof = test::run_rafter("roofline '" + scratch + "/out' --format json --quiet", scratch);
     if (roof.exit_code != 0 && roof.err.find("machine") != std::string::npos) {
         // A GPU without built-in ceilings: the plumbing is what is checked here, not the roof.
         std::cout << "note: no built-in machine for this GPU (" << roof.err << "); using h100-sxm ceilings" << std::endl;
-        roof = test::run_rafter("roofline '" + scratch + "/out' --machine h100-sxm --format json --quiet", scratch + "/out");
+        roof = test::run_rafter("roofline '" + scratch + "/out' --machine h100-sxm --format json --quiet", scratch);
     }
     INFO("roofline stderr: " << roof.err);
     REQUIRE(roof.exit_code == 0);

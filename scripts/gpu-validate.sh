@@ -12,7 +12,9 @@
 # that fails is recorded and the run goes on. The run stays within a time budget (default 480 s)
 # by skipping the optional steps that would not fit, saying so.
 #
-#   usage: scripts/gpu-validate.sh [--dry-run] [--build DIR] [--out DIR] [--budget SECONDS]
+#   usage: scripts/gpu-validate.sh [--dry-run] [--build DIR] [--out DIR] [--budget SECONDS] [--only A,B]
+#
+#   --only      run only the named steps (comma-separated), e.g. a second try of what failed
 #
 #   --dry-run   run here, without a GPU: every step that needs none (bundle check, metric plan,
 #               ctest -L gpu, which skips) and the summary; GPU steps are listed as skipped.
@@ -26,13 +28,15 @@ dry=0
 build=.gpu-deps/build
 out=${OUT:-$repo/out/gpu-validate}
 budget=480
+only=""
 while (($#)); do
   case "$1" in
     --dry-run) dry=1 ;;
     --build) build=${2:?--build needs a directory}; shift ;;
     --out) out=${2:?--out needs a directory}; shift ;;
     --budget) budget=${2:?--budget needs seconds}; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --only) only=",${2:?--only needs step names},"; shift ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#'; exit 0 ;;
     *) echo "gpu-validate: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -93,6 +97,10 @@ add_cuda_libs() {
 step() {
   local name=$1 needs=$2 limit=$3; shift 3
   local t0=$SECONDS rc
+  if [[ -n "$only" && "$only" != *",$name,"* ]]; then
+    printf '%s\tskipped\t0\tnot in --only\n' "$name" >>"$status"
+    return 0
+  fi
   if ((dry)) && [[ $needs != none ]]; then
     printf '%s\tskipped\t0\tdry run: needs a GPU\n' "$name" >>"$status"
     return 0
@@ -187,12 +195,12 @@ small="--d-model 512 --layers 2 --batch 4 --seq 256"
 metric_probe() {
   local hw="l1tex__t_bytes.sum,lts__t_bytes.sum,dram__bytes.sum,gpu__time_duration.sum"
   local sass="sm__sass_thread_inst_executed_op_fadd_pred_on.sum,sm__sass_thread_inst_executed_op_fmul_pred_on.sum,sm__sass_thread_inst_executed_op_ffma_pred_on.sum"
-  echo "--- default plan"; "$R" profile --mode counters -o "$work/mp-default" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
-  echo "--- hardware metrics only"; RAFTER_PROFILE_METRICS=$hw "$R" profile --mode counters -o "$work/mp-hw" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
-  echo "--- sass metrics only"; RAFTER_PROFILE_METRICS=$sass "$R" profile --mode counters -o "$work/mp-sass" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
-  echo "--- default plan, early init"; RAFTER_PROFILE_EARLY_INIT=1 "$R" profile --mode counters -o "$work/mp-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
-  echo "--- default plan, eager module loading"; CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-eager" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
-  echo "--- sass only, early init, eager"; RAFTER_PROFILE_METRICS=$sass RAFTER_PROFILE_EARLY_INIT=1 CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-sass-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -E "without values|counters on|error" || true
+  echo "--- default plan"; "$R" profile --mode counters -o "$work/mp-default" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
+  echo "--- hardware metrics only"; RAFTER_PROFILE_METRICS=$hw "$R" profile --mode counters -o "$work/mp-hw" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
+  echo "--- sass metrics only"; RAFTER_PROFILE_METRICS=$sass "$R" profile --mode counters -o "$work/mp-sass" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
+  echo "--- default plan, early init"; RAFTER_PROFILE_EARLY_INIT=1 "$R" profile --mode counters -o "$work/mp-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
+  echo "--- default plan, eager module loading"; CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-eager" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
+  echo "--- sass only, early init, eager"; RAFTER_PROFILE_METRICS=$sass RAFTER_PROFILE_EARLY_INIT=1 CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-sass-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
   for d in mp-default mp-hw mp-sass mp-early mp-eager mp-sass-early; do
     "$R" roofline "$work/$d" --machine h200-sxm --format json --quiet >"$work/$d.json" 2>/dev/null || true
   done

@@ -376,12 +376,15 @@ struct RangeProfiler::Impl {
     // CUPTI gives NaN for a metric it scheduled but did not collect. Say which, once, so that a
     // FLOP kind or memory level shown as missing has its reason in the trace.
     void report_uncollected(const ContextState& s, const std::vector<double>& values) {
-        std::string names;
+        std::string names, all;
         size_t n = 0;
-        for (size_t i = 0; i < values.size() && i < s.plan.metrics.size(); ++i)
-            if (std::isnan(values[i])) {
-                names += (n++ ? ", " : "") + s.plan.metrics[i];
-            }
+        for (size_t i = 0; i < values.size() && i < s.plan.metrics.size(); ++i) {
+            char v[64];
+            std::snprintf(v, sizeof v, "=%.17g", values[i]);
+            all += (i ? " " : "") + s.plan.metrics[i] + v;
+            if (!std::isfinite(values[i]) || values[i] < 0) names += (n++ ? ", " : "") + s.plan.metrics[i];
+        }
+        log("first kernel's metric values: " + all);
         if (n == 0) return;
         log("metrics without values for the first kernel: " + names);
         diag(Severity::warning, "cupti.metrics_not_collected",

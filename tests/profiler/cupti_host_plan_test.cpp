@@ -116,3 +116,20 @@ TEST_CASE("a metric the chip lacks is named in the error") {
         CHECK(std::string(e.what()).find("GV100") != std::string::npos);
     }
 }
+
+TEST_CASE("every metric of a chip's plan feeds a FLOP kind, a memory level or the time") {
+    if (!host_api_unavailable_reason().empty()) return;
+    for (const char* chip : {"GA100", "GH100"}) {
+        CAPTURE(chip);
+        MetricPlan plan = plan_for_chip(chip);
+        std::vector<double> values(plan.metrics.size(), 1000.0);
+        KernelCounters k = interpret_counters(plan, values);
+        CHECK(k.flops[static_cast<size_t>(FlopKind::fp64)].has());
+        CHECK(k.flops[static_cast<size_t>(FlopKind::fp32)].has());
+        CHECK(k.flops[static_cast<size_t>(FlopKind::fp16)].has());
+        CHECK(k.bytes[static_cast<size_t>(MemLevel::l1)].has());
+        CHECK(k.bytes[static_cast<size_t>(MemLevel::l2)].has());
+        CHECK(k.bytes[static_cast<size_t>(MemLevel::dram)].has());
+        CHECK(k.duration_s.has());
+    }
+}

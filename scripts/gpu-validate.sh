@@ -190,18 +190,16 @@ sigterm_run() {
 # finish in 165 s on an H200).
 small="--d-model 512 --layers 2 --batch 4 --seq 256"
 
-# Which of the plan's metrics CUPTI collects, alone and together, and whether initializing the
-# profiler early or loading modules eagerly changes that (the log line "metrics without values").
+# The metrics CUPTI returns for one SGEMM kernel, with the full plan, hardware counters alone,
+# SASS counters alone and eager module loading (the log line "first kernel's metric values").
 metric_probe() {
   local hw="l1tex__t_bytes.sum,lts__t_bytes.sum,dram__bytes.sum,gpu__time_duration.sum"
   local sass="sm__sass_thread_inst_executed_op_fadd_pred_on.sum,sm__sass_thread_inst_executed_op_fmul_pred_on.sum,sm__sass_thread_inst_executed_op_ffma_pred_on.sum"
   echo "--- default plan"; "$R" profile --mode counters -o "$work/mp-default" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
   echo "--- hardware metrics only"; RAFTER_PROFILE_METRICS=$hw "$R" profile --mode counters -o "$work/mp-hw" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
   echo "--- sass metrics only"; RAFTER_PROFILE_METRICS=$sass "$R" profile --mode counters -o "$work/mp-sass" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
-  echo "--- default plan, early init"; RAFTER_PROFILE_EARLY_INIT=1 "$R" profile --mode counters -o "$work/mp-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
   echo "--- default plan, eager module loading"; CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-eager" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
-  echo "--- sass only, early init, eager"; RAFTER_PROFILE_METRICS=$sass RAFTER_PROFILE_EARLY_INIT=1 CUDA_MODULE_LOADING=EAGER "$R" profile --mode counters -o "$work/mp-sass-early" -- "$gemm" sgemm 2048 2048 2048 2>&1 | grep -v "^rafter profile: running\|^wrote\|^  /" || true
-  for d in mp-default mp-hw mp-sass mp-early mp-eager mp-sass-early; do
+  for d in mp-default mp-hw mp-sass mp-eager; do
     "$R" roofline "$work/$d" --machine h200-sxm --format json --quiet >"$work/$d.json" 2>/dev/null || true
   done
 }

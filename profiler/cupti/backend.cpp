@@ -103,7 +103,6 @@ void Backend::start(const BackendOptions& options) {
         RangeProfilerOptions r;
         r.ranges_per_batch = opt_.ranges_per_batch;
         r.metrics = opt_.metrics;
-        r.early_init = opt_.early_init;
         r.current_external_id = [this] { return current_external_id(); };
         r.log = opt_.log;
         ranges_->start(r, trace_, mutex_);

@@ -19,7 +19,6 @@ struct BackendOptions {
     TracerOptions tracer;
     size_t ranges_per_batch = 64;
     std::vector<std::string> metrics;  // counters: replaces the plan's metrics when not empty
-    bool early_init = false;           // counters: cuptiProfilerInitialize at start, not first launch
     // Check for a device first (dlopen libcuda, cuInit, count). False inside the driver's call of
     // InitializeInjection: cuInit is running then, and a context will prove the device exists.
     bool probe_driver = true;

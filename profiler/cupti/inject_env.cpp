@@ -52,7 +52,6 @@ InjectConfig read_inject_config(const EnvLookup& env, std::vector<std::string>* 
     read_uint(env, kEnvBufferMb, 1, 4096, c.buffer_mb, problems);
     read_flag(env, kEnvApi, c.trace_api);
     read_flag(env, kEnvQuiet, c.quiet);
-    read_flag(env, kEnvEarlyInit, c.early_init);
     if (const char* m = env(kEnvMetrics); m && *m)
         for (auto name : split(m, ','))
             if (auto t = std::string(trim(name)); !t.empty()) c.metrics.push_back(t);

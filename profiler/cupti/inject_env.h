@@ -19,11 +19,9 @@ inline constexpr const char* kEnvBatch = "RAFTER_PROFILE_BATCH";       // kernel
 inline constexpr const char* kEnvApi = "RAFTER_PROFILE_API";           // 0: no runtime/driver records
 inline constexpr const char* kEnvBufferMb = "RAFTER_PROFILE_BUFFER_MB";
 inline constexpr const char* kEnvQuiet = "RAFTER_PROFILE_QUIET";       // 1: no log lines
-// Counters mode, for experts and device validation: a comma-separated metric list replacing the
-// plan's (names as `rafter profile --list-metrics` prints them), and 1 to initialize CUPTI's
-// profiler when the injection starts instead of at the first kernel launch.
+// Counters mode, for experts: a comma-separated metric list replacing the roofline plan's (names
+// as `rafter profile --list-metrics` prints them); fewer metrics need fewer replay passes.
 inline constexpr const char* kEnvMetrics = "RAFTER_PROFILE_METRICS";
-inline constexpr const char* kEnvEarlyInit = "RAFTER_PROFILE_EARLY_INIT";
 
 struct InjectConfig {
     ProfileMode mode = ProfileMode::time;
@@ -33,7 +31,6 @@ struct InjectConfig {
     uint32_t buffer_mb = 8;
     bool quiet = false;
     std::vector<std::string> metrics;  // empty: the plan's
-    bool early_init = false;
 };
 
 // Variables to set for the program (the injection paths are added by the runner).

@@ -525,11 +525,6 @@ void RangeProfiler::start(const RangeProfilerOptions& options, Trace& trace, std
     impl_->mutex = &mutex;
     impl_->stopping = false;
     impl_->started = std::chrono::steady_clock::now();
-    if (options.early_init) {
-        auto p = RAFTER_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
-        check(cuptiProfilerInitialize(&p), "cuptiProfilerInitialize");
-        impl_->profiler_initialized = true;
-    }
     Subscription sub = subscribe_as_rafter(on_callback, impl_.get());
     if (!sub.ok()) throw Error(ExitCode::failure, "counters mode needs CUPTI's callbacks, but " + describe_refusal(sub));
     impl_->subscriber = sub.handle;

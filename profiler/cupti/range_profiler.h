@@ -20,7 +20,6 @@ namespace rafter::cupti {
 struct RangeProfilerOptions {
     size_t ranges_per_batch = 64;
     std::vector<std::string> metrics;  // replaces the plan's metrics when not empty
-    bool early_init = false;           // cuptiProfilerInitialize in start(), not at the first launch
     // The external id (annotation scope) of the launching thread, for kernel rows; may be empty.
     std::function<uint64_t()> current_external_id;
     // One line per event worth telling the user (plan per chip, disabled contexts).

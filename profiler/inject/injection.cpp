@@ -139,7 +139,6 @@ int initialize() {
     o.tracer.buffer_bytes = static_cast<size_t>(g_config.buffer_mb) << 20;
     o.ranges_per_batch = g_config.ranges_per_batch;
     o.metrics = g_config.metrics;
-    o.early_init = g_config.early_init;
     o.log = inject_log;
     // Called by the driver, we run inside cuInit: the driver is loaded and must not be
     // re-entered. Called any other way (a test, a program calling us), check for a device first.

@@ -184,11 +184,16 @@ TEST_CASE("the module's results become a machine file: measured figures, reasons
     CHECK(m.peak(FlopKind::fp32) == 60.21e12);
     CHECK(m.peak(FlopKind::fp16) == 110e12);
     CHECK(!m.peak(FlopKind::bf16));
-    CHECK(m.peak(FlopKind::tensor_fp16) == 600e12);
-    CHECK(m.peak(FlopKind::tensor) == 600e12);
-    CHECK(m.peak(FlopKind::tensor_bf16) == 590e12);
-    CHECK(m.peak(FlopKind::tensor_tf32) == 300e12);
-    CHECK(m.peak(FlopKind::tensor_fp64) == 50e12);
+    // Hopper: WMMA figures stay below what cuBLAS reaches through wgmma, so the data sheet's are
+    // written (h100-sxm.json), and the source says what WMMA measured.
+    Machine sheet = *match_machine_for_device("NVIDIA H100 80GB HBM3");
+    CHECK(m.peak(FlopKind::tensor_fp16) == sheet.peak(FlopKind::tensor_fp16));
+    CHECK(m.peak(FlopKind::tensor) == sheet.peak(FlopKind::tensor_fp16));
+    CHECK(m.peak(FlopKind::tensor_bf16) == sheet.peak(FlopKind::tensor_bf16));
+    CHECK(m.peak(FlopKind::tensor_tf32) == sheet.peak(FlopKind::tensor_tf32));
+    CHECK(m.peak(FlopKind::tensor_fp64) == sheet.peak(FlopKind::tensor_fp64));
+    CHECK(has(source_of(m, "peaks_flops.tensor_fp16"), "data sheet (h100-sxm): WMMA (mma.sync) measured 600 T"));
+    CHECK(has(source_of(m, "peaks_flops.tensor_fp16"), "Measured by: "));
     CHECK(!m.peak(FlopKind::tensor_int8));
     CHECK(!m.peak(FlopKind::tensor_fp8));
     CHECK(m.launch_latency_s == 2.5e-6);
@@ -212,6 +217,19 @@ TEST_CASE("the module's results become a machine file: measured figures, reasons
     CHECK(show.exit_code == 0);
     CHECK(has(show.out, "\"name\": \"my-h100\""));
     CHECK(has(show.out, "bf16 test reason"));
+}
+
+TEST_CASE("a measured figure above the data sheet's peak is not written, and the file says why") {
+    // What an H200 gave on 2026-12-04: shared-memory loads at 118 TB/s, 3.5x the 33.4 TB/s that
+    // 128 bytes per clock per SM allow. The loop's loads were merged by the assembler.
+    ceilings::GpuCeilings c = synthetic_h100();
+    c.raw.figures[RAFTER_GPU_SHARED].value = 118.3e12;
+    Machine m = ceilings::gpu_ceilings_machine(c, "h100-with-a-broken-benchmark");
+    CHECK(!m.bw(MemLevel::l1));
+    CHECK(has(source_of(m, "bandwidths.l1"), "not written: measured 118 TB/s, 354% of the data sheet's peak 33.5 TB/s"));
+    std::ostringstream out;
+    ceilings::print_gpu_summary(out, c);
+    CHECK_MESSAGE(has(out.str(), "L1/shared: not written: measured 118 TB/s"), out.str());
 }
 
 TEST_CASE("the summary puts each figure next to the matching built-in data sheet") {

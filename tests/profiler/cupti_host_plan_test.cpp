@@ -1,6 +1,8 @@
 // Host-side metric planning with the real CUPTI host API (no GPU needed, only a chip name).
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include <algorithm>
 
 #include "core/error.h"
@@ -132,4 +134,28 @@ TEST_CASE("every metric of a chip's plan feeds a FLOP kind, a memory level or th
         CHECK(k.bytes[static_cast<size_t>(MemLevel::dram)].has());
         CHECK(k.duration_s.has());
     }
+}
+
+// The values CUPTI 13.0 returned on an H200 (driver 580.159.04, 2026-12-04) for the first kernel
+// of a cuBLAS SGEMM 2048^3 (cutlass_80_simt_sgemm_256x128_8x4_nn_align1), in plan order.
+TEST_CASE("the GH100 plan turns an H200 SGEMM's counter values into 2MNK FLOPs and its bytes") {
+    if (!host_api_unavailable_reason().empty()) return;
+    MetricPlan plan = plan_for_chip("GH100");
+    const std::map<std::string, double> measured = {
+        {"sm__sass_thread_inst_executed_op_fmul_pred_on.sum", 4194304},
+        {"sm__sass_thread_inst_executed_op_ffma_pred_on.sum", 8589934592},
+        {"l1tex__t_bytes.sum", 419430400},
+        {"lts__t_bytes.sum", 419793344},
+        {"dram__bytes.sum", 46629120},
+        {"gpu__time_duration.sum", 340032}};
+    std::vector<double> values;
+    for (const auto& m : plan.metrics) values.push_back(measured.count(m) ? measured.at(m) : 0.0);
+    KernelCounters k = interpret_counters(plan, values);
+    REQUIRE(k.flops[static_cast<size_t>(FlopKind::fp32)].has());
+    // 2 * 2048^3 = 17179869184 FMA FLOPs, plus the epilogue's 2048^2 multiplies by alpha.
+    CHECK(k.flops[static_cast<size_t>(FlopKind::fp32)].value == 2.0 * 8589934592 + 4194304);
+    CHECK(k.bytes[static_cast<size_t>(MemLevel::l1)].value == 419430400);
+    CHECK(k.bytes[static_cast<size_t>(MemLevel::l2)].value == 419793344);
+    CHECK(k.bytes[static_cast<size_t>(MemLevel::dram)].value == 46629120);
+    CHECK(k.duration_s.value == doctest::Approx(340032e-9));
 }

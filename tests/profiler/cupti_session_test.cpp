@@ -76,6 +76,14 @@ TEST_CASE("the injection environment round-trips") {
         return std::string(n) == "RAFTER_PROFILE_MODE" ? "both" : nullptr;
     });
     CHECK(both.mode == ProfileMode::time);
+    CHECK(both.metrics.empty());
+}
+
+TEST_CASE("RAFTER_PROFILE_METRICS replaces the plan's metrics, names trimmed, empty items dropped") {
+    auto c = read_inject_config([](const char* n) -> const char* {
+        return std::string(n) == "RAFTER_PROFILE_METRICS" ? " dram__bytes.sum, ,lts__t_bytes.sum " : nullptr;
+    });
+    CHECK(c.metrics == std::vector<std::string>{"dram__bytes.sum", "lts__t_bytes.sum"});
 }
 
 TEST_CASE("RAFTER_INJECT_LIBRARY is the first place the backend is looked for") {

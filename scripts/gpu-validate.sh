@@ -152,7 +152,11 @@ env_info() {
 
 bundle_check() {
   set -e
-  for f in "$R" "$build/librafter_inject.so"; do [[ -e "$f" ]] || { echo "missing: $f"; exit 1; }; done
+  [[ -x "$R" ]] || { echo "missing: $R"; exit 1; }
+  if [[ ! -e "$build/librafter_inject.so" ]]; then
+    echo "no $build/librafter_inject.so: this build has no CUPTI profiler (no CUDA toolkit at configure time)"
+    exit 6
+  fi
   ldd "$R" "$build/librafter_inject.so" | grep -E 'not found' && exit 1
   "$R" --version
   "$R" machines >/dev/null && echo "rafter machines: ok"

@@ -167,8 +167,7 @@ void ActivityTracer::stop() {
                 Severity::error, "cupti.kernels_missing",
                 std::to_string(launched - kernels) + " of " + std::to_string(launched) +
                     " kernel launches have no kernel record: another CUPTI client took the activity buffers or "
-                    "turned kernel tracing off (torch.profiler does both when it starts; see "
-                    "docs/profiling-gpu.md, 'Rafter and torch.profiler')",
+                    "turned kernel tracing off (see docs/profiling-gpu.md, 'Rafter and torch.profiler')",
                 launched - kernels);
     }
     g_state.converter = nullptr;  // late buffers are freed without being read

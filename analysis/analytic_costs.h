@@ -1,5 +1,5 @@
 #pragma once
-// Analytic FLOPs and bytes for a trace's framework ops (model/op_costs.h applied to cpu_ops rows)
+// Analytic FLOPs and bytes for a trace's framework ops (model/ops/op_costs.h applied to cpu_ops rows)
 // and their distribution onto kernels.
 //
 // One op call often launches several kernels (cuDNN's layout transforms around a convolution,
@@ -16,7 +16,7 @@
 
 #include "analysis/op_attribution.h"
 #include "core/diagnostics.h"
-#include "model/op_costs.h"
+#include "model/ops/op_costs.h"
 #include "traces/trace.h"
 
 namespace rafter {

@@ -9,7 +9,7 @@
 #include <ostream>
 #include <vector>
 
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/trace.h"
 
 namespace rafter {

@@ -2,7 +2,7 @@
 // Roofline grouped by framework op (`--group-by op`) or by op and input shapes (`op-shape`).
 // Each kernel is charged to its op call (analysis/op_attribution.h); a group's time is the GPU
 // time of its ops' kernels, `launches` their kernel count, `invocations` the op calls, and its
-// FLOPs and DRAM bytes the analytic costs of those calls (model/op_costs.h, provenance analytic).
+// FLOPs and DRAM bytes the analytic costs of those calls (model/ops/op_costs.h, provenance analytic).
 // Kernels charged to no op form one group named "(unattributed)" with their own (usually
 // missing) counters, so the totals still cover every kernel. Bound, efficiency and the totals
 // come from finalize_group / finalize_report (analysis/roofline.h): one source of the formulas.

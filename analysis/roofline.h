@@ -12,7 +12,7 @@
 
 #include "core/diagnostics.h"
 #include "core/metric_kinds.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/trace.h"
 
 namespace rafter {

@@ -15,7 +15,7 @@
 #include "analysis/roofline.h"
 #include "core/diagnostics.h"
 #include "core/json_writer.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace rafter {
 

@@ -25,7 +25,7 @@
 #include "analysis/breakdown.h"
 #include "analysis/op_roofline.h"
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/importer.h"
 #include "traces/input_file.h"
 

@@ -21,7 +21,7 @@
 
 #include "analysis/roofline.h"
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/importer.h"
 
 namespace {

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "model/comm.h"
-#include "model/scaling.h"
+#include "model/scaling/comm.h"
+#include "model/scaling/scaling.h"
 
 using namespace rafter;
 

@@ -9,7 +9,7 @@
 
 #include "ceilings/cpu_kernels.h"
 #include "ceilings/plateau.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace rafter::ceilings {
 

@@ -12,9 +12,10 @@
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
-#include "model/calibrate_comm.h"
-#include "model/calibrate_io.h"
-#include "model/io_profile.h"
+#include "model/scaling/comm_benchmark_import.h"
+#include "model/scaling/fio_import.h"
+#include "profiler/io_probe/io_probe.h"
+#include "model/scaling/io_profile.h"
 #include "tools/comm_sweep/sweep_launch.h"
 #include "traces/input_file.h"
 

@@ -13,7 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace po = boost::program_options;
 

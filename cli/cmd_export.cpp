@@ -12,7 +12,7 @@
 #include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace po = boost::program_options;
 

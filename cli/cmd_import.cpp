@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/arch.h"
 #include "traces/importer.h"
 #include "traces/native_format.h"

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace po = boost::program_options;
 

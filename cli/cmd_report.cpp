@@ -12,9 +12,9 @@
 #include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "model/machine.h"
-#include "model/scaling_run.h"
-#include "model/scenario.h"
+#include "model/machines/machine.h"
+#include "model/scaling/scaling_run.h"
+#include "model/scaling/scenario.h"
 #include "report/html_report.h"
 #include "traces/input_file.h"
 

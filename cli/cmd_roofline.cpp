@@ -14,7 +14,7 @@
 #include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "plots/roofline_svg.h"
 
 namespace po = boost::program_options;

@@ -11,11 +11,11 @@
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
-#include "model/io_profile.h"
-#include "model/scaling_report.h"
-#include "model/scaling_run.h"
-#include "model/scaling_validation.h"
-#include "model/scenario.h"
+#include "model/scaling/io_profile.h"
+#include "report/scaling_report.h"
+#include "model/scaling/scaling_run.h"
+#include "model/scaling/scaling_validation.h"
+#include "model/scaling/scenario.h"
 #include "plots/scaling_svg.h"
 #include "traces/input_file.h"
 
@@ -105,7 +105,7 @@ int cmd_scale(const Args& args) {
         return 0;
     }
     if (vm.count("validate")) {
-        auto results = run_validation(builtin_validation_data(), "model/data/validation/scaling.json");
+        auto results = run_validation(builtin_validation_data(), "model/scaling/data/validation/scaling.json");
         write_validation_table(std::cout, results);
         for (const auto& r : results)
             if (!r.within) return static_cast<int>(ExitCode::failure);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/trace.h"
 
 namespace rafter::cli {

@@ -5,7 +5,7 @@
 // scenario has them.
 #include <string>
 
-#include "model/scaling_run.h"
+#include "model/scaling/scaling_run.h"
 
 namespace rafter {
 

@@ -8,7 +8,7 @@
 
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
-#include "model/scaling_run.h"
+#include "model/scaling/scaling_run.h"
 
 namespace rafter {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "ceilings/gpu/abi.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 
 namespace rafter::ceilings {
 

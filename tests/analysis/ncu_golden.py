@@ -78,7 +78,7 @@ def summarize(label, paths, tensor_per_inst, v100=False):
             print(f"    on v100-sxm2: bound {bound}, bound_time {t:.10g}, efficiency {t / g['time_s']:.10g}")
 
 
-# V100 SXM2 ceilings as in model/data/machines/v100-sxm2.json.
+# V100 SXM2 ceilings as in model/machines/data/v100-sxm2.json.
 V100_PEAK = {"fp64": 7.8e12, "fp32": 15.7e12, "fp16": 31.4e12, "tensor": 125e12}
 V100_BW = {"dram": 900e9, "l2": 3.13344e12, "l1": 15.6672e12}
 

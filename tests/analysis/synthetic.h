@@ -3,7 +3,7 @@
 // by hand in the tests.
 #include <string>
 
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/trace.h"
 
 namespace rafter::test {

@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "analysis/roofline.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "test_support.h"
 #include "traces/importer.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "ceilings/gpu/gpu_module.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
 

@@ -14,7 +14,7 @@
 #include "ceilings/gpu/abi.h"
 #include "ceilings/gpu/gpu_ceilings.h"
 #include "ceilings/gpu/gpu_module.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
 

@@ -83,7 +83,7 @@ TEST_CASE("rafter import --machine takes an architecture, a built-in machine or 
         }
         return std::pair{with, sum};
     };
-    std::string machine_file = test::source_dir() + "/model/data/machines/v100-sxm2.json";
+    std::string machine_file = test::source_dir() + "/model/machines/data/v100-sxm2.json";
     std::pair<size_t, double> first;
     for (const std::string& m : std::vector<std::string>{"volta", "v100-sxm2", machine_file}) {
         auto r = test::run_rafter("import " + in + " --machine '" + m + "' -o '" + dir + "/out.rafter'", dir);

@@ -1,7 +1,7 @@
 // Machine ceilings: built-in files, the machine-file parser and writer, ERT import, lookup by
 // name and by CUDA device name, and the `rafter machines` command.
 // Expected figures are typed here from the vendor documents named next to them, independently
-// of the JSON files under model/data/machines/.
+// of the JSON files under model/machines/data/.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "test_support.h"
 #include "traces/input_file.h"
 

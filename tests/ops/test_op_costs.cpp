@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/op_costs.h"
+#include "model/ops/op_costs.h"
 #include "test_support.h"
 
 using namespace rafter;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "traces/importer.h"
 #include "plots/roofline_svg.h"
 #include "synthetic_reports.h"

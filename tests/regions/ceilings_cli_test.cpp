@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "test_support.h"
 
 using rafter::test::run_rafter;

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "analysis/roofline.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "profiler/annotate.h"
 #include "profiler/regions/recorder.h"
 #include "test_support.h"

@@ -11,7 +11,7 @@
 
 #include "analysis/chrome_export.h"
 #include "analysis/roofline.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "test_support.h"
 #include "traces/importer.h"
 

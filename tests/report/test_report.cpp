@@ -10,7 +10,7 @@
 
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
-#include "model/machine.h"
+#include "model/machines/machine.h"
 #include "report/html_report.h"
 #include "report/svg_groups.h"
 #include "test_support.h"

@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.h"
-#include "model/comm.h"
+#include "model/scaling/comm.h"
 
 using namespace rafter;
 

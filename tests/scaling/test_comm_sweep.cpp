@@ -12,7 +12,7 @@
 #include <sstream>
 #include <vector>
 
-#include "model/calibrate_comm.h"
+#include "model/scaling/comm_benchmark_import.h"
 #include "test_support.h"
 
 using namespace rafter::test;

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "model/fit.h"
+#include "model/scaling/fit.h"
 
 using namespace rafter;
 

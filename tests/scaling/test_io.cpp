@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.h"
-#include "model/io.h"
+#include "model/scaling/io.h"
 
 using namespace rafter;
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "model/scaling_run.h"
-#include "model/scenario.h"
+#include "model/scaling/scaling_run.h"
+#include "model/scaling/scenario.h"
 #include "plots/scaling_svg.h"
 
 using namespace rafter;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "model/scenario.h"
+#include "model/scaling/scenario.h"
 #include "test_support.h"
 
 using namespace rafter;

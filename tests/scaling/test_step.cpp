@@ -5,7 +5,7 @@
 #include <random>
 
 #include "core/error.h"
-#include "model/scaling.h"
+#include "model/scaling/scaling.h"
 
 using namespace rafter;
 

@@ -1,11 +1,11 @@
-// Validation against published measurements (model/data/validation/scaling.json, sources there and
+// Validation against published measurements (model/scaling/data/validation/scaling.json, sources there and
 // in docs/validation/scaling.md). The expected predictions were recomputed independently with a
 // short Python script that writes the bucket schedule out as a loop (docs/validation/scaling.md).
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "model/scaling_validation.h"
+#include "model/scaling/scaling_validation.h"
 
 using namespace rafter;
 

@@ -1,6 +1,6 @@
 // rafter-comm-sweep: times one MPI collective over message sizes (8 B .. 64 MiB by default,
 // doubling) and prints the result in nccl-tests' text format, so that `rafter calibrate comm`
-// reads it with the same parser as nccl-tests output (model/calibrate_comm.cpp). Linked with MPI
+// reads it with the same parser as nccl-tests output (model/scaling/comm_benchmark_import.cpp). Linked with MPI
 // only; `rafter calibrate comm --mpi` launches it under mpirun/srun, or users run it by hand.
 //
 // Per size and per column (out-of-place, then in-place): `warmup` untimed calls, a barrier, then

@@ -1,0 +1,15 @@
+#pragma once
+// Writers for a ScalingResult: a table for people, CSV, and JSON with schema "rafter.scaling/1"
+// (DESIGN.md report contract). They write to the stream they are given.
+#include <ostream>
+
+#include "core/json_writer.h"
+#include "model/scaling/scaling_run.h"
+
+namespace rafter {
+
+void write_scaling_table(std::ostream& out, const ScalingResult& r);
+void write_scaling_csv(std::ostream& out, const ScalingResult& r);
+void write_scaling_json(JsonWriter& w, const ScalingResult& r);
+
+} // namespace rafter

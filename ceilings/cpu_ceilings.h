@@ -59,7 +59,5 @@ double measure_triad_bandwidth(Isa isa, double working_set_bytes, int threads, i
 Machine ceilings_machine(const CpuCeilings& c, const std::string& name);
 // The raw data (sweep, plateaus, single-thread peaks) as a "rafter.ceilings_sweep/1" document.
 void write_sweep_json(std::ostream& out, const CpuCeilings& c);
-// Bandwidth vs working set (log-log) with the detected plateaus marked.
-std::string sweep_svg(const CpuCeilings& c);
 
 } // namespace rafter::ceilings

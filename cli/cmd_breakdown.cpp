@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "analysis/breakdown.h"
-#include "analysis/report_breakdown.h"
+#include "report/report_breakdown.h"
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "model/machines/machine.h"
+#include "plots/sweep_svg.h"
 
 namespace po = boost::program_options;
 
@@ -68,6 +69,20 @@ void print_summary(std::ostream& out, const ceilings::CpuCeilings& c) {
 }
 
 // Writes the machine file after checking that what we write loads back.
+// The measured sweep as chart data: levels (L1, L2, L3, DRAM) named, other plateaus unnamed.
+SweepChart sweep_chart(const ceilings::CpuCeilings& c) {
+    SweepChart chart;
+    chart.title = "Triad bandwidth vs working set (" + std::to_string(c.threads) + " threads, " + to_string(c.isa) + ")";
+    for (const auto& s : c.sweep) chart.sweep.push_back({s.bytes, s.bandwidth});
+    for (size_t i = 0; i < c.plateaus.size(); ++i) {
+        const auto& p = c.plateaus[i];
+        const char* lvl = c.levels.l1 == i ? "L1" : c.levels.l2 == i ? "L2" : c.levels.l3 == i ? "L3"
+                          : c.levels.dram == i ? "DRAM" : "";
+        chart.plateaus.push_back({p.bandwidth, p.min_bytes, p.max_bytes, lvl});
+    }
+    return chart;
+}
+
 void write_machine(const Machine& m, const std::string& path) {
     std::string machine_json = machine_to_json(m);
     parse_machine_json(machine_json, path);
@@ -142,7 +157,7 @@ int cmd_ceilings(const Args& args) {
         parse_machine_json(machine_json, path);  // what we write must load
         std::ostringstream sweep;
         ceilings::write_sweep_json(sweep, c);
-        std::string svg = ceilings::sweep_svg(c);
+        std::string svg = sweep_svg(sweep_chart(c));
         write_file_atomically(path, machine_json);
         write_file_atomically(stem + ".sweep.json", sweep.str());
         write_file_atomically(stem + ".svg", svg);

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "analysis/analytic_costs.h"
-#include "analysis/chrome_export.h"
+#include "report/chrome_export.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
 #include "cli/load_inputs.h"

@@ -15,7 +15,7 @@
 #include "model/machines/machine.h"
 #include "model/scaling/scaling_run.h"
 #include "model/scaling/scenario.h"
-#include "report/html_report.h"
+#include "report/html/html_report.h"
 #include "traces/input_file.h"
 
 namespace po = boost::program_options;

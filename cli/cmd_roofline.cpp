@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "analysis/analytic_costs.h"
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 #include "analysis/roofline.h"
 #include "analysis/what_if.h"
 #include "cli/commands.h"

@@ -4,10 +4,10 @@
 
 #include <sstream>
 
-#include "analysis/report_csv.h"
-#include "analysis/report_format.h"
-#include "analysis/report_json.h"
-#include "analysis/report_table.h"
+#include "report/report_csv.h"
+#include "report/report_format.h"
+#include "report/report_json.h"
+#include "report/report_table.h"
 #include "synthetic.h"
 
 using namespace rafter;

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "analysis/breakdown.h"
-#include "analysis/report_breakdown.h"
+#include "report/report_breakdown.h"
 #include "synthetic_trace.h"
 
 using namespace rafter;

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "analysis/chrome_export.h"
+#include "report/chrome_export.h"
 #include "analysis/roofline.h"
 #include "model/machines/machine.h"
 #include "test_support.h"

@@ -11,8 +11,8 @@
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
 #include "model/machines/machine.h"
-#include "report/html_report.h"
-#include "report/svg_groups.h"
+#include "report/html/html_report.h"
+#include "report/html/svg_groups.h"
 #include "test_support.h"
 #include "traces/importer.h"
 

@@ -1,4 +1,4 @@
-#include "analysis/report_json.h"
+#include "report/report_json.h"
 
 #include "core/diagnostics_json.h"
 #include "core/json_writer.h"

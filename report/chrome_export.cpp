@@ -1,4 +1,4 @@
-#include "analysis/chrome_export.h"
+#include "report/chrome_export.h"
 
 #include <algorithm>
 #include <cmath>

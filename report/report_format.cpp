@@ -1,8 +1,8 @@
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 
-#include "analysis/report_csv.h"
-#include "analysis/report_json.h"
-#include "analysis/report_table.h"
+#include "report/report_csv.h"
+#include "report/report_json.h"
+#include "report/report_table.h"
 
 namespace rafter {
 

@@ -1,4 +1,4 @@
-#include "report/html_report.h"
+#include "report/html/html_report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 #include "core/text.h"
 #include "plots/roofline_svg.h"
 #include "plots/scaling_svg.h"
-#include "report/html_assets.h"
-#include "report/svg_groups.h"
+#include "report/html/html_assets.h"
+#include "report/html/svg_groups.h"
 
 namespace rafter {
 

@@ -1,4 +1,4 @@
-#include "report/html_assets.h"
+#include "report/html/html_assets.h"
 
 namespace rafter {
 

@@ -1,4 +1,4 @@
-#include "analysis/report_table.h"
+#include "report/report_table.h"
 
 #include <cstdio>
 #include <map>

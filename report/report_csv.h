@@ -1,7 +1,7 @@
 #pragma once
 // kernels.csv: one row per group, every number in SI base units with full round-trip precision,
 // names quoted per RFC 4180 (CRLF line ends), and an empty field for a missing value.
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 
 namespace rafter {
 

@@ -2,7 +2,7 @@
 // The terminal table: a header with the machine and totals, then the top groups by time, each
 // with launches, time, share of time, FLOP rate, DRAM arithmetic intensity, bound and efficiency.
 // Fits ReporterOptions::width columns (100 by default); '-' marks a missing value.
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 
 namespace rafter {
 

@@ -4,7 +4,7 @@
 #include <ostream>
 
 #include "analysis/breakdown.h"
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 
 namespace rafter {
 

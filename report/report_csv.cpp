@@ -1,4 +1,4 @@
-#include "analysis/report_csv.h"
+#include "report/report_csv.h"
 
 #include <string>
 #include <vector>

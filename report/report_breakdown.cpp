@@ -1,4 +1,4 @@
-#include "analysis/report_breakdown.h"
+#include "report/report_breakdown.h"
 
 #include <cstdio>
 #include <string>

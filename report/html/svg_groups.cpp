@@ -1,4 +1,4 @@
-#include "report/svg_groups.h"
+#include "report/html/svg_groups.h"
 
 #include <map>
 

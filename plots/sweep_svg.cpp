@@ -1,18 +1,16 @@
-// Bandwidth vs working-set size for `rafter ceilings --cpu`: the sweep as a log-log line with
-// each detected plateau drawn as a horizontal segment, the levels labelled.
+#include "plots/sweep_svg.h"
+
 #include <algorithm>
 
-#include "ceilings/cpu_ceilings.h"
 #include "plots/log_axis.h"
 #include "plots/svg_writer.h"
 
-namespace rafter::ceilings {
+namespace rafter {
 
-std::string sweep_svg(const CpuCeilings& c) {
+std::string sweep_svg(const SweepChart& c) {
     const double W = 760, H = 460, left = 80, right = 30, top = 40, bottom = 60;
     SvgWriter svg(W, H, "sans-serif");
-    svg.text("Triad bandwidth vs working set (" + std::to_string(c.threads) + " threads, " + to_string(c.isa) + ")",
-             Attrs().num("x", W / 2).num("y", 24).add("text-anchor", "middle").add("font-size", "15"));
+    svg.text(c.title, Attrs().num("x", W / 2).num("y", 24).add("text-anchor", "middle").add("font-size", "15"));
     if (c.sweep.empty()) return svg.finish();
     double xmin = c.sweep.front().bytes, xmax = c.sweep.back().bytes;
     double ymin = c.sweep.front().bandwidth, ymax = ymin;
@@ -56,10 +54,8 @@ std::string sweep_svg(const CpuCeilings& c) {
 
     // Levels in red and labelled; other plateaus in grey with their figure only as a tooltip
     // (labelling all of them made the labels overlap where the sweep has many small steps).
-    for (size_t i = 0; i < c.plateaus.size(); ++i) {
-        const Plateau& p = c.plateaus[i];
-        const char* lvl = c.levels.l1 == i ? "L1" : c.levels.l2 == i ? "L2" : c.levels.l3 == i ? "L3"
-                          : c.levels.dram == i ? "DRAM" : nullptr;
+    for (const SweepChart::Plateau& p : c.plateaus) {
+        const char* lvl = p.level.empty() ? nullptr : p.level.c_str();
         double y = ys.to_px(p.bandwidth), x1 = xs.to_px(p.min_bytes), x2 = xs.to_px(p.max_bytes);
         std::string what = std::string(lvl ? lvl : "plateau (no level)") + " " + chart_unit(p.bandwidth, "B/s") + ", " +
                            chart_unit(p.min_bytes, "B") + " - " + chart_unit(p.max_bytes, "B");
@@ -77,4 +73,4 @@ std::string sweep_svg(const CpuCeilings& c) {
     return svg.finish();
 }
 
-} // namespace rafter::ceilings
+} // namespace rafter

@@ -1,7 +1,7 @@
 #pragma once
 // The JSON report: schema "rafter.roofline/1" (DESIGN.md "Report schema"), written by
 // `rafter roofline --format json` and as summary.json. SI units; missing values are null.
-#include "analysis/report_format.h"
+#include "report/report_format.h"
 
 namespace rafter {
 

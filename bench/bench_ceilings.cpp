@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "ceilings/cpu_ceilings.h"
+#include "profiler/ceilings/cpu_ceilings.h"
 
 using namespace rafter::ceilings;
 using Clock = std::chrono::steady_clock;

@@ -16,7 +16,7 @@
 #include "model/scaling/fio_import.h"
 #include "profiler/io_probe/io_probe.h"
 #include "model/scaling/io_profile.h"
-#include "tools/comm_sweep/sweep_launch.h"
+#include "profiler/comm_sweep/sweep_launch.h"
 #include "traces/input_file.h"
 
 namespace po = boost::program_options;

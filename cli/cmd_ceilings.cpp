@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "ceilings/cpu_ceilings.h"
-#include "ceilings/gpu/gpu_ceilings.h"
+#include "profiler/ceilings/cpu_ceilings.h"
+#include "profiler/ceilings/gpu/gpu_ceilings.h"
 #include "cli/commands.h"
 #include "cli/parse_bytes.h"
 #include "core/atomic_file.h"

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <string>
 
-#include "ceilings/gpu/gpu_module.h"
+#include "profiler/ceilings/gpu/gpu_module.h"
 #include "model/machines/machine.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"

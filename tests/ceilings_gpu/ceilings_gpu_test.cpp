@@ -11,9 +11,9 @@
 #include <set>
 #include <sstream>
 
-#include "ceilings/gpu/abi.h"
-#include "ceilings/gpu/gpu_ceilings.h"
-#include "ceilings/gpu/gpu_module.h"
+#include "profiler/ceilings/gpu/abi.h"
+#include "profiler/ceilings/gpu/gpu_ceilings.h"
+#include "profiler/ceilings/gpu/gpu_module.h"
 #include "model/machines/machine.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"

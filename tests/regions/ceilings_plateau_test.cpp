@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ceilings/plateau.h"
+#include "profiler/ceilings/plateau.h"
 
 using namespace rafter::ceilings;
 

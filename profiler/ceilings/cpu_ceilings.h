@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ceilings/cpu_kernels.h"
-#include "ceilings/plateau.h"
+#include "profiler/ceilings/cpu_kernels.h"
+#include "profiler/ceilings/plateau.h"
 #include "model/machines/machine.h"
 
 namespace rafter::ceilings {

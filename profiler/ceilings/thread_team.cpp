@@ -1,4 +1,4 @@
-#include "ceilings/thread_team.h"
+#include "profiler/ceilings/thread_team.h"
 
 #include <pthread.h>
 #include <sched.h>

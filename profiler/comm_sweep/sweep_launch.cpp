@@ -1,4 +1,4 @@
-#include "tools/comm_sweep/sweep_launch.h"
+#include "profiler/comm_sweep/sweep_launch.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>

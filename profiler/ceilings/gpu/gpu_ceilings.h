@@ -5,7 +5,7 @@
 #include <ostream>
 #include <string>
 
-#include "ceilings/gpu/abi.h"
+#include "profiler/ceilings/gpu/abi.h"
 #include "model/machines/machine.h"
 
 namespace rafter::ceilings {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ceilings/gpu/abi.h"
+#include "profiler/ceilings/gpu/abi.h"
 
 namespace rafter::ceilings {
 

@@ -1,4 +1,4 @@
-#include "ceilings/gpu/gpu_module.h"
+#include "profiler/ceilings/gpu/gpu_module.h"
 
 #include <cstdlib>
 #include <dlfcn.h>

@@ -1,9 +1,9 @@
-#include "ceilings/gpu/gpu_ceilings.h"
+#include "profiler/ceilings/gpu/gpu_ceilings.h"
 
 #include <cstdio>
 #include <cstring>
 
-#include "ceilings/gpu/gpu_module.h"
+#include "profiler/ceilings/gpu/gpu_module.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "profiler/cupti/device_probe.h"

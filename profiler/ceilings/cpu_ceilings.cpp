@@ -1,4 +1,4 @@
-#include "ceilings/cpu_ceilings.h"
+#include "profiler/ceilings/cpu_ceilings.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ceilings/thread_team.h"
+#include "profiler/ceilings/thread_team.h"
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"

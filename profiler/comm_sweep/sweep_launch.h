@@ -1,7 +1,7 @@
 #pragma once
 // The rafter side of `rafter calibrate comm --mpi`: find the rafter-comm-sweep executable, build
 // the launcher command (mpirun, srun, or what --mpirun says) and run it, capturing its stdout
-// (nccl-tests text, parsed by model/calibrate_comm). rafter itself does not link MPI: the sweep is
+// (nccl-tests text, parsed by model/scaling/comm_benchmark_import). rafter itself does not link MPI: the sweep is
 // a separate program, so rafter runs where no MPI runtime is installed.
 #include <optional>
 #include <string>

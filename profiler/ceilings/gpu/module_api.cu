@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "ceilings/gpu/bench_util.cuh"
+#include "profiler/ceilings/gpu/bench_util.cuh"
 
 namespace rafter::gpu_ceilings {
 

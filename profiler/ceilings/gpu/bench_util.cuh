@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ceilings/gpu/abi.h"
+#include "profiler/ceilings/gpu/abi.h"
 
 namespace rafter::gpu_ceilings {
 

@@ -1,4 +1,4 @@
-#include "ceilings/plateau.h"
+#include "profiler/ceilings/plateau.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-#include "ceilings/gpu/bench_util.cuh"
+#include "profiler/ceilings/gpu/bench_util.cuh"
 
 namespace rafter::gpu_ceilings {
 

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "ceilings/gpu/bench_util.cuh"
+#include "profiler/ceilings/gpu/bench_util.cuh"
 
 namespace rafter::gpu_ceilings {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "ceilings/gpu/bench_util.cuh"
+#include "profiler/ceilings/gpu/bench_util.cuh"
 
 namespace rafter::gpu_ceilings {
 

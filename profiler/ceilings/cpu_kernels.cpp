@@ -1,4 +1,4 @@
-#include "ceilings/cpu_kernels.h"
+#include "profiler/ceilings/cpu_kernels.h"
 
 #include <immintrin.h>
 

@@ -1,4 +1,4 @@
-#include "ceilings/gpu/bench_util.cuh"
+#include "profiler/ceilings/gpu/bench_util.cuh"
 
 #include <algorithm>
 #include <cmath>

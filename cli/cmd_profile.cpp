@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/profile_runner.h"
 #include "core/error.h"
-#include "profiler/cupti/profile_runner.h"
 
 namespace po = boost::program_options;
 
@@ -50,7 +50,7 @@ ParsedArgs split_at_separator(const Args& args) {
 }
 
 int list_metrics(const std::string& chip) {
-    std::istringstream in(cupti::metric_plan_text(chip));
+    std::istringstream in(metric_plan_text(chip));
     std::string line, metrics, notes, passes, method;
     size_t n = 0;
     while (std::getline(in, line)) {
@@ -108,8 +108,8 @@ int cmd_profile(const Args& args) {
     if (!parsed.had_separator || parsed.command.empty())
         throw_usage_error("give the program to profile after '--', e.g. rafter profile -- python train.py");
 
-    cupti::ProfileRequest req;
-    auto mode = cupti::profile_mode_from_string(vm["mode"].as<std::string>());
+    ProfileRequest req;
+    auto mode = profiler::profile_mode_from_string(vm["mode"].as<std::string>());
     if (!mode) throw_usage_error("--mode must be time, counters or both, got '" + vm["mode"].as<std::string>() + "'");
     req.mode = *mode;
     req.out_dir = vm["output"].as<std::string>();
@@ -123,13 +123,13 @@ int cmd_profile(const Args& args) {
 
     // Before anything runs: a build without CUPTI, a machine without a GPU, or a missing
     // backend library each stop here with their reason.
-    cupti::DriverProbe probe = cupti::check_profiling_possible();
+    cupti::DriverProbe probe = check_profiling_possible();
     std::cerr << "rafter profile: " << probe.devices.size() << " CUDA device(s), driver "
               << cupti::format_driver_version(probe.driver_version);
     if (!probe.devices.empty()) std::cerr << ", device 0: " << probe.devices[0].name;
     std::cerr << "\n";
 
-    cupti::ProfileResult res = cupti::run_profile(req, std::cerr);
+    ProfileResult res = run_profile(req, std::cerr);
     for (const auto& n : res.notes) std::cerr << "rafter profile: " << n << "\n";
     if (res.traces.empty()) {
         std::cerr << "rafter profile: warning: no trace was written (the program did no CUDA work, or "

@@ -3,7 +3,7 @@
 #include <atomic>
 
 #include "core/error.h"
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 #include "traces/native_format.h"
 
 namespace rafter::profiler {
@@ -14,7 +14,7 @@ void check(int rc, const char* error) {
     if (rc != 0) throw Error(static_cast<ExitCode>(rc), error[0] ? error : "the CUPTI backend failed");
 }
 
-const RafterCuptiApi& api() { return *cupti::load_backend_module().api; }
+const RafterGpuBackendApi& api() { return *profiler::load_backend_module().api; }
 
 } // namespace
 
@@ -26,11 +26,11 @@ GpuSession::~GpuSession() {
 
 void GpuSession::start(const GpuSessionOptions& o) {
     if (running_) throw Error(ExitCode::failure, "this GPU session is already running");
-    if (o.mode == cupti::ProfileMode::both)
+    if (o.mode == profiler::ProfileMode::both)
         throw Error(ExitCode::usage, "a GPU session runs in time or counters mode; 'both' needs two runs");
-    RafterCuptiOptions opt{};
+    RafterGpuBackendOptions opt{};
     opt.struct_size = sizeof opt;
-    opt.mode = o.mode == cupti::ProfileMode::counters ? 1 : 0;
+    opt.mode = o.mode == profiler::ProfileMode::counters ? 1 : 0;
     opt.ranges_per_batch = static_cast<uint32_t>(o.ranges_per_batch);
     opt.trace_api = o.trace_api ? 1 : 0;
     opt.buffer_bytes = o.buffer_bytes;
@@ -66,15 +66,15 @@ namespace {
 // The misses are counted per thread with a growing interval (1, 2, 4, ... up to 65536 calls), so
 // that region annotations, which call this on every begin, stay cheap in programs that never
 // load the backend (no shared atomic on the hot path, one library lookup per 65536 regions).
-std::atomic<const RafterCuptiApi*> g_hook_api{nullptr};
+std::atomic<const RafterGpuBackendApi*> g_hook_api{nullptr};
 
-const RafterCuptiApi* hook_api() {
+const RafterGpuBackendApi* hook_api() {
     if (auto* a = g_hook_api.load(std::memory_order_acquire)) return a;
     thread_local uint32_t countdown = 0, interval = 1;
     if (countdown-- != 0) return nullptr;
     if (interval < 65536) interval *= 2;
     countdown = interval - 1;
-    const RafterCuptiApi* a = cupti::loaded_backend_api();
+    const RafterGpuBackendApi* a = profiler::loaded_backend_api();
     if (a) g_hook_api.store(a, std::memory_order_release);
     return a;
 }

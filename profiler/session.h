@@ -1,27 +1,28 @@
 #pragma once
-// Embedding Rafter's GPU profiler in a program: start a session, run CUDA work, stop, then take
-// or write the trace. The CUPTI backend (librafter_inject.so) is loaded on first use, so a program
-// linking rafter::rafter needs no CUDA libraries until it profiles.
+// Embedding Rafter's GPU profiler in a program: start a session, run GPU work, stop, then take or
+// write the trace. The vendor's backend module (profiler/gpu/backend_abi.h; for NVIDIA GPUs the
+// CUPTI backend, librafter_inject.so) is loaded on first use, so a program linking rafter::rafter
+// needs no GPU libraries until it profiles.
 //
 //   rafter::profiler::GpuSession s;
-//   s.start({.mode = rafter::cupti::ProfileMode::counters});
+//   s.start({.mode = rafter::profiler::ProfileMode::counters});
 //   run_model_step();
 //   s.stop();
 //   s.write("step.rafter");             // or: rafter::Trace t = s.trace();
 //
-// One session per process at a time (CUPTI is process-wide). A program already running under
+// One session per process at a time (the vendor's profiling interface is process-wide). A program already running under
 // `rafter profile` is profiled by the injected backend; starting a session there fails.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "profiler/cupti/metric_plan.h"
+#include "profiler/gpu/profile_mode.h"
 #include "traces/trace.h"
 
 namespace rafter::profiler {
 
 struct GpuSessionOptions {
-    cupti::ProfileMode mode = cupti::ProfileMode::time;  // time or counters
+    ProfileMode mode = ProfileMode::time;  // time or counters
     size_t ranges_per_batch = 64;   // counters: kernels decoded per batch
     bool trace_api = true;          // time: runtime/driver API records
     size_t buffer_bytes = 8u << 20; // time: CUPTI activity buffer size

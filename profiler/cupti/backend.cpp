@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "profiler/cupti/device_probe.h"
 #include "profiler/cupti/host_planner.h"
-#include "profiler/cupti/run_identity.h"
+#include "profiler/gpu/run_identity.h"
 
 namespace rafter::cupti {
 
@@ -82,7 +82,7 @@ void Backend::start(const BackendOptions& options) {
         if (!probe.ok) throw Error(ExitCode::no_device, "no CUDA device: " + probe.reason);
         trace_.meta.devices = probe.devices;
     }
-    RunIdentity id = current_run_identity();
+    profiler::RunIdentity id = profiler::current_run_identity();
     trace_.meta.source_format = "cupti";
     trace_.meta.host = id.host;
     trace_.meta.pid = id.pid;

@@ -10,9 +10,12 @@
 
 #include "profiler/cupti/activity_tracer.h"
 #include "profiler/cupti/metric_plan.h"
+#include "profiler/gpu/profile_mode.h"
 #include "profiler/cupti/range_profiler.h"
 
 namespace rafter::cupti {
+
+using profiler::ProfileMode;
 
 struct BackendOptions {
     ProfileMode mode = ProfileMode::time;  // time or counters (both = two runs, see profile_runner.h)

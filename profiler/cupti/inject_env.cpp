@@ -4,6 +4,8 @@
 
 namespace rafter::cupti {
 
+using profiler::profile_mode_from_string;
+
 std::vector<std::pair<std::string, std::string>> inject_environment(const InjectConfig& c) {
     return {{kEnvMode, to_string(c.mode)},
             {kEnvDir, c.dir},

@@ -6,10 +6,13 @@
 #include <utility>
 #include <vector>
 
-#include "profiler/cupti/metric_plan.h"
-#include "profiler/cupti/run_identity.h"
+#include "profiler/gpu/profile_mode.h"
+#include "profiler/gpu/run_identity.h"
 
 namespace rafter::cupti {
+
+using profiler::EnvLookup;
+using profiler::ProfileMode;
 
 inline constexpr const char* kEnvInjection = "CUDA_INJECTION64_PATH";  // read by the CUDA driver
 inline constexpr const char* kEnvNvtxInjection = "NVTX_INJECTION64_PATH";  // NVTX -> CUPTI

@@ -14,10 +14,6 @@
 
 namespace rafter::cupti {
 
-// Timing and counters are separate runs because kernel replay distorts time.
-enum class ProfileMode { time, counters, both };
-const char* to_string(ProfileMode m);
-std::optional<ProfileMode> profile_mode_from_string(std::string_view s);
 
 // One tensor-core metric and the FLOP kind its work is counted under.
 struct TensorOpsMetric {

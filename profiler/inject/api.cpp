@@ -1,4 +1,4 @@
-// The C interface of librafter_inject.so (profiler/cupti/backend_abi.h), used by Rafter's own
+// The C interface of librafter_inject.so (profiler/gpu/backend_abi.h), used by Rafter's own
 // processes through dlopen: the embedding session API and `rafter profile --list-metrics`.
 #include <algorithm>
 #include <cstring>
@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "profiler/cupti/backend.h"
-#include "profiler/cupti/backend_abi.h"
+#include "profiler/gpu/backend_abi.h"
 #include "profiler/cupti/host_planner.h"
 #include "profiler/inject/inject_log.h"
 #include "traces/native_format.h"
@@ -41,10 +41,10 @@ template <class F> int guarded(char* error, size_t size, F&& f) {
     }
 }
 
-int api_start(const RafterCuptiOptions* o, char* error, size_t size) {
+int api_start(const RafterGpuBackendOptions* o, char* error, size_t size) {
     return guarded(error, size, [&] {
-        if (!o || o->struct_size < sizeof(RafterCuptiOptions))
-            throw Error(ExitCode::failure, "RafterCuptiOptions of an unknown version");
+        if (!o || o->struct_size < sizeof(RafterGpuBackendOptions))
+            throw Error(ExitCode::failure, "RafterGpuBackendOptions of an unknown version");
         BackendOptions b;
         if (o->mode > 1) throw Error(ExitCode::usage, "mode must be 0 (time) or 1 (counters)");
         b.mode = o->mode == 1 ? ProfileMode::counters : ProfileMode::time;
@@ -61,7 +61,7 @@ int api_stop(char* error, size_t size) {
     return guarded(error, size, [] { Backend::instance().stop(); });
 }
 
-int api_write_trace(RafterCuptiSink sink, void* ctx, char* error, size_t size) {
+int api_write_trace(RafterGpuBackendSink sink, void* ctx, char* error, size_t size) {
     return guarded(error, size, [&] {
         Backend& b = Backend::instance();
         if (b.running()) throw Error(ExitCode::failure, "the profiling session is still running; stop it first");
@@ -72,7 +72,7 @@ int api_write_trace(RafterCuptiSink sink, void* ctx, char* error, size_t size) {
     });
 }
 
-int api_plan(const char* chip, RafterCuptiSink sink, void* ctx, char* error, size_t size) {
+int api_plan(const char* chip, RafterGpuBackendSink sink, void* ctx, char* error, size_t size) {
     return guarded(error, size, [&] {
         const std::string name = chip ? chip : "";
         auto chips = supported_chips();
@@ -103,11 +103,11 @@ const char* api_cupti_library_path() {
 void api_annotation_push(const char* name) { Backend::instance().annotation_push(name); }
 void api_annotation_pop() { Backend::instance().annotation_pop(); }
 
-const RafterCuptiApi kApi = {
-    RAFTER_CUPTI_ABI_VERSION, sizeof(RafterCuptiApi), api_start, api_stop, api_write_trace, api_plan,
+const RafterGpuBackendApi kApi = {
+    RAFTER_GPU_BACKEND_ABI_VERSION, sizeof(RafterGpuBackendApi), api_start, api_stop, api_write_trace, api_plan,
     api_cupti_library_path, api_annotation_push, api_annotation_pop,
 };
 
 } // namespace
 
-RAFTER_EXPORT const RafterCuptiApi* rafter_cupti_api(void) { return &kApi; }
+RAFTER_EXPORT const RafterGpuBackendApi* rafter_gpu_backend_api(void) { return &kApi; }

@@ -59,7 +59,7 @@ void finish_and_write() {
         inject_log("no CUDA work was recorded; no trace written");
         return;
     }
-    const std::string path = g_config.dir + "/" + trace_file_name(current_run_identity());
+    const std::string path = g_config.dir + "/" + profiler::trace_file_name(profiler::current_run_identity());
     try {
         ensure_directory(g_config.dir);
         save_native_trace(b.trace(), path);

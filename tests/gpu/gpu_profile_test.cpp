@@ -11,7 +11,7 @@
 #include <iostream>
 #include <string>
 
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
 #include "traces/native_format.h"
@@ -26,7 +26,7 @@ std::string gpu_unavailable_reason(const char* program = nullptr, const char* wh
     return "sanitizer build: its injection library is instrumented and cannot be loaded into "
            "uninstrumented CUDA programs; run the gpu tests from a normal build";
 #endif
-    if (!cupti::cupti_built()) return cupti::cupti_build_reason();
+    if (!profiler::gpu_backend_built()) return profiler::gpu_backend_build_reason();
     cupti::DriverProbe p = cupti::probe_cuda_driver();
     if (!p.ok) return "no CUDA device: " + p.reason;
     if (program && !*program) return std::string(what) + " was not built here";

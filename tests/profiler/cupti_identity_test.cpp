@@ -4,9 +4,9 @@
 #include <map>
 #include <string>
 
-#include "profiler/cupti/run_identity.h"
+#include "profiler/gpu/run_identity.h"
 
-using namespace rafter::cupti;
+using namespace rafter::profiler;
 
 namespace {
 

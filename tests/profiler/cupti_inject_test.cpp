@@ -13,14 +13,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "profiler/cupti/backend_abi.h"
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_abi.h"
+#include "profiler/gpu/backend_module.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
 #include "traces/native_format.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
+using namespace rafter::profiler;
 namespace fs = std::filesystem;
 
 namespace {
@@ -59,7 +60,7 @@ using InitFn = int (*)();
 
 // 0-9: InitializeInjection's results (first call * 2 + second call); 50+: loading failed.
 int load_and_initialize_twice() {
-    std::string path = find_inject_library();
+    std::string path = find_backend_library();
     if (path.empty()) return 50;
     void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -82,16 +83,16 @@ size_t count_occurrences(const std::string& s, const std::string& what) {
 } // namespace
 
 TEST_CASE("the injection library is built and exports only its two entry points") {
-    std::string path = find_inject_library();
+    std::string path = find_backend_library();
     REQUIRE_MESSAGE(!path.empty(), "librafter_inject.so not found");
     void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     REQUIRE_MESSAGE(h, dlerror());
     CHECK(dlsym(h, "InitializeInjection") != nullptr);
-    auto api_fn = reinterpret_cast<RafterCuptiApiFn>(dlsym(h, RAFTER_CUPTI_API_SYMBOL));
+    auto api_fn = reinterpret_cast<RafterGpuBackendApiFn>(dlsym(h, RAFTER_GPU_BACKEND_API_SYMBOL));
     REQUIRE(reinterpret_cast<void*>(api_fn) != nullptr);
-    const RafterCuptiApi* api = api_fn();
-    CHECK(api->abi_version == RAFTER_CUPTI_ABI_VERSION);
-    CHECK(std::string(api->cupti_library_path()).find("libcupti.so") != std::string::npos);
+    const RafterGpuBackendApi* api = api_fn();
+    CHECK(api->abi_version == RAFTER_GPU_BACKEND_ABI_VERSION);
+    CHECK(std::string(api->nvtx_injection_library()).find("libcupti.so") != std::string::npos);
     // Internals stay hidden: the only functions the library exports are its two entry points
     // (nm -D lists defined text symbols as " T "; template instantiations are weak, " W ").
     std::set<std::string> exported;
@@ -104,7 +105,7 @@ TEST_CASE("the injection library is built and exports only its two entry points"
         }
         pclose(p);
     }
-    CHECK(exported == std::set<std::string>{"InitializeInjection", "rafter_cupti_api"});
+    CHECK(exported == std::set<std::string>{"InitializeInjection", "rafter_gpu_backend_api"});
     // Without a session, annotations are harmless no-ops.
     api->annotation_push("outside any session");
     api->annotation_pop();

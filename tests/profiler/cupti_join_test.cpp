@@ -4,13 +4,14 @@
 
 #include <filesystem>
 
-#include "profiler/cupti/launch_join.h"
-#include "profiler/cupti/profile_runner.h"
+#include "profiler/gpu/launch_join.h"
+#include "cli/profile_runner.h"
 #include "test_support.h"
 #include "traces/native_format.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
+using namespace rafter::profiler;
 namespace fs = std::filesystem;
 
 namespace {

@@ -7,9 +7,11 @@
 #include <limits>
 
 #include "profiler/cupti/metric_plan.h"
+#include "profiler/gpu/profile_mode.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
+using namespace rafter::profiler;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <sys/wait.h>
 
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 #include "profiler/cupti/device_probe.h"
 #include "test_support.h"
 
@@ -24,7 +24,7 @@ TEST_CASE("without a driver nothing is run and no output directory is made") {
                       "/o.txt' 2>'" + scratch + "/e.txt'";
     int status = std::system(cmd.c_str());
     REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == (cupti::cupti_built() ? 4 : 6));
+    CHECK(WEXITSTATUS(status) == (profiler::gpu_backend_built() ? 4 : 6));
     CHECK_FALSE(fs::exists(marker));
     CHECK_FALSE(fs::exists(scratch + "/out"));
 }
@@ -32,7 +32,7 @@ TEST_CASE("without a driver nothing is run and no output directory is made") {
 TEST_CASE("rafter profile -- /bin/true on this machine") {
     auto scratch = test::scratch_dir("profile-true");
     auto r = run_rafter("profile -o '" + scratch + "/out' -- /bin/true", scratch);
-    if (!cupti::cupti_built()) {
+    if (!profiler::gpu_backend_built()) {
         CHECK(r.exit_code == 6);
         CHECK(r.err.find("built without the CUPTI profiler") != std::string::npos);
         return;
@@ -56,7 +56,7 @@ TEST_CASE("a missing driver library is named in the reason") {
     int status = std::system(cmd.c_str());
     std::ifstream in(scratch + "/e.txt");
     std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!cupti::cupti_built()) {
+    if (!profiler::gpu_backend_built()) {
         CHECK(WEXITSTATUS(status) == 6);
         return;
     }
@@ -79,7 +79,7 @@ TEST_CASE("usage errors: no command, bad mode, --list-metrics without --chip, un
     CHECK(mode.err.find("--mode must be time, counters or both, got 'fast'") != std::string::npos);
     auto nochip = run_rafter("profile --list-metrics", scratch);
     CHECK(nochip.exit_code == 2);
-    if (!cupti::cupti_built()) return;
+    if (!profiler::gpu_backend_built()) return;
     auto bad = run_rafter("profile --list-metrics --chip GX999", scratch);
 #if defined(__SANITIZE_ADDRESS__)
     // The chip list comes from the host API, which AddressSanitizer builds cannot load (see below).
@@ -93,7 +93,7 @@ TEST_CASE("usage errors: no command, bad mode, --list-metrics without --chip, un
 }
 
 TEST_CASE("--list-metrics plans counters for a chip without a GPU") {
-    if (!cupti::cupti_built()) return;
+    if (!profiler::gpu_backend_built()) return;
     auto scratch = test::scratch_dir("profile-list");
     auto r = run_rafter("profile --list-metrics --chip GA100", scratch);
 #if defined(__SANITIZE_ADDRESS__)

@@ -9,13 +9,14 @@
 
 #include "core/atomic_file.h"
 #include "profiler/cupti/activity_convert.h"
-#include "profiler/cupti/launch_join.h"
+#include "profiler/gpu/launch_join.h"
 #include "profiler/cupti/metric_plan.h"
 #include "test_support.h"
 #include "traces/native_format.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
+using namespace rafter::profiler;
 
 namespace {
 

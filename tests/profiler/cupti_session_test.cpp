@@ -5,17 +5,18 @@
 #include <map>
 
 #include "core/error.h"
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 #include "profiler/cupti/device_probe.h"
 #include "profiler/cupti/inject_env.h"
 #include "profiler/session.h"
 
 using namespace rafter;
 using namespace rafter::cupti;
+using namespace rafter::profiler;
 
 TEST_CASE("a GPU session without a device fails with the probe's reason") {
     profiler::GpuSession s;
-    if (!cupti_built()) {
+    if (!gpu_backend_built()) {
         CHECK_THROWS_WITH_AS(s.start(), doctest::Contains("built without the CUPTI profiler"), Error);
         return;
     }
@@ -88,9 +89,9 @@ TEST_CASE("RAFTER_PROFILE_METRICS replaces the plan's metrics, names trimmed, em
 
 TEST_CASE("RAFTER_INJECT_LIBRARY is the first place the backend is looked for") {
     setenv("RAFTER_INJECT_LIBRARY", "/opt/custom/librafter_inject.so", 1);
-    auto c = inject_library_candidates();
+    auto c = backend_library_candidates();
     unsetenv("RAFTER_INJECT_LIBRARY");
     REQUIRE(!c.empty());
     CHECK(c.front() == "/opt/custom/librafter_inject.so");
-    if (cupti_built()) CHECK_FALSE(find_inject_library().empty());
+    if (gpu_backend_built()) CHECK_FALSE(find_backend_library().empty());
 }

@@ -1,4 +1,4 @@
-#include "profiler/cupti/profile_runner.h"
+#include "cli/profile_runner.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,13 +13,16 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 #include "profiler/cupti/inject_env.h"
 #include "traces/native_format.h"
 
 extern char** environ;
 
-namespace rafter::cupti {
+namespace rafter::cli {
+
+using namespace cupti;
+using namespace profiler;
 
 namespace fs = std::filesystem;
 
@@ -119,8 +122,8 @@ RunResult run_once(const ProfileRequest& req, ProfileMode mode, const std::strin
     vars.emplace_back(kEnvInjection, module.path);
     // NVTX ranges reach CUPTI only through NVTX's own injection hook; keep another tool's.
     const char* nvtx = std::getenv(kEnvNvtxInjection);
-    if ((!nvtx || !*nvtx) && module.api->cupti_library_path()[0])
-        vars.emplace_back(kEnvNvtxInjection, module.api->cupti_library_path());
+    if ((!nvtx || !*nvtx) && module.api->nvtx_injection_library()[0])
+        vars.emplace_back(kEnvNvtxInjection, module.api->nvtx_injection_library());
     log << "rafter profile: running '" << req.command[0] << "' in " << to_string(mode) << " mode\n";
     RunResult r;
     r.mode = mode;
@@ -132,68 +135,14 @@ RunResult run_once(const ProfileRequest& req, ProfileMode mode, const std::strin
     return r;
 }
 
-std::string pair_key(const Trace& t, const std::string& path, bool& ranked) {
-    ranked = t.meta.rank >= 0;
-    if (ranked) return t.meta.host + "/rank" + std::to_string(t.meta.rank);
-    (void)path;
-    return t.meta.host;
-}
-
 } // namespace
 
 DriverProbe check_profiling_possible() {
-    if (!cupti_built()) throw Error(ExitCode::not_available, cupti_build_reason());
+    if (!gpu_backend_built()) throw Error(ExitCode::not_available, gpu_backend_build_reason());
     DriverProbe probe = probe_cuda_driver();
     if (!probe.ok) throw Error(ExitCode::no_device, "no CUDA device: " + probe.reason);
     load_backend_module();  // throws not_available naming where it looked
     return probe;
-}
-
-std::vector<std::string> join_runs(const std::vector<std::string>& time_traces,
-                                   const std::vector<std::string>& counter_traces, const std::string& out_dir,
-                                   std::vector<std::string>& notes) {
-    std::map<std::string, std::vector<std::pair<std::string, Trace>>> by_key_time, by_key_counters;
-    for (const auto& p : time_traces) {
-        Trace t = read_native_trace(p);
-        bool ranked = false;
-        std::string k = pair_key(t, p, ranked);
-        by_key_time[k].emplace_back(p, std::move(t));
-    }
-    for (const auto& p : counter_traces) {
-        Trace t = read_native_trace(p);
-        bool ranked = false;
-        std::string k = pair_key(t, p, ranked);
-        by_key_counters[k].emplace_back(p, std::move(t));
-    }
-    std::vector<std::string> out;
-    for (auto& [key, times] : by_key_time) {
-        auto it = by_key_counters.find(key);
-        if (it == by_key_counters.end()) {
-            notes.push_back("no counters trace for " + key + " (" + times.front().first + "); kept without counters");
-            continue;
-        }
-        if (times.size() != 1 || it->second.size() != 1) {
-            notes.push_back("cannot pair " + std::to_string(times.size()) + " timed and " +
-                            std::to_string(it->second.size()) + " counted processes of " + key +
-                            " (no rank to tell them apart); they are left unjoined");
-            by_key_counters.erase(it);
-            continue;
-        }
-        Trace& t = times.front().second;
-        JoinStats st = join_counters_into_time(t, it->second.front().second);
-        const std::string path = (fs::path(out_dir) / fs::path(times.front().first).filename()).string();
-        save_native_trace(t, path);
-        out.push_back(path);
-        notes.push_back(key + ": " + std::to_string(st.matched) + " launches joined" +
-                        (st.name_mismatches ? ", " + std::to_string(st.name_mismatches) + " name mismatches" : "") +
-                        (st.only_time ? ", " + std::to_string(st.only_time) + " timed without counters" : "") +
-                        (st.only_counters ? ", " + std::to_string(st.only_counters) + " counted without timing" : ""));
-        by_key_counters.erase(it);
-    }
-    for (const auto& [key, v] : by_key_counters)
-        notes.push_back("no timed trace for " + key + " (" + v.front().first + ")");
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 ProfileResult run_profile(const ProfileRequest& req, std::ostream& log) {
@@ -226,4 +175,4 @@ std::string metric_plan_text(const std::string& chip) {
     return text;
 }
 
-} // namespace rafter::cupti
+} // namespace rafter::cli

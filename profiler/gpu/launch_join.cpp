@@ -1,12 +1,17 @@
-#include "profiler/cupti/launch_join.h"
+#include "profiler/gpu/launch_join.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <numeric>
 #include <string_view>
 #include <vector>
 
-namespace rafter::cupti {
+#include "traces/native_format.h"
+
+namespace rafter::profiler {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -16,6 +21,13 @@ std::map<int32_t, std::vector<size_t>> launches_by_device(const KernelTable& k, 
     for (auto& [dev, rows] : out)
         std::stable_sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return key[a] < key[b]; });
     return out;
+}
+
+std::string pair_key(const Trace& t, const std::string& path, bool& ranked) {
+    ranked = t.meta.rank >= 0;
+    if (ranked) return t.meta.host + "/rank" + std::to_string(t.meta.rank);
+    (void)path;
+    return t.meta.host;
 }
 
 } // namespace
@@ -89,4 +101,51 @@ JoinStats join_counters_into_time(Trace& time, const Trace& counters, size_t win
     return st;
 }
 
-} // namespace rafter::cupti
+std::vector<std::string> join_runs(const std::vector<std::string>& time_traces,
+                                   const std::vector<std::string>& counter_traces, const std::string& out_dir,
+                                   std::vector<std::string>& notes) {
+    std::map<std::string, std::vector<std::pair<std::string, Trace>>> by_key_time, by_key_counters;
+    for (const auto& p : time_traces) {
+        Trace t = read_native_trace(p);
+        bool ranked = false;
+        std::string k = pair_key(t, p, ranked);
+        by_key_time[k].emplace_back(p, std::move(t));
+    }
+    for (const auto& p : counter_traces) {
+        Trace t = read_native_trace(p);
+        bool ranked = false;
+        std::string k = pair_key(t, p, ranked);
+        by_key_counters[k].emplace_back(p, std::move(t));
+    }
+    std::vector<std::string> out;
+    for (auto& [key, times] : by_key_time) {
+        auto it = by_key_counters.find(key);
+        if (it == by_key_counters.end()) {
+            notes.push_back("no counters trace for " + key + " (" + times.front().first + "); kept without counters");
+            continue;
+        }
+        if (times.size() != 1 || it->second.size() != 1) {
+            notes.push_back("cannot pair " + std::to_string(times.size()) + " timed and " +
+                            std::to_string(it->second.size()) + " counted processes of " + key +
+                            " (no rank to tell them apart); they are left unjoined");
+            by_key_counters.erase(it);
+            continue;
+        }
+        Trace& t = times.front().second;
+        JoinStats st = join_counters_into_time(t, it->second.front().second);
+        const std::string path = (fs::path(out_dir) / fs::path(times.front().first).filename()).string();
+        save_native_trace(t, path);
+        out.push_back(path);
+        notes.push_back(key + ": " + std::to_string(st.matched) + " launches joined" +
+                        (st.name_mismatches ? ", " + std::to_string(st.name_mismatches) + " name mismatches" : "") +
+                        (st.only_time ? ", " + std::to_string(st.only_time) + " timed without counters" : "") +
+                        (st.only_counters ? ", " + std::to_string(st.only_counters) + " counted without timing" : ""));
+        by_key_counters.erase(it);
+    }
+    for (const auto& [key, v] : by_key_counters)
+        notes.push_back("no timed trace for " + key + " (" + v.front().first + ")");
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace rafter::profiler

@@ -1,4 +1,4 @@
-#include "profiler/cupti/backend_module.h"
+#include "profiler/gpu/backend_module.h"
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "core/module_path.h"
 
-namespace rafter::cupti {
+namespace rafter::profiler {
 
 namespace fs = std::filesystem;
 
@@ -17,18 +17,18 @@ namespace {
 
 constexpr const char* kModuleName = "librafter_inject.so";
 
-const RafterCuptiApi* api_of(void* handle) {
-    auto fn = reinterpret_cast<RafterCuptiApiFn>(dlsym(handle, RAFTER_CUPTI_API_SYMBOL));
+const RafterGpuBackendApi* api_of(void* handle) {
+    auto fn = reinterpret_cast<RafterGpuBackendApiFn>(dlsym(handle, RAFTER_GPU_BACKEND_API_SYMBOL));
     if (!fn) return nullptr;
-    const RafterCuptiApi* api = fn();
-    if (!api || api->abi_version != RAFTER_CUPTI_ABI_VERSION || api->struct_size < sizeof(RafterCuptiApi))
+    const RafterGpuBackendApi* api = fn();
+    if (!api || api->abi_version != RAFTER_GPU_BACKEND_ABI_VERSION || api->struct_size < sizeof(RafterGpuBackendApi))
         return nullptr;
     return api;
 }
 
 } // namespace
 
-bool cupti_built() {
+bool gpu_backend_built() {
 #ifdef RAFTER_HAVE_CUPTI
     return true;
 #else
@@ -36,13 +36,13 @@ bool cupti_built() {
 #endif
 }
 
-std::string cupti_build_reason() {
-    if (cupti_built()) return {};
+std::string gpu_backend_build_reason() {
+    if (gpu_backend_built()) return {};
     return "this rafter was built without the CUPTI profiler (no CUDA toolkit with CUPTI was found "
            "at configure time, or -DRAFTER_WITH_CUPTI=OFF); rebuild with the CUDA toolkit to profile GPUs";
 }
 
-std::vector<std::string> inject_library_candidates() {
+std::vector<std::string> backend_library_candidates() {
     std::string libdir, build;
 #ifdef RAFTER_INSTALL_LIBDIR
     libdir = RAFTER_INSTALL_LIBDIR;
@@ -53,17 +53,17 @@ std::vector<std::string> inject_library_candidates() {
     return module_candidates("RAFTER_INJECT_LIBRARY", kModuleName, libdir, build);
 }
 
-std::string find_inject_library() { return first_existing_file(inject_library_candidates()); }
+std::string find_backend_library() { return first_existing_file(backend_library_candidates()); }
 
 const BackendModule& load_backend_module() {
     static std::mutex mutex;
     static BackendModule module;
     std::lock_guard<std::mutex> lock(mutex);
     if (module.api) return module;
-    if (!cupti_built()) throw Error(ExitCode::not_available, cupti_build_reason());
-    std::string path = find_inject_library();
+    if (!gpu_backend_built()) throw Error(ExitCode::not_available, gpu_backend_build_reason());
+    std::string path = find_backend_library();
     if (path.empty()) {
-        std::string tried = join_paths(inject_library_candidates());
+        std::string tried = join_paths(backend_library_candidates());
         throw Error(ExitCode::not_available, std::string(kModuleName) + " (Rafter's CUPTI backend) was not found; looked in: " + tried +
                                                  "; set RAFTER_INJECT_LIBRARY to its path");
     }
@@ -72,27 +72,27 @@ const BackendModule& load_backend_module() {
         const char* err = dlerror();
         throw Error(ExitCode::not_available, "cannot load " + path + ": " + (err ? err : "unknown dlopen error"));
     }
-    const RafterCuptiApi* api = api_of(h);
+    const RafterGpuBackendApi* api = api_of(h);
     if (!api) throw Error(ExitCode::not_available, path + " is not a compatible Rafter CUPTI backend (ABI version " +
-                                                       std::to_string(RAFTER_CUPTI_ABI_VERSION) + " expected)");
+                                                       std::to_string(RAFTER_GPU_BACKEND_ABI_VERSION) + " expected)");
     module.path = path;
     module.api = api;
     return module;
 }
 
-const RafterCuptiApi* loaded_backend_api() {
-    if (!cupti_built()) return nullptr;
+const RafterGpuBackendApi* loaded_backend_api() {
+    if (!gpu_backend_built()) return nullptr;
     std::vector<std::string> paths;
     if (const char* inj = std::getenv("CUDA_INJECTION64_PATH"); inj && *inj) paths.emplace_back(inj);
-    if (auto p = find_inject_library(); !p.empty()) paths.push_back(p);
+    if (auto p = find_backend_library(); !p.empty()) paths.push_back(p);
     for (const auto& p : paths) {
         void* h = dlopen(p.c_str(), RTLD_NOW | RTLD_NOLOAD);
         if (!h) continue;
-        const RafterCuptiApi* api = api_of(h);
+        const RafterGpuBackendApi* api = api_of(h);
         dlclose(h);  // drops the reference NOLOAD added; the library stays loaded
         if (api) return api;
     }
     return nullptr;
 }
 
-} // namespace rafter::cupti
+} // namespace rafter::profiler

@@ -6,7 +6,7 @@
 
 #include "traces/trace.h"
 
-namespace rafter::cupti {
+namespace rafter::profiler {
 
 struct JoinStats {
     size_t matched = 0;
@@ -23,4 +23,11 @@ struct JoinStats {
 // merged in.
 JoinStats join_counters_into_time(Trace& time, const Trace& counters, size_t window = 32);
 
-} // namespace rafter::cupti
+// `--mode both`: pairs each process's time and counters traces (by host and rank; a single
+// unranked process per host pairs with its counterpart), joins them, writes the joined traces
+// into `out_dir` and returns their paths. Pairing problems go to `notes`.
+std::vector<std::string> join_runs(const std::vector<std::string>& time_traces,
+                                   const std::vector<std::string>& counter_traces, const std::string& out_dir,
+                                   std::vector<std::string>& notes);
+
+} // namespace rafter::profiler

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-namespace rafter::cupti {
+namespace rafter::profiler {
 
 struct RunIdentity {
     std::string host;
@@ -29,4 +29,4 @@ RunIdentity current_run_identity();
 // characters that are safe in file names.
 std::string trace_file_name(const RunIdentity& id);
 
-} // namespace rafter::cupti
+} // namespace rafter::profiler

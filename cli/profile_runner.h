@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "profiler/cupti/device_probe.h"
-#include "profiler/cupti/launch_join.h"
-#include "profiler/cupti/metric_plan.h"
+#include "profiler/gpu/launch_join.h"
+#include "profiler/gpu/profile_mode.h"
 
-namespace rafter::cupti {
+namespace rafter::cli {
+
+using cupti::DriverProbe;
+using profiler::ProfileMode;
 
 struct ProfileRequest {
     ProfileMode mode = ProfileMode::time;
@@ -44,14 +47,7 @@ DriverProbe check_profiling_possible();
 // Runs the request (after check_profiling_possible). Progress lines go to `log`.
 ProfileResult run_profile(const ProfileRequest& request, std::ostream& log);
 
-// `--mode both`: pairs each process's time and counters traces (by host and rank; a single
-// unranked process per host pairs with its counterpart), joins them, writes the joined traces
-// into `out_dir` and returns their paths. Pairing problems go to `notes`.
-std::vector<std::string> join_runs(const std::vector<std::string>& time_traces,
-                                   const std::vector<std::string>& counter_traces, const std::string& out_dir,
-                                   std::vector<std::string>& notes);
-
 // The host-side metric plan for a chip, as text lines (backend_abi.h: plan). No GPU needed.
 std::string metric_plan_text(const std::string& chip);
 
-} // namespace rafter::cupti
+} // namespace rafter::cli

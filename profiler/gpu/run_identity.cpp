@@ -1,4 +1,4 @@
-#include "profiler/cupti/run_identity.h"
+#include "profiler/gpu/run_identity.h"
 
 #include <cstdlib>
 #include <optional>
@@ -7,7 +7,7 @@
 
 #include "core/text.h"
 
-namespace rafter::cupti {
+namespace rafter::profiler {
 
 namespace {
 
@@ -69,4 +69,4 @@ std::string trace_file_name(const RunIdentity& id) {
     return name + ".rafter";
 }
 
-} // namespace rafter::cupti
+} // namespace rafter::profiler

@@ -21,7 +21,7 @@
 
 #include "core/error.h"
 #include "traces/gzip_stream.h"
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 namespace {
 

@@ -9,10 +9,12 @@
 #include "report/chrome_export.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
+#include "cli/help_text.h"
 #include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
+#include "traces/importer.h"
 
 namespace po = boost::program_options;
 
@@ -20,16 +22,18 @@ namespace rafter::cli {
 
 namespace {
 
-const char* kUsage =
-    "usage: rafter export --chrome-trace INPUT... -o OUT.json [--machine NAME|FILE] [--quiet]\n\n"
-    "Writes the imported traces (Kineto JSON, Nsight Systems SQLite, Nsight Compute CSV, Rafter\n"
-    "traces) as one Chrome-trace JSON file that Perfetto UI (ui.perfetto.dev) and chrome://tracing\n"
-    "open: one process per rank (clocks aligned as in 'rafter breakdown'), one thread per GPU\n"
-    "stream and CPU thread, complete events with ts/dur in microseconds. Kernel events carry\n"
-    "flops, bytes_dram/l2/l1, arithmetic_intensity (DRAM), bound and efficiency in their args\n"
-    "(null when unknown; bound needs a machine: --machine or the inputs' device metadata).\n"
-    "Inputs without timestamps (Nsight Compute) get a synthetic back-to-back timeline, marked\n"
-    "\"synthetic_ts\": true. See docs/export.md.\n\n";
+std::string usage() {
+    return "usage: rafter export --chrome-trace INPUT... -o OUT.json [--machine NAME|FILE] [--quiet]\n\n" +
+           wrap_paragraph(
+               "Writes the imported traces as one Chrome-trace JSON file that Perfetto UI (ui.perfetto.dev) and chrome://tracing open: one "
+               "process per rank (clocks aligned as in 'rafter breakdown'), one thread per GPU stream and CPU "
+               "thread, complete events with ts/dur in microseconds. Kernel events carry flops, bytes_dram/l2/l1, "
+               "arithmetic_intensity (DRAM), bound and efficiency in their args (null when unknown; bound needs a "
+               "machine: --machine or the inputs' device metadata). Inputs without timestamps (Nsight Compute) get "
+               "a synthetic back-to-back timeline, marked \"synthetic_ts\": true. INPUT may be any of " +
+               input_formats_text() + ". See docs/export.md.") +
+           "\n";
+}
 
 } // namespace
 
@@ -54,7 +58,7 @@ int cmd_export(const Args& args) {
     po::notify(vm);
 
     if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
+        std::cout << usage() << opts << '\n';
         return 0;
     }
     if (!vm.count("chrome-trace")) throw_usage_error("choose an export format: --chrome-trace");

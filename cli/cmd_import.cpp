@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/help_text.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
@@ -19,16 +20,18 @@ namespace rafter::cli {
 
 namespace {
 
-const char* kUsage =
-    "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH|NAME|FILE] [--quiet]\n\n"
-    "Converts traces into Rafter's native trace format (docs/native-format.md). INPUT may be\n"
-    "a PyTorch/Kineto trace (.json or .json.gz), an Nsight Systems SQLite export, Nsight Compute\n"
-    "CSV exports or a Rafter trace; a directory contributes its files. Formats are recognized by\n"
-    "content. One trace is written to the file OUTPUT; several traces (one per rank file) are\n"
-    "written into the directory OUTPUT as rank<R>.rafter, or <input name>.rafter when ranks are\n"
-    "unknown. Outputs are written atomically. Details: docs/kineto-import.md, docs/nsys-import.md.\n"
-    "An import that runs longer than two seconds shows a progress bar on stderr when stderr is a\n"
-    "terminal; --quiet turns it off.\n\n";
+std::string usage() {
+    return "usage: rafter import INPUT... -o OUTPUT [--include-python] [--machine ARCH|NAME|FILE] [--quiet]\n\n" +
+           wrap_paragraph(
+               "Converts traces into Rafter's native trace format (docs/native-format.md). INPUT may be any of " +
+               input_formats_text() +
+               "; a directory contributes its files. Formats are recognized by content. One trace is written to "
+               "the file OUTPUT; several traces (one per rank file) are written into the directory OUTPUT as "
+               "rank<R>.rafter, or <input name>.rafter when ranks are unknown. Outputs are written atomically. "
+               "Details: docs/kineto-import.md, docs/nsys-import.md. An import that runs longer than two seconds "
+               "shows a progress bar on stderr when stderr is a terminal; --quiet turns it off.") +
+           "\n";
+}
 
 // "a/b/trace-rank3.json.gz" -> "trace-rank3"
 std::string stem_of(const std::string& path) {
@@ -97,7 +100,7 @@ int cmd_import(const Args& args) {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-        std::cout << kUsage << opts;
+        std::cout << usage() << opts;
         return 0;
     }
     if (!vm.count("input")) throw_usage_error("no input files given (rafter import --help)");

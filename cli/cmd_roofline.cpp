@@ -11,11 +11,13 @@
 #include "analysis/roofline.h"
 #include "analysis/what_if.h"
 #include "cli/commands.h"
+#include "cli/help_text.h"
 #include "cli/load_inputs.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "plots/roofline_svg.h"
+#include "traces/importer.h"
 
 namespace po = boost::program_options;
 
@@ -23,20 +25,24 @@ namespace rafter::cli {
 
 namespace {
 
-const char* kUsage =
-    "usage: rafter roofline INPUT... [--machine NAME|FILE] [--group-by kernel|base|op|op-shape|region]\n"
-    "                       [--top N] [--format table|csv|json] [-o DIR] [--what-if NAME|FILE] [--quiet]\n\n"
-    "Roofline analysis of Nsight Compute CSV exports, PyTorch (Kineto) traces, Nsight Systems\n"
-    "SQLite exports or Rafter traces (files or directories). Groups kernels, sums their time,\n"
-    "FLOPs and bytes, and compares them with the machine's ceilings: arithmetic intensity per\n"
-    "memory level, FLOP rate, bound (compute, dram, l2, l1 or launch latency) and efficiency.\n"
-    "Missing values print as '-' (null in JSON). See docs/roofline.md.\n\n"
+const char* kUsageRest =
     "With -o DIR: DIR/summary.json (schema rafter.roofline/1), DIR/kernels.csv, DIR/roofline.svg\n"
     "(hierarchical roofline) and DIR/time-roofline.svg (time-based roofline).\n\n"
     "With --what-if MACHINE: each group's time is projected onto that machine by its roofline bound,\n"
     "keeping the efficiency it reached (docs/scaling.md); the table is followed by the projection,\n"
     "--format json prints the projection (schema rafter.what_if/1) instead of the roofline report,\n"
     "and -o DIR also writes DIR/what-if.json.\n\n";
+
+std::string usage() {
+    return "usage: rafter roofline INPUT... [--machine NAME|FILE] [--group-by kernel|base|op|op-shape|region]\n"
+           "                       [--top N] [--format table|csv|json] [-o DIR] [--what-if NAME|FILE] [--quiet]\n\n" +
+           wrap_paragraph("Roofline analysis of files or directories holding " + input_formats_text() +
+                          ". Groups kernels, sums their time, FLOPs and bytes, and compares "
+                          "them with the machine's ceilings: arithmetic intensity per memory level, FLOP rate, bound "
+                          "(compute, dram, l2, l1 or launch latency) and efficiency. Missing values print as '-' "
+                          "(null in JSON). See docs/roofline.md.") +
+           "\n" + kUsageRest;
+}
 
 size_t parse_top(const std::string& s) {
     if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -92,7 +98,7 @@ int cmd_roofline(const Args& args) {
     po::notify(vm);
 
     if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
+        std::cout << usage() << opts << '\n';
         return 0;
     }
     if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter roofline --help')");

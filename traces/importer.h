@@ -35,6 +35,8 @@ class Importer {
 public:
     virtual ~Importer() = default;
     virtual std::string_view name() const = 0;  // "ncu-csv", "kineto", "nsys-sqlite", "rafter"
+    // What users call the inputs, for help texts and errors: "Nsight Compute CSV exports".
+    virtual std::string_view description() const = 0;
     // head: the first bytes of the file (decompressed when gzip), at most 64 KiB.
     virtual bool sniff(std::string_view head, std::string_view path) const = 0;
     // true: all files of this format given together form one trace (ncu metric-per-file runs).
@@ -46,6 +48,8 @@ public:
 // The built-in importers, in sniffing order.
 const std::vector<const Importer*>& importers();
 const Importer* find_importer(std::string_view name);
+// The importers' descriptions as one list, in registry order: "A, B, C or D".
+std::string input_formats_text();
 
 // Inputs may be files or directories (a directory contributes its regular files, sorted).
 // Files are sniffed and grouped by importer; a merging importer gets all its files at once.

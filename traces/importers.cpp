@@ -1,5 +1,4 @@
-// The built-in importer list: one line per format. Sniffing order matters: the most specific
-// formats come first.
+// The importer registry (traces/importers/list.h), sniffing and grouping of input files.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -11,26 +10,34 @@
 
 namespace rafter {
 
-// Each importer file defines one of these, e.g. `const Importer& ncu_csv_importer();`.
-const Importer& kineto_importer();
-const Importer& nsys_importer();
-const Importer& native_importer();
-const Importer& ncu_csv_importer();
+// Each importer folder defines one of these, e.g. `const Importer& ncu_csv_importer();`.
+#define RAFTER_IMPORTER(name) const Importer& name##_importer();
+#include "traces/importers/list.h"
+#undef RAFTER_IMPORTER
 
 const std::vector<const Importer*>& importers() {
-    static const std::vector<const Importer*> list = {
-        &kineto_importer(),
-        &nsys_importer(),
-        &native_importer(),
-        &ncu_csv_importer(),
+    static const auto* list = new std::vector<const Importer*>{
+#define RAFTER_IMPORTER(name) &name##_importer(),
+#include "traces/importers/list.h"
+#undef RAFTER_IMPORTER
     };
-    return list;
+    return *list;
 }
 
 const Importer* find_importer(std::string_view name) {
     for (const Importer* imp : importers())
         if (imp->name() == name) return imp;
     return nullptr;
+}
+
+std::string input_formats_text() {
+    std::string s;
+    const auto& list = importers();
+    for (size_t i = 0; i < list.size(); ++i) {
+        if (i > 0) s += i + 1 == list.size() ? " or " : ", ";
+        s += list[i]->description();
+    }
+    return s;
 }
 
 static std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
@@ -66,10 +73,7 @@ std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const Imp
         for (const Importer* imp : importers())
             if (imp->sniff(head, f)) { chosen = imp; break; }
         if (!chosen)
-            throw Error(ExitCode::bad_input,
-                        "unrecognized input format (expected an Nsight Compute CSV, a Kineto JSON, "
-                        "an Nsight Systems SQLite export or a Rafter trace)",
-                        {f});
+            throw Error(ExitCode::bad_input, "unrecognized input format (expected " + input_formats_text() + ")", {f});
         if (chosen->merges_files()) {
             auto it = std::find_if(groups.begin(), groups.end(),
                                    [&](const auto& g) { return g.first == chosen; });

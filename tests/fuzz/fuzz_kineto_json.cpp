@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "traces/nsys_rows.h"
+#include "traces/importers/nsys/nsys_rows.h"
 
 namespace rafter::fuzz {
 

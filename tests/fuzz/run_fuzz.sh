@@ -21,9 +21,9 @@ CXXFLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -I"$ROOT" -I"$ROOT/tests/fuz
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 COMMON_SRCS=(core/error.cpp core/diagnostics.cpp core/metric_kinds.cpp traces/trace.cpp)
 declare -A SRCS LIBS
-SRCS[kineto_json]="traces/gzip_stream.cpp traces/kineto_json.cpp traces/kineto_events.cpp traces/kineto_importer.cpp"
+SRCS[kineto_json]="traces/gzip_stream.cpp traces/importers/kineto/kineto_json.cpp traces/importers/kineto/kineto_events.cpp traces/importers/kineto/kineto_importer.cpp"
 LIBS[kineto_json]="-lsimdjson -lz -ldeflate"
-SRCS[nsys_rows]="traces/nsys_rows.cpp"
+SRCS[nsys_rows]="traces/importers/nsys/nsys_rows.cpp"
 LIBS[nsys_rows]=""
 
 compile() {  # compile SRC into $OUT/obj (only when the source is newer)

@@ -5,7 +5,7 @@
 #include "core/error.h"
 #include "test_support.h"
 #include "test_util.h"
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 using namespace rafter;
 

@@ -8,7 +8,7 @@
 
 #include "test_support.h"
 #include "traces/importer.h"
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 using namespace rafter;
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "test_util.h"
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 using namespace rafter;
 

@@ -9,7 +9,7 @@
 #include "test_support.h"
 #include "test_util.h"
 #include "traces/importer.h"
-#include "traces/nsys_importer.h"
+#include "traces/importers/nsys/nsys_importer.h"
 
 using namespace rafter;
 

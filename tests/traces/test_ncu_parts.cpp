@@ -9,9 +9,9 @@
 
 #include "core/error.h"
 #include "traces/arch.h"
-#include "traces/csv_tokenizer.h"
-#include "traces/ncu_metrics.h"
-#include "traces/ncu_units.h"
+#include "traces/importers/ncu/csv_tokenizer.h"
+#include "traces/importers/ncu/ncu_metrics.h"
+#include "traces/importers/ncu/ncu_units.h"
 
 using namespace rafter;
 

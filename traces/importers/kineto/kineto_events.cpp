@@ -1,4 +1,4 @@
-#include "traces/kineto_events.h"
+#include "traces/importers/kineto/kineto_events.h"
 
 #include <algorithm>
 #include <cstdint>

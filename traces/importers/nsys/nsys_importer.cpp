@@ -1,7 +1,7 @@
 // The SQLite driver of the Nsight Systems importer: checks the export's schema version, reads
 // StringIds and the activity tables row by row (sqlite3_step, so memory is bounded by the
 // Trace) and hands the values to nsys::RowConverter.
-#include "traces/nsys_importer.h"
+#include "traces/importers/nsys/nsys_importer.h"
 
 #include <sqlite3.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "traces/nsys_rows.h"
+#include "traces/importers/nsys/nsys_rows.h"
 
 namespace rafter {
 
@@ -228,6 +228,7 @@ void Reader::run() {
 class NsysImporter final : public Importer {
 public:
     std::string_view name() const override { return "nsys-sqlite"; }
+    std::string_view description() const override { return "Nsight Systems SQLite exports"; }
     bool sniff(std::string_view head, std::string_view path) const override { return looks_like_nsys(head, path); }
     Trace read(const std::vector<std::string>& paths, const ImportOptions& options) const override {
         if (paths.size() != 1) throw Error(ExitCode::usage, "the nsys importer reads one file per trace");

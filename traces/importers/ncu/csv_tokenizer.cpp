@@ -1,4 +1,4 @@
-#include "traces/csv_tokenizer.h"
+#include "traces/importers/ncu/csv_tokenizer.h"
 
 #include <algorithm>
 #include <cstring>

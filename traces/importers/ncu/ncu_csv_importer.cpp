@@ -13,11 +13,11 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "traces/arch.h"
-#include "traces/csv_tokenizer.h"
+#include "traces/importers/ncu/csv_tokenizer.h"
 #include "traces/importer.h"
 #include "traces/input_file.h"
-#include "traces/ncu_metrics.h"
-#include "traces/ncu_units.h"
+#include "traces/importers/ncu/ncu_metrics.h"
+#include "traces/importers/ncu/ncu_units.h"
 
 namespace rafter {
 
@@ -557,6 +557,7 @@ Trace NcuReader::finish() {
 class NcuCsvImporter final : public Importer {
 public:
     std::string_view name() const override { return "ncu-csv"; }
+    std::string_view description() const override { return "Nsight Compute CSV exports (ncu --csv)"; }
     bool sniff(std::string_view head, std::string_view) const override {
         if (find_nul(head) != std::string_view::npos) return false;
         for (auto line : split(head, '\n'))

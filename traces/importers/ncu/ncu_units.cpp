@@ -1,4 +1,4 @@
-#include "traces/ncu_units.h"
+#include "traces/importers/ncu/ncu_units.h"
 
 #include <cctype>
 #include <cstdint>

@@ -8,7 +8,7 @@
 
 #include "core/metric_kinds.h"
 #include "traces/arch.h"
-#include "traces/ncu_units.h"
+#include "traces/importers/ncu/ncu_units.h"
 #include "traces/trace.h"
 
 namespace rafter {

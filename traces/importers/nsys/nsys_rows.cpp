@@ -1,4 +1,4 @@
-#include "traces/nsys_rows.h"
+#include "traces/importers/nsys/nsys_rows.h"
 
 #include <cmath>
 

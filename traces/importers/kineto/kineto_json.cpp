@@ -1,4 +1,4 @@
-#include "traces/kineto_json.h"
+#include "traces/importers/kineto/kineto_json.h"
 
 #include <charconv>
 #include <cmath>

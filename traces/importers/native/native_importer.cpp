@@ -10,6 +10,7 @@ namespace {
 class NativeImporter final : public Importer {
 public:
     std::string_view name() const override { return "rafter"; }
+    std::string_view description() const override { return "Rafter traces (.rafter)"; }
     bool sniff(std::string_view head, std::string_view) const override {
         // Any version: a file from another format version then gets a clear "not supported" error.
         return head.size() >= 6 && head.substr(0, 6) == kNativeMagic.substr(0, 6);

@@ -1,4 +1,4 @@
-#include "traces/ncu_metrics.h"
+#include "traces/importers/ncu/ncu_metrics.h"
 
 #include <cmath>
 #include <unordered_map>

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "traces/importer.h"
-#include "traces/kineto_json.h"
+#include "traces/importers/kineto/kineto_json.h"
 #include "traces/trace.h"
 
 namespace rafter::kineto {

@@ -1,7 +1,7 @@
 // The driver of the Kineto importer: walks the top-level JSON object as a stream, hands each
 // element of "traceEvents" to the tokenizer (kineto_json) and the interpreter (kineto_events),
 // and parses the small top-level objects (deviceProperties, distributedInfo) with simdjson.
-#include "traces/kineto_importer.h"
+#include "traces/importers/kineto/kineto_importer.h"
 
 #include <simdjson.h>
 
@@ -12,8 +12,8 @@
 
 #include "core/error.h"
 #include "traces/gzip_stream.h"
-#include "traces/kineto_events.h"
-#include "traces/kineto_json.h"
+#include "traces/importers/kineto/kineto_events.h"
+#include "traces/importers/kineto/kineto_json.h"
 
 namespace rafter {
 
@@ -379,6 +379,7 @@ Trace read_source(ChunkSource& src, const ImportOptions& options, KinetoReadStat
 class KinetoImporter final : public Importer {
 public:
     std::string_view name() const override { return "kineto"; }
+    std::string_view description() const override { return "PyTorch profiler (Kineto) traces (.json, .json.gz)"; }
     bool sniff(std::string_view head, std::string_view) const override { return looks_like_kineto(head); }
     Trace read(const std::vector<std::string>& paths, const ImportOptions& options) const override {
         if (paths.size() != 1)

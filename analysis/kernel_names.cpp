@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/kernel_names.h"
 #include "analysis/roofline.h"
 #include "core/text.h"
 

@@ -5,10 +5,10 @@
 // FLOPs and DRAM bytes the analytic costs of those calls (model/ops/op_costs.h, provenance analytic).
 // Kernels charged to no op form one group named "(unattributed)" with their own (usually
 // missing) counters, so the totals still cover every kernel. Bound, efficiency and the totals
-// come from finalize_group / finalize_report (analysis/roofline.h): one source of the formulas.
+// come from finalize_group / finalize_report (analysis/roofline_formulas.h): one source of the formulas.
 #include <vector>
 
-#include "analysis/roofline.h"
+#include "analysis/roofline_formulas.h"
 
 namespace rafter {
 

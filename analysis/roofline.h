@@ -1,87 +1,16 @@
 #pragma once
 // Roofline analysis: per-group (kernel name, base name, framework op, region) metrics against a
-// machine's ceilings. Formulas are in DESIGN.md and docs/roofline.md; this is their one source:
-// every grouping (including the framework-op grouping in op_roofline.cpp) fills a GroupMetrics
-// through GroupSums and then calls finalize_group / finalize_report, so no formula is copied.
-#include <array>
-#include <cstdint>
+// machine's ceilings. The data and formulas are in roofline_formulas.h; this groups the traces'
+// kernels (or hands framework-op groupings to op_roofline.h) and detects the machine.
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "core/diagnostics.h"
-#include "core/metric_kinds.h"
+#include "analysis/roofline_formulas.h"
 #include "model/machines/machine.h"
 #include "traces/trace.h"
 
 namespace rafter {
-
-enum class GroupBy { kernel, base, op, op_shape, region };
-const char* to_string(GroupBy g);  // "kernel", "base", "op", "op-shape", "region"
-std::optional<GroupBy> group_by_from_string(std::string_view s);  // also accepts "op_shape"
-
-// What limits a group: the largest of its compute time, memory time per level and launch time.
-enum class Bound { compute, dram, l2, l1, latency, unknown };
-const char* to_string(Bound b);  // "unknown" for Bound::unknown (JSON writes null instead)
-
-struct RooflineOptions {
-    GroupBy group_by = GroupBy::kernel;
-    // Used when the machine has no launch_latency_s.
-    double default_launch_latency_s = 4e-6;
-};
-
-struct GroupMetrics {
-    std::string name;          // kernel name, base name, op name or region name
-    // Framework-op groups only (DESIGN.md report contract).
-    std::string op, input_dims, input_types;
-    uint64_t invocations = 0;  // op calls or region instances; 0 for kernel groups
-
-    uint64_t launches = 0;
-    std::optional<double> time_s;              // summed kernel time; nullopt when unknown
-    std::array<Value, kFlopKinds> flops{};     // summed per kind, with the weakest provenance
-    std::array<Value, kMemLevels> bytes{};
-    std::optional<double> flops_total;         // sum over kinds with a value; nullopt when none
-    std::array<std::optional<double>, kMemLevels> ai{};  // flops_total / bytes at that level
-    std::optional<double> flop_rate;           // flops_total / time_s
-    Bound bound = Bound::unknown;
-    std::optional<double> bound_time_s;        // max(compute, memory per level, launches*latency)
-    std::optional<double> efficiency;          // bound_time_s / time_s
-    Provenance flops_prov = Provenance::missing, bytes_prov = Provenance::missing,
-               time_prov = Provenance::missing;
-    std::optional<double> time_share;          // time_s / totals.time_s, 0..1; nullopt when unknown
-    // Rows of the traces, for drill-down: kernel_rows[i] is a row of traces[kernel_traces[i]]
-    // (region rows for GroupBy::region).
-    std::vector<size_t> kernel_rows;
-    std::vector<uint32_t> kernel_traces;
-
-    // Set when some contributions of the group had a value and others had none. The value is then
-    // missing (a partial sum is never presented as the whole) and so is everything computed from
-    // it; finalize_group counts such groups in the diagnostics.
-    bool partial_time = false;
-    std::array<bool, kFlopKinds> partial_flops{};
-    std::array<bool, kMemLevels> partial_bytes{};
-};
-
-struct RooflineTotals {
-    std::optional<double> time_s;
-    Provenance time_prov = Provenance::missing;
-    uint64_t launches = 0;
-    uint64_t invocations = 0;
-    std::array<Value, kFlopKinds> flops{};
-    std::optional<double> flops_total;
-    std::array<Value, kMemLevels> bytes{};
-};
-
-struct RooflineReport {
-    Machine machine;
-    GroupBy group_by = GroupBy::kernel;
-    std::vector<std::string> inputs;
-    RooflineTotals totals;
-    std::vector<GroupMetrics> groups;  // sorted by time, largest first (unknown time last)
-    Diagnostics diagnostics;           // the traces' diagnostics plus the analysis' own
-    double launch_latency_s = 4e-6;
-};
 
 RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine& machine,
                                 const RooflineOptions& options);
@@ -90,73 +19,5 @@ RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine&
 // device names, via match_machine_for_device). nullopt when nothing matches or the traces name
 // different machines; `why` then says what was found, for the error message.
 std::optional<Machine> detect_machine(const std::vector<Trace>& traces, std::string* why = nullptr);
-
-// ---- Building blocks shared by every grouping (one source of truth for the formulas) ----
-
-// A sum of Values over the contributions of a group, remembering how many had a value and the
-// weakest provenance among them (measured > derived > analytic).
-struct ValueSum {
-    double sum = 0;
-    uint64_t have = 0;
-    Provenance weakest = Provenance::missing;
-    void add(Value v);
-};
-
-// The running sums of one group. `items` counts contributions (kernel rows, op calls, regions).
-struct GroupSums {
-    uint64_t items = 0;
-    uint64_t launches = 0;
-    ValueSum time;
-    std::array<ValueSum, kFlopKinds> flops;
-    std::array<ValueSum, kMemLevels> bytes;
-
-    // One kernel row: its launches, kernel_time(), FLOPs and bytes.
-    void add_kernel(const KernelTable& kernels, size_t row);
-    // Any other contribution (op call with analytic values, region): counts as one item.
-    void add_item(uint64_t launches, Value time, const std::array<Value, kFlopKinds>& flops,
-                  const std::array<Value, kMemLevels>& bytes);
-};
-
-// The weaker of two provenances; missing when either is missing.
-Provenance weaker(Provenance a, Provenance b);
-
-// A kernel row's time: duration_s when its provenance is not missing, else end - start when the
-// timestamps are known (measured), else missing.
-Value kernel_time(const KernelTable& kernels, size_t row);
-
-// Writes the sums into g (launches, time_s, flops, bytes, partial flags). A value is present only
-// when every item had it; when some had it and others not it is missing and marked partial.
-void store_sums(const GroupSums& sums, GroupMetrics& g);
-
-// The machine peak used for FLOPs of kind k, following the documented fallbacks (tensor ->
-// tensor_fp16, tensor_bf16 -> tensor_fp16, tensor_fp64 -> fp64, tensor_int8 -> tensor_fp8,
-// bf16 -> fp16, tf32 -> fp32). `used` tells which kind's peak was taken.
-std::optional<double> peak_for_kind(const Machine& m, FlopKind k, FlopKind* used = nullptr);
-
-// Computes the derived fields of a group from its sums: flops_total, provenances, AI per level,
-// FLOP rate, bound time and bound, efficiency. Adds diagnostics (peak fallbacks, kinds without
-// a peak, levels without a bandwidth, partial values) to `diags` when given.
-void finalize_group(GroupMetrics& g, const Machine& machine, double launch_latency_s,
-                    Diagnostics* diags = nullptr);
-
-// Totals over the groups (same rule: a value is present only when every group has it), time
-// shares, and the order (time descending, unknown last, then name). Call after finalize_group.
-void finalize_report(RooflineReport& report);
-
-// ---- Kernel names ----
-
-// "void at::native::foo<float, 4>(int)" -> "at::native::foo" (what --group-by base groups by):
-// drops the return type, the argument list, qualifiers after it and all template arguments;
-// keeps "(anonymous namespace)", lambdas ("{lambda(int)#1}") and operator names.
-std::string kernel_base_name(std::string_view demangled);
-// The qualified name with its template arguments but without return type and argument list.
-std::string kernel_display_name(std::string_view demangled);
-// The first function named inside the template arguments, which is what tells apart PyTorch's
-// elementwise kernels: "...vectorized_elementwise_kernel<4, at::native::fill_kernel_cuda(...)
-// ::{lambda()#1}, ...>(...)" -> "fill_kernel_cuda". Empty when there is none.
-std::string kernel_name_hint(std::string_view demangled);
-// Shortens a C++ name to at most `width` characters, keeping the base name and template head:
-// "cudnn::detail::implicit_convolve_sgemm<__half, __half, ...>". Deterministic.
-std::string shorten_kernel_name(std::string_view demangled, size_t width);
 
 } // namespace rafter

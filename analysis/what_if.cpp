@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iomanip>
 
+#include "analysis/kernel_names.h"
 #include "core/text.h"
 #include "core/diagnostics_json.h"
 

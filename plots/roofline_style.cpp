@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/kernel_names.h"
 #include "core/text.h"
 #include "plots/chart_frame.h"
 #include "plots/log_axis.h"

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/kernel_names.h"
 #include "analysis/roofline.h"
 #include "plots/chart_frame.h"
 #include "plots/palette.h"

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/kernel_names.h"
 #include "core/text.h"
 
 namespace rafter {

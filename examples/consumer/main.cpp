@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "analysis/kernel_names.h"
 #include "analysis/roofline.h"
 #include "core/error.h"
 #include "model/machines/machine.h"

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "analysis/kernel_names.h"
 #include "core/text.h"
 #include "plots/roofline_svg.h"
 #include "plots/scaling_svg.h"

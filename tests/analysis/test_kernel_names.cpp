@@ -2,6 +2,7 @@
 // (shared data) and on hand-written corner cases.
 #include <doctest/doctest.h>
 
+#include "analysis/kernel_names.h"
 #include "analysis/roofline.h"
 
 using namespace rafter;

@@ -1,0 +1,294 @@
+// The roofline formulas (roofline_formulas.h): sums with provenance, peaks with their fallbacks,
+// bound and efficiency per group, totals over groups. docs/roofline.md explains each number.
+#include "analysis/roofline_formulas.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace rafter {
+
+const char* to_string(GroupBy g) {
+    switch (g) {
+    case GroupBy::kernel: return "kernel";
+    case GroupBy::base: return "base";
+    case GroupBy::op: return "op";
+    case GroupBy::op_shape: return "op-shape";
+    case GroupBy::region: return "region";
+    }
+    return "kernel";
+}
+
+std::optional<GroupBy> group_by_from_string(std::string_view s) {
+    if (s == "kernel") return GroupBy::kernel;
+    if (s == "base") return GroupBy::base;
+    if (s == "op") return GroupBy::op;
+    if (s == "op-shape" || s == "op_shape") return GroupBy::op_shape;
+    if (s == "region") return GroupBy::region;
+    return std::nullopt;
+}
+
+const char* to_string(Bound b) {
+    switch (b) {
+    case Bound::compute: return "compute";
+    case Bound::dram: return "dram";
+    case Bound::l2: return "l2";
+    case Bound::l1: return "l1";
+    case Bound::latency: return "latency";
+    case Bound::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+Provenance weaker(Provenance a, Provenance b) {
+    if (a == Provenance::missing || b == Provenance::missing) return Provenance::missing;
+    // Enum order is measured < derived < analytic: the larger is the weaker.
+    return a > b ? a : b;
+}
+
+void ValueSum::add(Value v) {
+    if (!v.has()) return;
+    sum += v.value;
+    weakest = have == 0 ? v.prov : weaker(weakest, v.prov);
+    ++have;
+}
+
+Value kernel_time(const KernelTable& k, size_t row) {
+    if (k.duration_prov[row] != Provenance::missing) return {k.duration_s[row], k.duration_prov[row]};
+    int64_t s = k.start_ns[row], e = k.end_ns[row];
+    if ((s != 0 || e != 0) && e >= s) return Value::measured(static_cast<double>(e - s) * 1e-9);
+    return {};
+}
+
+void GroupSums::add_kernel(const KernelTable& k, size_t row) {
+    ++items;
+    launches += k.launches[row];
+    time.add(kernel_time(k, row));
+    for (size_t i = 0; i < kFlopKinds; ++i)
+        if (k.flops[i].any()) flops[i].add(k.flops[i].get(row));
+    for (size_t l = 0; l < kMemLevels; ++l)
+        if (k.bytes[l].any()) bytes[l].add(k.bytes[l].get(row));
+}
+
+void GroupSums::add_item(uint64_t n_launches, Value t, const std::array<Value, kFlopKinds>& f,
+                         const std::array<Value, kMemLevels>& b) {
+    ++items;
+    launches += n_launches;
+    time.add(t);
+    for (size_t i = 0; i < kFlopKinds; ++i) flops[i].add(f[i]);
+    for (size_t l = 0; l < kMemLevels; ++l) bytes[l].add(b[l]);
+}
+
+// Present only when every item had a value; partial when some had one.
+static Value complete_value(const ValueSum& s, uint64_t items, bool& partial) {
+    partial = s.have > 0 && s.have < items;
+    if (s.have == 0 || partial) return {};
+    return {s.sum, s.weakest};
+}
+
+void store_sums(const GroupSums& sums, GroupMetrics& g) {
+    g.launches = sums.launches;
+    Value t = complete_value(sums.time, sums.items, g.partial_time);
+    g.time_s = t.has() ? std::optional<double>(t.value) : std::nullopt;
+    g.time_prov = t.prov;
+    for (size_t i = 0; i < kFlopKinds; ++i) {
+        bool partial = false;
+        g.flops[i] = complete_value(sums.flops[i], sums.items, partial);
+        g.partial_flops[i] = partial;
+    }
+    for (size_t l = 0; l < kMemLevels; ++l) {
+        bool partial = false;
+        g.bytes[l] = complete_value(sums.bytes[l], sums.items, partial);
+        g.partial_bytes[l] = partial;
+    }
+}
+
+// Kinds whose peak is taken from another kind when the machine lacks their own. Only kinds the
+// machine-file vocabulary often leaves out, and only to a kind of equal throughput on the chips
+// we know (A100/H100: bf16 = fp16 rates; H100: int8 tensor = fp8 tensor); unsplit `tensor` work
+// is assumed to be FP16 MMA, which is what the counter tables produce on Volta and Turing.
+static std::optional<FlopKind> fallback_kind(FlopKind k) {
+    switch (k) {
+    case FlopKind::tensor: return FlopKind::tensor_fp16;
+    case FlopKind::tensor_bf16: return FlopKind::tensor_fp16;
+    case FlopKind::tensor_fp64: return FlopKind::fp64;
+    case FlopKind::tensor_int8: return FlopKind::tensor_fp8;
+    case FlopKind::bf16: return FlopKind::fp16;
+    case FlopKind::tf32: return FlopKind::fp32;
+    default: return std::nullopt;
+    }
+}
+
+std::optional<double> peak_for_kind(const Machine& m, FlopKind k, FlopKind* used) {
+    if (auto p = m.peak(k); p && *p > 0) {
+        if (used) *used = k;
+        return p;
+    }
+    if (auto fb = fallback_kind(k)) {
+        if (auto p = m.peak(*fb); p && *p > 0) {
+            if (used) *used = *fb;
+            return p;
+        }
+    }
+    return std::nullopt;
+}
+
+static const MemLevel kRoofLevels[] = {MemLevel::dram, MemLevel::l2, MemLevel::l1};
+
+static Bound bound_of(MemLevel l) {
+    switch (l) {
+    case MemLevel::dram: return Bound::dram;
+    case MemLevel::l2: return Bound::l2;
+    default: return Bound::l1;
+    }
+}
+
+void finalize_group(GroupMetrics& g, const Machine& machine, double launch_latency_s,
+                    Diagnostics* diags) {
+    auto note = [&](Severity sev, const std::string& code, const std::string& msg) {
+        if (diags) diags->add(sev, code, msg);
+    };
+
+    // FLOPs: the total over kinds with a value, missing when any kind is partial.
+    bool any_partial_flops = std::any_of(g.partial_flops.begin(), g.partial_flops.end(), [](bool b) { return b; });
+    bool any_partial_bytes = std::any_of(g.partial_bytes.begin(), g.partial_bytes.end(), [](bool b) { return b; });
+    if (any_partial_flops || any_partial_bytes || g.partial_time)
+        note(Severity::warning, "roofline.partial_value",
+             "groups where some launches lack a value (time, FLOPs of a kind, or bytes at a level) "
+             "that others have; that value and what depends on it are reported as missing");
+    g.flops_total.reset();
+    g.flops_prov = Provenance::missing;
+    if (!any_partial_flops) {
+        double total = 0;
+        bool have = false;
+        for (const Value& v : g.flops) {
+            if (!v.has()) continue;
+            total += v.value;
+            g.flops_prov = have ? weaker(g.flops_prov, v.prov) : v.prov;
+            have = true;
+        }
+        if (have) g.flops_total = total;
+    }
+    g.bytes_prov = Provenance::missing;
+    bool have_bytes = false;
+    for (size_t l = 0; l < kMemLevels; ++l) {
+        const Value& v = g.bytes[l];
+        if (!v.has()) continue;
+        g.bytes_prov = have_bytes ? weaker(g.bytes_prov, v.prov) : v.prov;
+        have_bytes = true;
+    }
+
+    // Arithmetic intensity per level and the FLOP rate.
+    for (size_t l = 0; l < kMemLevels; ++l) {
+        g.ai[l].reset();
+        if (g.flops_total && g.bytes[l].has() && g.bytes[l].value > 0)
+            g.ai[l] = *g.flops_total / g.bytes[l].value;
+    }
+    g.flop_rate.reset();
+    if (g.flops_total && g.time_s && *g.time_s > 0) g.flop_rate = *g.flops_total / *g.time_s;
+
+    // Bound time = max(sum over kinds of FLOPs_k / P_k, bytes_l / BW_l per level with data,
+    // launches * launch latency). It needs the FLOPs and at least one memory level; a kind
+    // without a peak or a partial value leaves it missing rather than understated.
+    g.bound = Bound::unknown;
+    g.bound_time_s.reset();
+    g.efficiency.reset();
+    bool have_roof_bytes = false;
+    for (MemLevel l : kRoofLevels) have_roof_bytes |= g.bytes[static_cast<size_t>(l)].has();
+    if (!g.flops_total || !have_roof_bytes || any_partial_bytes) {
+        if (!any_partial_flops && !any_partial_bytes)
+            note(Severity::info, "roofline.no_bound",
+                 "groups without both FLOPs and bytes (L1, L2 or DRAM) have no bound time, bound or "
+                 "efficiency");
+        return;
+    }
+    double compute = 0;
+    for (size_t k = 0; k < kFlopKinds; ++k) {
+        const Value& v = g.flops[k];
+        if (!v.has() || v.value <= 0) continue;
+        FlopKind kind = static_cast<FlopKind>(k), used = kind;
+        auto peak = peak_for_kind(machine, kind, &used);
+        if (!peak) {
+            note(Severity::warning, std::string("roofline.no_peak.") + to_string(kind),
+                 "machine '" + machine.name + "' has no peak for " + to_string(kind) +
+                     " FLOPs; groups with such FLOPs have no bound time");
+            return;
+        }
+        if (used != kind)
+            note(Severity::warning, std::string("roofline.peak_fallback.") + to_string(kind),
+                 "machine '" + machine.name + "' has no peak for " + to_string(kind) +
+                     " FLOPs; the " + to_string(used) + " peak was used for them");
+        compute += v.value / *peak;
+    }
+    double best = compute;
+    Bound bound = Bound::compute;
+    for (MemLevel l : kRoofLevels) {
+        const Value& v = g.bytes[static_cast<size_t>(l)];
+        if (!v.has()) continue;
+        auto bw = machine.bw(l);
+        if (!bw || *bw <= 0) {
+            note(Severity::info, std::string("roofline.no_bandwidth.") + to_string(l),
+                 "machine '" + machine.name + "' has no " + to_string(l) +
+                     " bandwidth; that level is left out of the bound time");
+            continue;
+        }
+        double t = v.value / *bw;
+        if (t > best) {
+            best = t;
+            bound = bound_of(l);
+        }
+    }
+    double latency = static_cast<double>(g.launches) * launch_latency_s;
+    if (latency > best) {
+        best = latency;
+        bound = Bound::latency;
+    }
+    g.bound = bound;
+    g.bound_time_s = best;
+    if (g.time_s && *g.time_s > 0) g.efficiency = best / *g.time_s;
+}
+
+void finalize_report(RooflineReport& report) {
+    // Totals over the groups, with the same completeness rule as within a group.
+    GroupSums sums;
+    uint64_t invocations = 0;
+    for (const GroupMetrics& g : report.groups) {
+        Value t = g.time_s ? Value{*g.time_s, g.time_prov} : Value{};
+        sums.add_item(g.launches, t, g.flops, g.bytes);
+        invocations += g.invocations;
+    }
+    GroupMetrics total;
+    store_sums(sums, total);
+    RooflineTotals& t = report.totals;
+    t.launches = total.launches;
+    t.invocations = invocations;
+    t.time_s = total.time_s;
+    t.time_prov = total.time_prov;
+    t.flops = total.flops;
+    t.bytes = total.bytes;
+    // The grand total is the sum of the groups' totals, missing when any group's is: groups may
+    // hold different FLOP kinds (an analytic GEMM is all tensor_bf16, a layer norm all bf16), so
+    // per-kind totals can be missing while every group's total is known.
+    t.flops_total.reset();
+    double sum = 0;
+    bool all_groups = !report.groups.empty();
+    for (const GroupMetrics& g : report.groups) {
+        if (!g.flops_total) all_groups = false;
+        else sum += *g.flops_total;
+    }
+    if (all_groups) t.flops_total = sum;
+    // A group with a partial value has that value missing, which store_sums sees as "some groups
+    // lack it": the total is then missing, as it should be.
+    for (GroupMetrics& g : report.groups) {
+        g.time_share.reset();
+        if (g.time_s && t.time_s && *t.time_s > 0) g.time_share = *g.time_s / *t.time_s;
+    }
+    std::stable_sort(report.groups.begin(), report.groups.end(),
+                     [](const GroupMetrics& a, const GroupMetrics& b) {
+                         if (a.time_s.has_value() != b.time_s.has_value()) return a.time_s.has_value();
+                         if (a.time_s && *a.time_s != *b.time_s) return *a.time_s > *b.time_s;
+                         return a.name < b.name;
+                     });
+}
+
+} // namespace rafter

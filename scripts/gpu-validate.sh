@@ -77,7 +77,7 @@ relocate() {
 # finds them, else wherever this machine has them (PyTorch's wheels carry them too).
 add_cuda_libs() {
   local missing lib dir
-  missing=$( { ldd "$build/librafter_inject.so" 2>/dev/null; ldd "$build/tests/gpu/gpu_gemm" 2>/dev/null; } |
+  missing=$( { ldd "$build/librafter_inject.so" 2>/dev/null; ldd "$build/tests/profiler/cupti/device/gpu_gemm" 2>/dev/null; } |
              awk '/not found/ {print $1}' | sort -u)
   for lib in $missing; do
     dir=$(find /usr/local /usr/lib /opt "$(python3 -c 'import site; print(site.getsitepackages()[0])' 2>/dev/null || echo /nonexistent)" \
@@ -126,8 +126,8 @@ step() {
 }
 
 R=$build/rafter
-triad=$build/tests/gpu/gpu_triad
-gemm=$build/tests/gpu/gpu_gemm
+triad=$build/tests/profiler/cupti/device/gpu_triad
+gemm=$build/tests/profiler/cupti/device/gpu_gemm
 n=134217728   # 2^27 floats: 512 MiB per array, far beyond the 50-60 MB L2 of an A100/H100/H200
 
 # ncu collects exactly the metrics Rafter's plan for this chip collects (rafter profile

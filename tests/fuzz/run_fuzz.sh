@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) and runs each for
 # a given time, one job each. Not part of the test suite; the seed corpora in tests/fuzz/corpus_*
-# are replayed by the normal tests (tests/kineto/test_fuzz_corpus.cpp).
+# are replayed by the normal tests (tests/traces/importers/test_fuzz_corpus.cpp).
 #
 #   tests/fuzz/run_fuzz.sh [SECONDS] [TARGET...]     TARGET: kineto_json nsys_rows (default: both)
 #

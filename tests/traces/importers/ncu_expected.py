@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Independent reference numbers for tests/traces/test_ncu_csv.cpp, computed with Python's csv
+"""Independent reference numbers for tests/traces/importers/test_ncu_csv.cpp, computed with Python's csv
 module straight from the ncu CSV files (no Rafter code involved). Run:
-    python3 tests/traces/tools/ncu_expected.py /work/shared/data/ncu
+    python3 tests/traces/importers/ncu_expected.py /work/shared/data/ncu
 """
 import csv, glob, os, sys
 from collections import defaultdict

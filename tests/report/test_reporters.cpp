@@ -8,7 +8,7 @@
 #include "report/report_format.h"
 #include "report/report_json.h"
 #include "report/report_table.h"
-#include "synthetic.h"
+#include "analysis/synthetic.h"
 
 using namespace rafter;
 using namespace rafter::test;

@@ -1,5 +1,5 @@
 // Attribution, op roofline and breakdown on the real Kineto traces in ../shared/data/kineto,
-// through the Kineto importer. Every expected number comes from tests/ops/check_breakdown.py,
+// through the Kineto importer. Every expected number comes from tests/analysis/check_breakdown.py,
 // which recomputes it from the JSON with Python's json module and its own code (run it to
 // re-derive them), or from the TraceLens reference CSV beside the bert trace.
 #include <doctest/doctest.h>

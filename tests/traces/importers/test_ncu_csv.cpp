@@ -1,5 +1,5 @@
 // Nsight Compute CSV import: real files from real GPUs (values checked against
-// tests/traces/tools/ncu_expected.py, which recomputes them with Python's csv module) and small
+// tests/traces/importers/ncu_expected.py, which recomputes them with Python's csv module) and small
 // synthetic fixtures under tests/data/ncu/ whose values follow from their text by hand.
 #include <doctest/doctest.h>
 

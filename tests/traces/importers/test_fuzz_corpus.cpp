@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "../fuzz/nsys_rows_input.h"
+#include "fuzz/nsys_rows_input.h"
 #include "core/error.h"
 #include "test_support.h"
 #include "test_util.h"

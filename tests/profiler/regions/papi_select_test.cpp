@@ -13,7 +13,7 @@ using namespace rafter::papi;
 namespace {
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(rafter::test::source_dir() + "/tests/regions/data/" + name);
+    std::ifstream in(rafter::test::source_dir() + "/tests/profiler/regions/data/" + name);
     REQUIRE(in.good());
     std::stringstream ss;
     ss << in.rdbuf();

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Independent check of the numbers tests/ops/test_ops_real.cpp asserts on the shared Kineto traces.
+"""Independent check of the numbers tests/analysis/test_ops_real.cpp asserts on the shared Kineto traces.
 
 Reads the Kineto JSON with Python's json module (not Rafter's importer) and recomputes, with its
 own code: event counts, NCCL kernel counts, steps, kernel -> op attribution counts, the GPU-time
 breakdown (busy/idle/compute/comm/exposed/memcpy/memset, whole span and per step), the top ops,
 the aten::addmm totals of the bert trace, and the clock offset between the two sampled ranks.
 
-usage: python3 tests/ops/check_breakdown.py [DATA_DIR]   (default ../shared/data/kineto)
+usage: python3 tests/analysis/check_breakdown.py [DATA_DIR]   (default ../shared/data/kineto)
 """
 import bisect
 import collections

@@ -1,6 +1,6 @@
 // Every Kineto trace in the shared data imports, and its tables hold the counts that
-// tests/kineto/count_events.py computes independently with Python's json module:
-//   python3 tests/kineto/count_events.py ../shared/data/kineto/*.json.gz
+// tests/traces/importers/count_events.py computes independently with Python's json module:
+//   python3 tests/traces/importers/count_events.py ../shared/data/kineto/*.json.gz
 #include <doctest/doctest.h>
 
 #include <algorithm>

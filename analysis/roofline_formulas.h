@@ -35,7 +35,7 @@ struct RooflineOptions {
 
 struct GroupMetrics {
     std::string name;          // kernel name, base name, op name or region name
-    // Framework-op groups only (DESIGN.md report contract).
+    // Framework-op groups only (docs/architecture.md, "JSON contracts").
     std::string op, input_dims, input_types;
     uint64_t invocations = 0;  // op calls or region instances; 0 for kernel groups
 

@@ -1,6 +1,7 @@
 #pragma once
-// The "diagnostics" array of the report contract (DESIGN.md): [{severity, code, message, count}],
-// shared by every JSON reporter so that the shape cannot drift between them.
+// The "diagnostics" array of the report contract (docs/architecture.md, "JSON contracts"):
+// [{severity, code, message, count}], shared by every JSON reporter so that the shape cannot drift
+// between them.
 #include "core/diagnostics.h"
 #include "core/json_writer.h"
 

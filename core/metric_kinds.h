@@ -1,6 +1,7 @@
 #pragma once
 // The vocabulary shared by traces, models and reports: provenance of a number, FLOP kinds and
-// memory levels. Names here are the JSON keys of the report contract (DESIGN.md).
+// memory levels. Names here are the JSON keys of the report contract (docs/architecture.md,
+// "JSON contracts").
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
-// Time-based roofline chart (Wang et al. 2020; DESIGN.md; docs/charts.md): x = DRAM bytes,
-// y = FLOPs, log-log, one point per group, with time boxes, roof segments, launch-overhead
-// ceilings, the machine-balance diagonal and byte-time / FLOP-time secondary axes.
+// Time-based roofline chart (Wang et al. 2020; docs/architecture.md, "Formulas"; docs/charts.md):
+// x = DRAM bytes, y = FLOPs, log-log, one point per group, with time boxes, roof segments,
+// launch-overhead ceilings, the machine-balance diagonal and byte-time / FLOP-time secondary axes.
 #include <algorithm>
 #include <cmath>
 #include <map>

@@ -1,6 +1,7 @@
 #pragma once
 // Writers for a BreakdownReport: a terminal table, CSV (one row per rank total and per step) and
-// JSON (schema "rafter.breakdown/1", DESIGN.md). Each writes to the stream it is given.
+// JSON (schema "rafter.breakdown/1", docs/architecture.md, "JSON contracts"). Each writes to the
+// stream it is given.
 #include <ostream>
 
 #include "analysis/breakdown.h"

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON report: schema "rafter.roofline/1" (DESIGN.md "Report schema"), written by
+// The JSON report: schema "rafter.roofline/1" (docs/architecture.md, "JSON contracts"), written by
 // `rafter roofline --format json` and as summary.json. SI units; missing values are null.
 #include "report/report_format.h"
 

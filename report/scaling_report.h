@@ -1,6 +1,6 @@
 #pragma once
 // Writers for a ScalingResult: a table for people, CSV, and JSON with schema "rafter.scaling/1"
-// (DESIGN.md report contract). They write to the stream they are given.
+// (docs/architecture.md, "JSON contracts"). They write to the stream they are given.
 #include <ostream>
 
 #include "core/json_writer.h"

@@ -102,9 +102,9 @@ std::optional<CostTerm> tree_cost(Collective c, const Tiers& x) {
     return term(CommAlgorithm::tree, 2 * ((x.r - 1) * x.ai + ceil_log2(x.N) * x.ae), 2 * x.b_ring());
 }
 
-// Recursive doubling: lg(p) steps, each exchanging the whole message (DESIGN.md lg(p)(a + n b)).
-// Node-major placement makes the first lg(r) partners local and the last lg(N) remote. Broadcast
-// is the binomial tree, same cost.
+// Recursive doubling: lg(p) steps, each exchanging the whole message (lg(p)(a + n b),
+// docs/architecture.md, "Formulas"). Node-major placement makes the first lg(r) partners local and
+// the last lg(N) remote. Broadcast is the binomial tree, same cost.
 std::optional<CostTerm> recursive_doubling_cost(Collective c, const Tiers& x) {
     if (c != Collective::all_reduce && c != Collective::broadcast) return std::nullopt;
     int li = ceil_log2(x.r), le = ceil_log2(x.N);

@@ -1,7 +1,7 @@
 #pragma once
 // Alpha-beta cost models of collectives over a two-tier topology (GPUs in a node, nodes on a
-// network). This header and comm.cpp are the one source of the formulas in DESIGN.md
-// ("Collectives") and docs/scaling.md; everything else (step-time models, calibration, the
+// network). This header and comm.cpp are the one source of the formulas in docs/architecture.md
+// ("Formulas") and docs/scaling.md; everything else (step-time models, calibration, the
 // validation) calls them.
 //
 // For a fixed group every cost is affine in the message size n:

@@ -2,7 +2,7 @@
 // Step time of a training step at scale: data parallelism with gradient buckets overlapped with
 // the backward pass, tensor parallelism (per-layer all-reduces), pipeline parallelism (bubble
 // (p-1)/m), ZeRO-1/2/3 and FSDP communication, and the data loader's exposed time. Formulas in
-// DESIGN.md ("Data-parallel step") and docs/scaling.md; this file and scaling.cpp are their one
+// docs/architecture.md ("Formulas") and docs/scaling.md; this file and scaling.cpp are their one
 // source.
 #include <cmath>
 #include <cstdint>

@@ -98,7 +98,7 @@ MetricPlan plan_roofline_metrics(std::string_view chip, const std::vector<std::s
     for (const auto& m : simt_flop_metrics()) add_if_present(m);
     for (const auto& m : byte_metrics()) add_if_present(m);
     if (!add_if_present(kTimeMetric)) {
-        // DESIGN.md: time from cycles when gpu__time_duration is absent.
+        // docs/architecture.md, "Formulas": time from cycles when gpu__time_duration is absent.
         add_if_present("sm__cycles_elapsed.avg");
         add_if_present("sm__cycles_elapsed.avg.per_second");
     }

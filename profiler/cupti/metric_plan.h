@@ -1,6 +1,6 @@
 #pragma once
 // What to collect with the CUPTI Range Profiler for a roofline, and how to turn the collected
-// values into FLOPs and bytes (DESIGN.md "Formulas to get right"). This file is pure: the metric
+// values into FLOPs and bytes (docs/architecture.md, "Formulas"). This file is pure: the metric
 // names a chip supports come from the CUPTI host API (host_planner.h) and are passed in, so the
 // choice and the formulas are testable without CUPTI or a GPU.
 #include <array>
@@ -39,8 +39,8 @@ struct MetricPlan {
     size_t passes = 0;                      // replay passes per kernel (host_planner fills it)
 };
 
-// The FLOP and byte metrics every plan collects (DESIGN.md). sass_ metrics are instruction counts
-// per thread; each FMA counts as two FLOPs.
+// The FLOP and byte metrics every plan collects (docs/architecture.md, "Formulas"). sass_ metrics
+// are instruction counts per thread; each FMA counts as two FLOPs.
 const std::vector<std::string>& simt_flop_metrics();   // 9 = {d,f,h} x {add,mul,fma}
 const std::vector<std::string>& byte_metrics();        // l1tex, lts, dram
 inline constexpr const char* kTimeMetric = "gpu__time_duration.sum";

@@ -3,7 +3,7 @@
 
 Reads the Nsight Compute CSV exports with Python's csv module (no Rafter code) and prints, per
 input, launches, groups (by kernel name), time, FLOPs per kind, bytes per level and AI, using the
-formulas of DESIGN.md:
+formulas of docs/architecture.md ("Formulas"):
   time   = sm__cycles_elapsed.avg / sm__cycles_elapsed.avg.per_second   (per launch, then summed)
   fp64   = dadd + dmul + 2*dfma, fp32 = fadd + fmul + 2*ffma, fp16 = hadd + hmul + 2*hfma
   tensor = sm__inst_executed_pipe_tensor.sum * 512  (Volta HMMA.884; Ada uses sm__ops_path_tensor

@@ -1,8 +1,9 @@
 // Golden tests on real Nsight Compute exports (shared data set). Every expected value was computed
 // independently by tests/analysis/ncu_golden.py, which reads the CSVs with Python's csv module and
-// applies the DESIGN.md formulas (time = sm__cycles_elapsed.avg / .per_second per launch;
-// FLOPs = add + mul + 2*fma per precision; Volta tensor = 512 x sm__inst_executed_pipe_tensor;
-// bound against the v100-sxm2 ceilings): python3 tests/analysis/ncu_golden.py ../shared/data
+// applies the formulas of docs/architecture.md, "Formulas" (time = sm__cycles_elapsed.avg /
+// .per_second per launch; FLOPs = add + mul + 2*fma per precision; Volta tensor = 512 x
+// sm__inst_executed_pipe_tensor; bound against the v100-sxm2 ceilings):
+// python3 tests/analysis/ncu_golden.py ../shared/data
 #include <doctest/doctest.h>
 
 #include "analysis/roofline.h"

@@ -1,6 +1,7 @@
 #pragma once
 // What Nsight Compute metrics mean to Rafter, as one table (ncu_metrics.cpp), and the one place
-// where a launch's counters become the Trace's time, FLOPs and bytes (DESIGN.md "Formulas").
+// where a launch's counters become the Trace's time, FLOPs and bytes (docs/architecture.md,
+// "Formulas").
 #include <cstdint>
 #include <string>
 #include <string_view>

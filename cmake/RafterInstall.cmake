@@ -8,6 +8,9 @@ set(RAFTER_INSTALL_LIBS rafter_plots rafter_analysis rafter_profiler rafter_mode
 if(TARGET rafter_report)
   list(PREPEND RAFTER_INSTALL_LIBS rafter_report)
 endif()
+if(TARGET rafter_ceilings)
+  list(PREPEND RAFTER_INSTALL_LIBS rafter_ceilings)  # needs rafter_model and rafter_core after it
+endif()
 
 install(TARGETS ${RAFTER_INSTALL_LIBS} rafter rafter_libdeflate
         EXPORT rafterTargets

@@ -1,6 +1,7 @@
 #pragma once
 // How to turn GPU instruction counters into FLOPs, per architecture. The tables are data files
-// (traces/data/arch/<arch>.json) compiled into the library, so adding a GPU needs no code change.
+// (traces/data/arch/<arch>.json) compiled into the library: adding an architecture is a JSON
+// file and its line in traces/CMakeLists.txt, no code.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
-// One importer per input format, each in its own file behind this interface, registered in one
-// list (importers.cpp), as Perfetto's trace_processor does. Tokenizing bytes is kept separate
+// One importer per input format, each in its own folder (traces/importers/<format>/) behind this
+// interface, registered by one line in traces/importers/list.h, as Perfetto's trace_processor does. Tokenizing bytes is kept separate
 // from interpreting events inside each importer.
 #include <cstdint>
 #include <string>

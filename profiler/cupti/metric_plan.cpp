@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/text.h"
+#include "traces/counter_formulas.h"
 
 namespace rafter::cupti {
 
@@ -155,9 +156,8 @@ KernelCounters interpret_counters(const MetricPlan& plan, const std::vector<doub
     const auto& simt = simt_flop_metrics();
     const FlopKind simt_kinds[3] = {FlopKind::fp64, FlopKind::fp32, FlopKind::fp16};
     for (size_t p = 0; p < 3; ++p) {
-        auto add = value_of(simt[p * 3]), mul = value_of(simt[p * 3 + 1]), fma = value_of(simt[p * 3 + 2]);
-        if (add && mul && fma)
-            k.flops[static_cast<size_t>(simt_kinds[p])] = Value::derived(*add + *mul + 2 * *fma);
+        k.flops[static_cast<size_t>(simt_kinds[p])] =
+            simt_flops(value_of(simt[p * 3]), value_of(simt[p * 3 + 1]), value_of(simt[p * 3 + 2]));
     }
     const MemLevel levels[3] = {MemLevel::l1, MemLevel::l2, MemLevel::dram};
     for (size_t i = 0; i < 3; ++i)
@@ -181,9 +181,13 @@ KernelCounters interpret_counters(const MetricPlan& plan, const std::vector<doub
         }
         for (size_t i = 0; i < kFlopKinds; ++i)
             if (sums[i] && !broken[i]) k.flops[i] = Value::measured(*sums[i]);
-    } else if (plan.tensor_method == TensorMethod::inst_x_table && plan.tensor_flops_per_inst) {
-        if (auto n = value_of(kTensorInstMetric))
-            k.flops[static_cast<size_t>(plan.table_tensor_kind)] = Value::derived(*n * *plan.tensor_flops_per_inst);
+    } else if (auto n = value_of(kTensorInstMetric)) {
+        // No per-precision counts: instructions x the architecture's factor, when it has one.
+        auto t = tensor_flops_from_instructions(*n, plan.tensor_method == TensorMethod::inst_x_table
+                                                        ? plan.tensor_flops_per_inst
+                                                        : std::nullopt);
+        if (t.unknown_size) clear_all_flops(k.flops);
+        else k.flops[static_cast<size_t>(plan.table_tensor_kind)] = t.flops;
     }
     return k;
 }

@@ -88,6 +88,16 @@ TEST_CASE("no ops_path metrics and no factor: tensor FLOPs missing, with a note"
     auto k = interpret_counters(plan, v);
     for (FlopKind t : {FlopKind::tensor, FlopKind::tensor_fp16, FlopKind::tensor_bf16})
         CHECK_FALSE(k.flops[static_cast<size_t>(t)].has());
+    // Tensor work of unknown size makes the whole FLOP total unknown, as the ncu importer does
+    // (traces/counter_formulas.h): the SIMT kinds are dropped too, never summed as if tensor were 0.
+    CHECK_FALSE(k.flops[static_cast<size_t>(FlopKind::fp32)].has());
+    // Without tensor instructions the tensor work is 0 and the SIMT FLOPs stand.
+    for (size_t i = 0; i < plan.metrics.size(); ++i)
+        if (plan.metrics[i] == kTensorInstMetric) v[i] = 0;
+    auto none = interpret_counters(plan, v);
+    CHECK(none.flops[static_cast<size_t>(FlopKind::tensor)].has());
+    CHECK(none.flops[static_cast<size_t>(FlopKind::tensor)].value == 0);
+    CHECK(none.flops[static_cast<size_t>(FlopKind::fp32)].value == 5.0 + 5.0 + 2 * 5.0);
 }
 
 TEST_CASE("a chip without gpu__time_duration gets time from cycles") {

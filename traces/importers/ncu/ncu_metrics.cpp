@@ -3,6 +3,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "traces/counter_formulas.h"
+
 namespace rafter {
 
 namespace {
@@ -122,8 +124,9 @@ void derive_simt_flops(const std::vector<double>& values, KernelRow& row, NcuDer
             return best(values, [&](const NcuMetric& m) { return m.role == role && m.kind == p.kind; });
         };
         double add = of(NcuRole::simt_add), mul = of(NcuRole::simt_mul), fma = of(NcuRole::simt_fma);
-        if (has(add) && has(mul) && has(fma)) {
-            row.flops[static_cast<size_t>(p.kind)] = Value::derived(add + mul + 2 * fma);
+        auto opt = [](double v) { return has(v) ? std::optional<double>(v) : std::nullopt; };
+        if (Value f = simt_flops(opt(add), opt(mul), opt(fma)); f.has()) {
+            row.flops[static_cast<size_t>(p.kind)] = f;
         } else if (has(add) || has(mul) || has(fma)) {
             // Counting only some instruction types would understate the work; leave it missing.
             ++notes.flops_incomplete;
@@ -159,17 +162,12 @@ void derive_tensor_flops(const std::vector<double>& values, const ArchInfo* arch
     if (!has(inst)) return;
     FlopKind kind = FlopKind::tensor;
     if (arch) kind = *flop_kind_from_string(arch->tensor_kind);  // validated when the table loads
-    if (inst == 0) {  // no tensor instructions: zero work whatever the shape
-        row.flops[static_cast<size_t>(kind)] = Value::derived(0);
+    auto t = tensor_flops_from_instructions(inst, arch ? arch->tensor_flops_per_inst : std::nullopt);
+    if (!t.unknown_size) {
+        row.flops[static_cast<size_t>(kind)] = t.flops;
         return;
     }
-    if (arch && arch->tensor_flops_per_inst) {
-        row.flops[static_cast<size_t>(kind)] = Value::derived(inst * *arch->tensor_flops_per_inst);
-        return;
-    }
-    // The launch did tensor work of unknown size, so its FLOP total is unknown: drop the SIMT
-    // kinds too, or every sum over them would quietly count the tensor work as 0.
-    for (Value& v : row.flops) v = Value{};
+    clear_all_flops(row.flops);
     ++notes.tensor_unknown;
     if (notes.tensor_unknown_reason.empty())
         notes.tensor_unknown_reason =

@@ -1,5 +1,5 @@
-// GPU-time breakdown throughput: import + analyze_breakdown of Kineto traces (default: the shared
-// a100-80gb-16rank-rank0.json.gz), next to the import alone measured in the same run, so the
+// GPU-time breakdown throughput: import + analyze_breakdown of Kineto traces (default: the real
+// tests/data/real/kineto/a100-80gb-16rank-rank0.json.gz), next to the import alone measured in the same run, so the
 // breakdown's added time and memory are visible. Also times analyze_op_roofline (op-shape).
 // Raw-JSON MB/s (decompressed bytes), events/s (rows imported) and peak RSS; wall-clock times,
 // plus each run's process CPU time (user + system), which stays meaningful on a loaded machine.
@@ -134,8 +134,8 @@ int main(int argc, char** argv) {
         } else files.push_back(a);
     }
     if (files.empty()) {
-        const char* env = std::getenv("RAFTER_SHARED_DATA_DIR");
-        files.push_back(std::string(env ? env : RAFTER_DEFAULT_SHARED_DATA_DIR) + "/kineto/a100-80gb-16rank-rank0.json.gz");
+        const char* env = std::getenv("RAFTER_REAL_DATA_DIR");
+        files.push_back(std::string(env ? env : RAFTER_DEFAULT_REAL_DATA_DIR) + "/kineto/a100-80gb-16rank-rank0.json.gz");
     }
     double raw = 0, gz = 0;
     try {

@@ -5,8 +5,8 @@
 //
 //   bench_roofline_ncu [--reps N] [DIR]
 //
-// DIR defaults to $RAFTER_SHARED_DATA_DIR/ncu/deepcam-v100-fw, else the shared data set next to
-// the source tree. One-core figures: run it under `taskset -c 0`.
+// DIR defaults to $RAFTER_REAL_DATA_DIR/ncu/deepcam-v100-fw, else to tests/data/real/ncu/
+// deepcam-v100-fw in the source tree. One-core figures: run it under `taskset -c 0`.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -75,8 +75,8 @@ int main(int argc, char** argv) {
         } else dir = a;
     }
     if (dir.empty()) {
-        const char* env = std::getenv("RAFTER_SHARED_DATA_DIR");
-        dir = std::string(env ? env : RAFTER_DEFAULT_SHARED_DATA_DIR) + "/ncu/deepcam-v100-fw";
+        const char* env = std::getenv("RAFTER_REAL_DATA_DIR");
+        dir = std::string(env ? env : RAFTER_DEFAULT_REAL_DATA_DIR) + "/ncu/deepcam-v100-fw";
     }
     namespace fs = std::filesystem;
     std::vector<std::string> files;

@@ -2,7 +2,7 @@
 """Generates a large synthetic PyTorch profiler (Kineto) trace for bench/bench_kineto.
 
 The event mix and formatting follow real Kineto output (native Kineto layout as in
-../shared/data/kineto/a100-nccl-2rank-rank0.json.gz): per training step a ProfilerStep#N
+tests/data/real/kineto/a100-nccl-2rank-rank0.json.gz): per training step a ProfilerStep#N
 annotation, a forward pass of transformer layers (cpu_op aten::linear > aten::addmm and friends
 with Input Dims/Input type/Input Strides/Concrete Inputs, cudaLaunchKernel runtime calls,
 kernels with grid/block/registers, ac2g flow pairs), a backward pass (autograd evaluate_function

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in Release mode (build-bench/) and runs every bench executable, each on its
-# default inputs from the shared data set (override with RAFTER_SHARED_DATA_DIR). Benchmarks print
-# throughput, peak RSS and a baseline measured in the same run; they are never pass/fail tests.
+# default inputs from the real traces in tests/data/real (override with RAFTER_REAL_DATA_DIR).
+# Benchmarks print throughput, peak RSS and a baseline measured in the same run; they are never
+# pass/fail tests.
 #   bash scripts/bench.sh [--reps N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=()
 if [[ "${1:-}" == "--reps" && -n "${2:-}" ]]; then reps=(--reps "$2"); fi
-data="${RAFTER_SHARED_DATA_DIR:-$(pwd)/../shared/data}"
-export RAFTER_SHARED_DATA_DIR="$data"
+data="${RAFTER_REAL_DATA_DIR:-$(pwd)/tests/data/real}"
+export RAFTER_REAL_DATA_DIR="$data"
 
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAFTER_BUILD_TESTS=OFF -DRAFTER_BUILD_BENCH=ON >/dev/null
 # Only the benchmarks and what they link (the per-directory target of the Ninja generator).

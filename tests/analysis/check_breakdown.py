@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Independent check of the numbers tests/analysis/test_ops_real.cpp asserts on the shared Kineto traces.
+"""Independent check of the numbers tests/analysis/test_ops_real.cpp asserts on the real Kineto traces.
 
 Reads the Kineto JSON with Python's json module (not Rafter's importer) and recomputes, with its
 own code: event counts, NCCL kernel counts, steps, kernel -> op attribution counts, the GPU-time
 breakdown (busy/idle/compute/comm/exposed/memcpy/memset, whole span and per step), the top ops,
 the aten::addmm totals of the bert trace, and the clock offset between the two sampled ranks.
 
-usage: python3 tests/analysis/check_breakdown.py [DATA_DIR]   (default ../shared/data/kineto)
+usage: python3 tests/analysis/check_breakdown.py [DATA_DIR]   (default tests/data/real/kineto)
 """
 import bisect
 import collections
@@ -273,7 +273,7 @@ def clock_offset(path_ref, path_other, max_shift=8, tol=100000):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', '..', '..', 'shared', 'data', 'kineto')
+    data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', 'data', 'real', 'kineto')
     for f in sorted(os.listdir(data)):
         if not f.endswith('.json.gz'):
             continue

@@ -8,7 +8,7 @@ formulas of docs/architecture.md ("Formulas"):
   fp64   = dadd + dmul + 2*dfma, fp32 = fadd + fmul + 2*ffma, fp16 = hadd + hmul + 2*hfma
   tensor = sm__inst_executed_pipe_tensor.sum * 512  (Volta HMMA.884; Ada uses sm__ops_path_tensor
            when present, and this file's tensor count is 0)
-Usage: python3 tests/analysis/ncu_golden.py [SHARED_DATA_DIR]
+Usage: python3 tests/analysis/ncu_golden.py [DATA_DIR]   (default tests/data/real, which holds ncu/)
 """
 import collections
 import csv
@@ -94,7 +94,8 @@ def bound_v100(g):
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../../shared/data")
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "data", "real")
     ncu = os.path.join(root, "ncu")
     summarize("gpp-cc89", [os.path.join(ncu, "gpp-cc89-details.csv")], 0)
     d = os.path.join(ncu, "deepcam-v100-fw")

@@ -1,5 +1,5 @@
 // Kernel base names and short names, on names taken from the real deepcam-v100-fw ncu files
-// (shared data) and on hand-written corner cases.
+// (tests/data/real/ncu) and on hand-written corner cases.
 #include <doctest/doctest.h>
 
 #include "analysis/kernel_names.h"

@@ -1,4 +1,4 @@
-// Attribution, op roofline and breakdown on the real Kineto traces in ../shared/data/kineto,
+// Attribution, op roofline and breakdown on the real Kineto traces in tests/data/real/kineto,
 // through the Kineto importer. Every expected number comes from tests/analysis/check_breakdown.py,
 // which recomputes it from the JSON with Python's json module and its own code (run it to
 // re-derive them), or from the TraceLens reference CSV beside the bert trace.
@@ -17,7 +17,7 @@ using namespace rafter;
 namespace {
 
 Trace load_one(const std::string& rel) {
-    auto traces = load_traces({test::shared_data("kineto/" + rel)}, ImportOptions{});
+    auto traces = load_traces({test::real_data("kineto/" + rel)}, ImportOptions{});
     REQUIRE(traces.size() == 1);
     return std::move(traces[0]);
 }
@@ -63,10 +63,6 @@ void close(double got, double want) {
 } // namespace
 
 TEST_CASE("real traces: counts, attribution and whole-run breakdown") {
-    if (!test::have_shared_data()) {
-        MESSAGE("skipped: shared data folder not found");
-        return;
-    }
     for (const Expected& e : kExpected) {
         INFO(e.file);
         Trace t = load_one(e.file);
@@ -97,7 +93,6 @@ TEST_CASE("real traces: counts, attribution and whole-run breakdown") {
 }
 
 TEST_CASE("real traces: per-step breakdown and top ops") {
-    if (!test::have_shared_data()) return;
     Trace t = load_one("a100-nccl-2rank-rank0.json.gz");
     BreakdownReport r = analyze_breakdown({t});
     const RankBreakdown& rb = r.ranks[0];
@@ -143,7 +138,6 @@ TEST_CASE("real traces: per-step breakdown and top ops") {
 }
 
 TEST_CASE("bert: GEMM FLOPs and bytes per shape equal the TraceLens reference (end to end)") {
-    if (!test::have_shared_data()) return;
     std::vector<Trace> traces = {load_one("h100-bert-small-infer.json.gz")};
     RooflineOptions opt;
     opt.group_by = GroupBy::op_shape;
@@ -199,7 +193,6 @@ TEST_CASE("bert: GEMM FLOPs and bytes per shape equal the TraceLens reference (e
 }
 
 TEST_CASE("sampled 128-rank job: ranks 0 and 1 aligned by their NCCL kernels") {
-    if (!test::have_shared_data()) return;
     std::vector<Trace> traces = {load_one("sampled-128rank-rank1.json.gz"), load_one("sampled-128rank-rank0.json.gz")};
     BreakdownReport r = analyze_breakdown(traces);
     // The reference is the rank-0 file even when given second.

@@ -1,9 +1,9 @@
-// Golden tests on real Nsight Compute exports (shared data set). Every expected value was computed
-// independently by tests/analysis/ncu_golden.py, which reads the CSVs with Python's csv module and
-// applies the formulas of docs/architecture.md, "Formulas" (time = sm__cycles_elapsed.avg /
-// .per_second per launch; FLOPs = add + mul + 2*fma per precision; Volta tensor = 512 x
+// Golden tests on real Nsight Compute exports (tests/data/real/ncu). Every expected value was
+// computed independently by tests/analysis/ncu_golden.py, which reads the CSVs with Python's csv
+// module and applies the formulas of docs/architecture.md, "Formulas" (time = sm__cycles_elapsed.avg
+// / .per_second per launch; FLOPs = add + mul + 2*fma per precision; Volta tensor = 512 x
 // sm__inst_executed_pipe_tensor; bound against the v100-sxm2 ceilings):
-// python3 tests/analysis/ncu_golden.py ../shared/data
+// python3 tests/analysis/ncu_golden.py tests/data/real
 #include <doctest/doctest.h>
 
 #include "analysis/roofline.h"
@@ -32,14 +32,10 @@ RooflineReport analyze(const std::vector<std::string>& inputs, const Machine& m,
 } // namespace
 
 TEST_CASE("golden: gpp-cc89-details.csv, one BerkeleyGW kernel") {
-    if (!test::have_shared_data()) {
-        MESSAGE("skipped: shared data set not found at " RAFTER_SHARED_DATA_DIR);
-        return;
-    }
     // The GPU (compute capability 8.9) has no built-in machine; ceilings do not enter these values.
     Machine m = load_machine("a100-sxm4-40gb");
     m.arch.clear();  // let the CC column choose the counter table
-    auto r = analyze({test::shared_data("ncu/gpp-cc89-details.csv")}, m);
+    auto r = analyze({test::real_data("ncu/gpp-cc89-details.csv")}, m);
     REQUIRE(r.groups.size() == 1);
     const GroupMetrics& g = r.groups[0];
     CHECK(g.name == "sigma_gpp_gpu_29");
@@ -64,12 +60,8 @@ TEST_CASE("golden: gpp-cc89-details.csv, one BerkeleyGW kernel") {
 }
 
 TEST_CASE("golden: deepcam-v100-fw, twelve merged ncu runs on v100-sxm2") {
-    if (!test::have_shared_data()) {
-        MESSAGE("skipped: shared data set not found at " RAFTER_SHARED_DATA_DIR);
-        return;
-    }
     Machine v100 = load_machine("v100-sxm2");
-    auto r = analyze({test::shared_data("ncu/deepcam-v100-fw")}, v100);
+    auto r = analyze({test::real_data("ncu/deepcam-v100-fw")}, v100);
     CHECK(r.groups.size() == 45);
     CHECK(r.totals.launches == 797);
     CHECK(*r.totals.time_s == Approx(0.1041223682).epsilon(1e-9));
@@ -105,7 +97,7 @@ TEST_CASE("golden: deepcam-v100-fw, twelve merged ncu runs on v100-sxm2") {
     CHECK(r.diagnostics.find("roofline.no_peak.tensor_fp16") == nullptr);
 
     // Base names merge template instances: fewer groups, same totals.
-    auto b = analyze({test::shared_data("ncu/deepcam-v100-fw")}, v100, GroupBy::base);
+    auto b = analyze({test::real_data("ncu/deepcam-v100-fw")}, v100, GroupBy::base);
     CHECK(b.groups.size() < 45);
     CHECK(b.totals.launches == 797);
     CHECK(*b.totals.flops_total == 1370374809861.0);
@@ -118,11 +110,7 @@ TEST_CASE("golden: deepcam-v100-fw, twelve merged ncu runs on v100-sxm2") {
 }
 
 TEST_CASE("golden: gene-v100-details.csv, three kernels x four launches") {
-    if (!test::have_shared_data()) {
-        MESSAGE("skipped: shared data set not found at " RAFTER_SHARED_DATA_DIR);
-        return;
-    }
-    auto r = analyze({test::shared_data("ncu/gene-v100-details.csv")}, load_machine("v100-sxm2"));
+    auto r = analyze({test::real_data("ncu/gene-v100-details.csv")}, load_machine("v100-sxm2"));
     REQUIRE(r.groups.size() == 3);
     for (const auto& g : r.groups) CHECK(g.launches == 4);
     CHECK(*r.totals.time_s == Approx(0.008203935988).epsilon(1e-9));

@@ -154,12 +154,8 @@ TEST_CASE("roofline with an unknown machine fails without writing") {
 }
 
 TEST_CASE("roofline picks the machine from a Kineto trace's device and groups by framework op") {
-    if (!have_shared_data()) {
-        MESSAGE("skipped: shared data set not found at " RAFTER_SHARED_DATA_DIR);
-        return;
-    }
     auto s = scratch_dir("roofline-op");
-    std::string in = "'" + shared_data("kineto/h100-bert-small-infer.json.gz") + "'";
+    std::string in = "'" + real_data("kineto/h100-bert-small-infer.json.gz") + "'";
     auto r = run_rafter("roofline " + in + " --group-by op --format json", s);
     REQUIRE(r.exit_code == 0);
     simdjson::dom::parser parser;

@@ -64,8 +64,7 @@ TEST_CASE("exit 0: success") {
     auto v = run_rafter("--version", dir);
     CHECK(v.exit_code == 0);
     CHECK(v.out.rfind("rafter ", 0) == 0);
-    if (!have_shared_data()) return;
-    auto r = run_rafter("import '" + shared_data(kSmallTrace) + "' -o '" + dir + "/t.rafter'", dir);
+    auto r = run_rafter("import '" + real_data(kSmallTrace) + "' -o '" + dir + "/t.rafter'", dir);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
     CHECK(has(r.out, "79 kernels"));
@@ -140,9 +139,8 @@ TEST_CASE("exit 4: the hardware is absent (no CUDA driver)") {
 }
 
 TEST_CASE("exit 5: an output that cannot be written, nothing partial left") {
-    if (!have_shared_data()) return;
     auto dir = scratch_dir("exit5");
-    std::string in = "'" + shared_data(kSmallTrace) + "'";
+    std::string in = "'" + real_data(kSmallTrace) + "'";
     auto parent = run_rafter("import " + in + " -o '" + dir + "/no-such-dir/t.rafter'", dir);
     CHECK(parent.exit_code == 5);
     CHECK(has(parent.err, dir + "/no-such-dir/t.rafter: cannot create output file"));

@@ -145,8 +145,7 @@ TEST_CASE("progress: per-event callers read the clock every 1024 updates") {
 }
 
 TEST_CASE("progress: the Kineto importer reports compressed bytes per chunk, ending at the file size") {
-    if (!test::have_shared_data()) return;
-    std::string path = test::shared_data("kineto/a100-80gb-16rank-rank0.json.gz");
+    std::string path = test::real_data("kineto/a100-80gb-16rank-rank0.json.gz");
     uint64_t size = file_size(path);  // 1,384,658 bytes as stored
     std::ostringstream out;
     FakeClock clock;
@@ -174,12 +173,11 @@ TEST_CASE("progress: the Kineto importer reports compressed bytes per chunk, end
 }
 
 TEST_CASE("progress: rafter import with stderr redirected to a file writes no progress characters") {
-    if (!test::have_shared_data()) return;
     auto dir = test::scratch_dir("progress-redirected");
     // The largest real trace here (1.4 MB compressed, 16-rank run's rank 0); the bar's delay
     // makes a short import silent anyway, so this guards the rule "nothing unless a terminal"
     // against a bar drawn unconditionally, not the delay (tests above cover that).
-    std::string in = test::shared_data("kineto/a100-80gb-16rank-rank0.json.gz");
+    std::string in = test::real_data("kineto/a100-80gb-16rank-rank0.json.gz");
     auto r = test::run_rafter("import '" + in + "' -o '" + dir + "/t.rafter'", dir);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());

@@ -2,9 +2,9 @@
 """Writes the small seed corpora for the fuzz targets (tests/fuzz/corpus_kineto, corpus_nsys).
 
 Kineto seeds are short traces covering every category, both timestamp styles, gzip, escapes and
-typical mistakes; a few are cut from the real traces in ../shared/data/kineto. nsys seeds follow
+typical mistakes; a few are cut from the real traces in tests/data/real/kineto. nsys seeds follow
 the byte layout documented in nsys_rows_input.h. The test suite replays both directories.
-Usage: python3 tests/fuzz/make_seeds.py [SHARED_DATA_DIR]
+Usage: python3 tests/fuzz/make_seeds.py [KINETO_DIR]   (default tests/data/real/kineto)
 """
 import gzip
 import json
@@ -148,7 +148,7 @@ def nsys_seeds():
 
 
 if __name__ == "__main__":
-    shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../shared/data/kineto")
+    shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../data/real/kineto")
     kineto_seeds(shared)
     nsys_seeds()
     print("seeds written to", KDIR, "and", NDIR)

@@ -3,7 +3,7 @@
 # the page's own self-test (?selftest=1) clicks a table header, a chart point, a row and the
 # filter and writes what happened into the DOM, which --dump-dom prints; no script errors may be
 # recorded; a screenshot of each report is saved in OUT and checked not blank.
-# usage: browser_test.sh RAFTER_EXE SOURCE_DIR SHARED_DATA_DIR OUT_DIR
+# usage: browser_test.sh RAFTER_EXE SOURCE_DIR REAL_DATA_DIR OUT_DIR  (REAL_DATA_DIR: tests/data/real)
 set -euo pipefail
 exe=$1 src=$2 data=$3 out=$4
 rm -rf "$out" && mkdir -p "$out"
@@ -41,14 +41,13 @@ check_report() {  # check_report NAME EXPECTED_ROWS
 "$exe" report "$src/examples/ncu/deepcam-v100-fw" --machine v100-sxm2 -o "$out/deepcam.html" --quiet
 check_report deepcam 45
 
-# 2. Kineto with timestamps (GPU time per rank section), grouped by op.
-if [ -f "$data/kineto/h100-bert-small-infer.json.gz" ]; then
-  "$exe" report "$data/kineto/h100-bert-small-infer.json.gz" --group-by op -o "$out/bert.html" --quiet
-  grep -q 'id="breakdown"' "$out/bert.html" || { echo "FAIL: no GPU-time section in the Kineto report"; exit 1; }
-  # Rows written into the group table of the file; the browser must show all of them.
-  rows=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read().split("<table class=\"groups")[1].split("</table>")[0]; print(len(re.findall("<tr data-group=", t)))' "$out/bert.html")
-  check_report bert "$rows"
-else
-  echo "note: shared data not found, Kineto report skipped"
-fi
+# 2. Kineto with timestamps (GPU time per rank section), grouped by op. The trace is part of the
+#    repository, so a missing one fails the test instead of skipping this part.
+bert="$data/kineto/h100-bert-small-infer.json.gz"
+[ -f "$bert" ] || { echo "FAIL: missing test fixture $bert (see tests/data/real/README.md)"; exit 1; }
+"$exe" report "$bert" --group-by op -o "$out/bert.html" --quiet
+grep -q 'id="breakdown"' "$out/bert.html" || { echo "FAIL: no GPU-time section in the Kineto report"; exit 1; }
+# Rows written into the group table of the file; the browser must show all of them.
+rows=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read().split("<table class=\"groups")[1].split("</table>")[0]; print(len(re.findall("<tr data-group=", t)))' "$out/bert.html")
+check_report bert "$rows"
 echo "PASS: screenshots in $out"

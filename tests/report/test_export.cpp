@@ -24,8 +24,7 @@ namespace {
 } // namespace
 
 TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts") {
-    if (!have_shared_data()) return;
-    std::string in = shared_data("kineto/h100-bert-small-infer.json.gz");
+    std::string in = real_data("kineto/h100-bert-small-infer.json.gz");
     auto s = scratch_dir("export-kineto");
     auto r = run_rafter("export --chrome-trace '" + in + "' -o '" + s + "/out.json'", s);
     REQUIRE(r.exit_code == 0);

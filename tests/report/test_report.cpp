@@ -88,8 +88,7 @@ TEST_CASE("HTML report of the deepcam ncu exports: rows, linked chart points, no
 }
 
 TEST_CASE("HTML report of a Kineto trace has the GPU time per rank") {
-    if (!have_shared_data()) return;
-    auto traces = load_traces({shared_data("kineto/h100-bert-small-infer.json.gz")}, {});
+    auto traces = load_traces({real_data("kineto/h100-bert-small-infer.json.gz")}, {});
     // 60 "kernel" events in the file (Python json count).
     REQUIRE(traces[0].kernels.size() == 60);
     auto m = detect_machine(traces);

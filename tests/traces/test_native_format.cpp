@@ -243,8 +243,7 @@ TEST_CASE("native format: an empty trace round-trips") {
 }
 
 TEST_CASE("native format: the imported deepcam trace round-trips through a file") {
-    if (!test::have_shared_data()) return;
-    auto traces = load_traces({test::shared_data("ncu/deepcam-v100-fw")}, ImportOptions{"volta", false});
+    auto traces = load_traces({test::real_data("ncu/deepcam-v100-fw")}, ImportOptions{"volta", false});
     REQUIRE(traces.size() == 1);
     std::string dir = test::scratch_dir("native-deepcam");
     std::string path = dir + "/deepcam.rafter";

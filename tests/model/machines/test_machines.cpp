@@ -213,11 +213,7 @@ TEST_CASE("every built-in machine round-trips through machine_to_json and parse_
 }
 
 TEST_CASE("ERT import of the Titan K20X roofline.json gives the measured ceilings exactly") {
-    if (!test::have_shared_data()) {
-        MESSAGE("skipped: shared data folder absent");
-        return;
-    }
-    std::string path = test::shared_data("ert/titan-k20x-roofline.json");
+    std::string path = test::real_data("ert/titan-k20x-roofline.json");
     Machine m = parse_ert_json(rafter::test::slurp(path), path);
     // The file's README: L1 559.14 GB/s, DRAM 160.66 GB/s, 1225.48 GFLOP/s.
     CHECK(bw(m, MemLevel::l1) == 559.14e9);
@@ -355,12 +351,11 @@ TEST_CASE("match_machine_for_device picks the machine from CUDA device names") {
     CHECK_FALSE(match_machine_for_device("NVIDIA H200 NVL").has_value());
     CHECK_FALSE(match_machine_for_device("NVIDIA GeForce RTX 4090").has_value());
     CHECK_FALSE(match_machine_for_device("").has_value());
-    if (!test::have_shared_data()) return;
     // Device names recorded by PyTorch's profiler in real traces.
-    std::string h100 = device_name_in_trace(test::shared_data("kineto/h100-bert-small-infer.json.gz"));
+    std::string h100 = device_name_in_trace(test::real_data("kineto/h100-bert-small-infer.json.gz"));
     CHECK(h100 == "NVIDIA H100 80GB HBM3");
     CHECK(match_machine_for_device(h100)->name == "h100-sxm");
-    std::string a100 = device_name_in_trace(test::shared_data("kineto/a100-alexnet-1gpu.json.gz"));
+    std::string a100 = device_name_in_trace(test::real_data("kineto/a100-alexnet-1gpu.json.gz"));
     CHECK(a100 == "NVIDIA A100-PG509-200");
     CHECK(match_machine_for_device(a100)->name == "a100-sxm4-40gb");
 }
@@ -393,8 +388,7 @@ TEST_CASE("rafter machines lists the built-in machines and shows one in full") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("--show") != std::string::npos);
 
-    if (!test::have_shared_data()) return;
-    r = test::run_rafter("machines --show '" + test::shared_data("ert/titan-k20x-roofline.json") + "'", dir);
+    r = test::run_rafter("machines --show '" + test::real_data("ert/titan-k20x-roofline.json") + "'", dir);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("\"l1\": 559140000000") != std::string::npos);
 }

@@ -5,7 +5,7 @@ Reads each Kineto trace with Python's json module (no Rafter code) and prints th
 tests/traces/importers/test_kineto_real.cpp asserts. Timestamps are parsed as Decimal so that microsecond
 values with nanosecond decimals convert to integer nanoseconds exactly.
 
-Usage: python3 tests/traces/importers/count_events.py /work/shared/data/kineto/*.json.gz
+Usage: python3 tests/traces/importers/count_events.py tests/data/real/kineto/*.json.gz
 """
 import gzip
 import json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference numbers for tests/traces/importers/test_ncu_csv.cpp, computed with Python's csv
 module straight from the ncu CSV files (no Rafter code involved). Run:
-    python3 tests/traces/importers/ncu_expected.py /work/shared/data/ncu
+    python3 tests/traces/importers/ncu_expected.py [NCU_DIR]   (default tests/data/real/ncu)
 """
 import csv, glob, os, sys
 from collections import defaultdict
@@ -16,7 +16,8 @@ def rows(path):
 def num(s):
     return float(s.replace(',', ''))
 
-base = sys.argv[1]
+here = os.path.dirname(os.path.abspath(__file__))
+base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', '..', 'data', 'real', 'ncu')
 # gpp: one launch, long format with thousands separators.
 m = {r['Metric Name']: num(r['Metric Value']) for r in rows(os.path.join(base, 'gpp-cc89-details.csv'))}
 p = 'sm__sass_thread_inst_executed_op_'

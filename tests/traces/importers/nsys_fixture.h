@@ -1,8 +1,8 @@
 #pragma once
-// Builds Nsight Systems SQLite exports for tests. There is no real nsys export in the shared
-// data, so the tables are created with the column layout of the documented export schema
-// (nsys 2024.6, EXPORT_SCHEMA_VERSION 3.16.1: `.schema` of a real export), keeping the columns
-// the importer reads and a few it ignores.
+// Builds Nsight Systems SQLite exports for tests. No test reads the real export in
+// tests/data/real/nsys yet, so the tables are created with the column layout of the documented
+// export schema (nsys 2024.6, EXPORT_SCHEMA_VERSION 3.16.1: `.schema` of a real export), keeping
+// the columns the importer reads and a few it ignores.
 #include <sqlite3.h>
 
 #include <stdexcept>

@@ -25,9 +25,8 @@ TEST_CASE("rafter import --help") {
 }
 
 TEST_CASE("rafter import writes one trace to a file and several to a directory") {
-    if (!test::have_shared_data()) return;
     auto dir = test::scratch_dir("import-ok");
-    std::string bert = test::shared_data("kineto/h100-bert-small-infer.json.gz");
+    std::string bert = test::real_data("kineto/h100-bert-small-infer.json.gz");
     auto r = test::run_rafter("import '" + bert + "' -o '" + dir + "/bert.rafter'", dir);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("60 kernels") != std::string::npos);
@@ -37,8 +36,8 @@ TEST_CASE("rafter import writes one trace to a file and several to a directory")
     CHECK(t.cpu_ops.size() == 479 + 110 + 22);
     CHECK(t.steps.size() == 1);
 
-    auto m = test::run_rafter("import '" + test::shared_data("kineto/sampled-128rank-rank0.json.gz") + "' '" +
-                                  test::shared_data("kineto/sampled-128rank-rank1.json.gz") + "' -o '" + dir + "/ranks'",
+    auto m = test::run_rafter("import '" + test::real_data("kineto/sampled-128rank-rank0.json.gz") + "' '" +
+                                  test::real_data("kineto/sampled-128rank-rank1.json.gz") + "' -o '" + dir + "/ranks'",
                               dir);
     REQUIRE(m.exit_code == 0);
     CHECK(m.out.find("rank 1 of 128") != std::string::npos);
@@ -50,9 +49,8 @@ TEST_CASE("rafter import writes one trace to a file and several to a directory")
 }
 
 TEST_CASE("rafter import on bad input: exit code 3, position in the message, no output file") {
-    if (!test::have_shared_data()) return;
     auto dir = test::scratch_dir("import-bad");
-    std::string gz = test::slurp(test::shared_data("kineto/a100-alexnet-1gpu.json.gz"));
+    std::string gz = test::slurp(test::real_data("kineto/a100-alexnet-1gpu.json.gz"));
     test::spit(dir + "/cut.json.gz", gz.substr(0, gz.size() - 100));
     auto r = test::run_rafter("import '" + dir + "/cut.json.gz' -o '" + dir + "/out.rafter'", dir);
     CHECK(r.exit_code == 3);

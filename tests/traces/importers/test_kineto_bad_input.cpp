@@ -1,5 +1,5 @@
 // Bad Kineto input gets a rafter::Error naming the file and the byte offset or event index.
-// Fixtures are made on the fly from the shared traces or written inline.
+// Fixtures are made on the fly from the real traces in tests/data/real or written inline.
 #include <doctest/doctest.h>
 
 #include "core/error.h"
@@ -31,8 +31,7 @@ bool has(const Error& e, const std::string& text) {
 } // namespace
 
 TEST_CASE("truncated and corrupt gzip files are reported with the compressed byte offset") {
-    if (!test::have_shared_data()) return;
-    std::string gz = test::slurp(test::shared_data("kineto/h100-bert-small-infer.json.gz"));
+    std::string gz = test::slurp(test::real_data("kineto/h100-bert-small-infer.json.gz"));
     std::string dir = test::scratch_dir("kineto-bad-gzip");
     std::string cut = dir + "/cut.json.gz";
     test::spit(cut, gz.substr(0, gz.size() / 2));
@@ -56,8 +55,7 @@ TEST_CASE("truncated and corrupt gzip files are reported with the compressed byt
 }
 
 TEST_CASE("truncated JSON names the byte offset and the event being read") {
-    if (!test::have_shared_data()) return;
-    std::string json = test::gunzip_bytes(test::slurp(test::shared_data("kineto/h100-bert-small-infer.json.gz")));
+    std::string json = test::gunzip_bytes(test::slurp(test::real_data("kineto/h100-bert-small-infer.json.gz")));
     size_t cut = json.size() * 6 / 10;
     Error e = import_error(json.substr(0, cut), "cut.json");
     CHECK(e.code() == ExitCode::bad_input);

@@ -1,6 +1,6 @@
-// Every Kineto trace in the shared data imports, and its tables hold the counts that
+// Every real Kineto trace in tests/data/real/kineto imports, and its tables hold the counts that
 // tests/traces/importers/count_events.py computes independently with Python's json module:
-//   python3 tests/traces/importers/count_events.py ../shared/data/kineto/*.json.gz
+//   python3 tests/traces/importers/count_events.py tests/data/real/kineto/*.json.gz
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -66,12 +66,11 @@ bool contains_nccl(std::string_view name) {
 
 } // namespace
 
-TEST_CASE("every shared Kineto trace imports with the independently counted rows") {
-    if (!test::have_shared_data()) { MESSAGE("shared data not found; skipped"); return; }
+TEST_CASE("every real Kineto trace imports with the independently counted rows") {
     for (const Expected& e : kExpected) {
         CAPTURE(e.file);
         KinetoReadStats st;
-        Trace t = read_kineto_file(test::shared_data(std::string("kineto/") + e.file), ImportOptions{}, &st);
+        Trace t = read_kineto_file(test::real_data(std::string("kineto/") + e.file), ImportOptions{}, &st);
         CHECK(st.events == e.events);
         CHECK(t.meta.source_format == "kineto");
         CHECK(t.kernels.size() == e.kernels);
@@ -121,8 +120,7 @@ TEST_CASE("every shared Kineto trace imports with the independently counted rows
 }
 
 TEST_CASE("Kineto details: shapes text, launch config, devices, steps") {
-    if (!test::have_shared_data()) return;
-    Trace t = read_kineto_file(test::shared_data("kineto/h100-bert-small-infer.json.gz"), ImportOptions{});
+    Trace t = read_kineto_file(test::real_data("kineto/h100-bert-small-infer.json.gz"), ImportOptions{});
     // First cpu_op of the file (values from Python: json.dumps of its args).
     const CpuOpRow* op = nullptr;
     for (const auto& r : t.cpu_ops)
@@ -156,14 +154,13 @@ TEST_CASE("Kineto details: shapes text, launch config, devices, steps") {
 
     ImportOptions with_python;
     with_python.include_python_events = true;
-    Trace p = read_kineto_file(test::shared_data("kineto/h100-bert-small-infer.json.gz"), with_python);
+    Trace p = read_kineto_file(test::real_data("kineto/h100-bert-small-infer.json.gz"), with_python);
     CHECK(count_cpu(p, CpuEventKind::python) == 1385);
     CHECK(p.diagnostics.count("kineto.python_skipped") == 0);
 }
 
 TEST_CASE("Kineto collectives: kernel args, CPU-only ones, sequence numbers, cuda_sync streams") {
-    if (!test::have_shared_data()) return;
-    Trace t = read_kineto_file(test::shared_data("kineto/a100-nccl-2rank-rank0.json.gz"), ImportOptions{});
+    Trace t = read_kineto_file(test::real_data("kineto/a100-nccl-2rank-rank0.json.gz"), ImportOptions{});
     // The earliest collective kernel (Python: sorted by ts) is a broadcast of 53120 floats.
     const CollectiveRow* first = nullptr;
     size_t cpu_only = 0;
@@ -191,7 +188,7 @@ TEST_CASE("Kineto collectives: kernel args, CPU-only ones, sequence numbers, cud
     CHECK(with_seq == 2286);
 
     // cuda_sync records: 32 on stream 7, 5 with stream 4294967295 (no stream -> -1), 4 on stream 20.
-    Trace a = read_kineto_file(test::shared_data("kineto/a100-alexnet-1gpu.json.gz"), ImportOptions{});
+    Trace a = read_kineto_file(test::real_data("kineto/a100-alexnet-1gpu.json.gz"), ImportOptions{});
     size_t s7 = 0, none = 0, s20 = 0;
     for (const auto& r : a.cpu_ops) {
         if (r.kind != CpuEventKind::sync) continue;
@@ -205,9 +202,8 @@ TEST_CASE("Kineto collectives: kernel args, CPU-only ones, sequence numbers, cud
 }
 
 TEST_CASE("the importer list sniffs Kineto files") {
-    if (!test::have_shared_data()) return;
-    auto traces = load_traces({test::shared_data("kineto/sampled-128rank-rank0.json.gz"),
-                               test::shared_data("kineto/sampled-128rank-rank1.json.gz")},
+    auto traces = load_traces({test::real_data("kineto/sampled-128rank-rank0.json.gz"),
+                               test::real_data("kineto/sampled-128rank-rank1.json.gz")},
                               ImportOptions{});
     REQUIRE(traces.size() == 2);
     CHECK(traces[0].meta.rank == 0);

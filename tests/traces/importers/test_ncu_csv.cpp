@@ -59,7 +59,7 @@ void check_error(F f, const std::string& file, uint64_t line, const std::string&
 
 std::vector<std::string> deepcam_files() {
     std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(test::shared_data("ncu/deepcam-v100-fw")))
+    for (const auto& e : std::filesystem::directory_iterator(test::real_data("ncu/deepcam-v100-fw")))
         out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
@@ -76,8 +76,7 @@ ImportOptions volta_options() {
 } // namespace
 
 TEST_CASE("gpp (CC 8.9, long format, thousands separators): one launch with independently computed values") {
-    if (!test::have_shared_data()) return;
-    std::string path = test::shared_data("ncu/gpp-cc89-details.csv");
+    std::string path = test::real_data("ncu/gpp-cc89-details.csv");
     auto traces = load_traces({path}, {});
     REQUIRE(traces.size() == 1);
     const Trace& t = traces[0];
@@ -121,9 +120,8 @@ TEST_CASE("gpp (CC 8.9, long format, thousands separators): one launch with inde
 }
 
 TEST_CASE("deepcam (V100): twelve one-metric files merge into one trace of 797 launches") {
-    if (!test::have_shared_data()) return;
     // The directory and the list of its files are the same input.
-    auto by_dir = load_traces({test::shared_data("ncu/deepcam-v100-fw")}, volta_options());
+    auto by_dir = load_traces({test::real_data("ncu/deepcam-v100-fw")}, volta_options());
     auto by_files = load_traces(deepcam_files(), volta_options());
     REQUIRE(by_dir.size() == 1);
     REQUIRE(by_files.size() == 1);
@@ -166,7 +164,6 @@ TEST_CASE("deepcam (V100): twelve one-metric files merge into one trace of 797 l
 }
 
 TEST_CASE("deepcam without an architecture: tensor FLOPs missing, with a diagnostic saying why") {
-    if (!test::have_shared_data()) return;
     Trace t = import(deepcam_files());
     CHECK(t.meta.machine_hint.empty());  // no CC column in these files
     CHECK_FALSE(t.kernels.flops[static_cast<size_t>(FlopKind::tensor_fp16)].any());
@@ -184,10 +181,9 @@ TEST_CASE("deepcam without an architecture: tensor FLOPs missing, with a diagnos
 }
 
 TEST_CASE("gene (V100): 3 kernels x 4 launches, older layout with a Kernel Time column") {
-    if (!test::have_shared_data()) return;
     // The file concatenates two ncu runs of the same workload (processes 126788 and 15236, three
     // metrics each); rows merge by launch ID into 12 launches with all six metrics.
-    Trace t = import({test::shared_data("ncu/gene-v100-details.csv")});
+    Trace t = import({test::real_data("ncu/gene-v100-details.csv")});
     REQUIRE(t.kernels.size() == 12);
     CHECK(t.diagnostics.count("ncu.merged_runs") == 2);
     CHECK(t.meta.pid == 126788);

@@ -1,5 +1,5 @@
 // Nsight Systems SQLite import, on databases built in the test with the documented export
-// schema (see nsys_fixture.h: the shared data has no real nsys export).
+// schema (see nsys_fixture.h: no test reads the real export in tests/data/real/nsys yet).
 #include <doctest/doctest.h>
 
 #include <cstdio>

@@ -245,10 +245,7 @@ std::string render_hierarchical_roofline_svg(const RooflineReport& report, const
             const auto& mine = marks_of[gi];
             if (mine.empty() || colors.has_color(gi) != (pass == 1)) continue;
             std::string color = colors.color(gi);
-            Attrs ga;
-            ga.add("class", "group").add("fill", color);
-            if (!colors.has_color(gi)) ga.add("stroke", "#5a5a5a").num("stroke-width", 0.6);
-            svg.open("g", ga);
+            svg.open("g", group_mark_attrs(options, colors, gi));
             svg.title(group_tooltip(report.groups[gi]));
             if (mine.size() > 1 && colors.has_color(gi)) {
                 // Same FLOP rate at every level: a thin line ties a group's markers together.

@@ -89,6 +89,16 @@ GroupColors assign_group_colors(const std::vector<bool>& plotted, size_t max_lab
     return c;
 }
 
+Attrs group_mark_attrs(const ChartOptions& options, const GroupColors& colors, size_t group) {
+    Attrs a;
+    a.add("class", "group");
+    // The caller's attributes name the mark, so they follow its class, before the styling.
+    if (group < options.group_attrs.size()) a.extra(options.group_attrs[group]);
+    a.add("fill", colors.color(group));
+    if (!colors.has_color(group)) a.add("stroke", "#5a5a5a").num("stroke-width", 0.6);
+    return a;
+}
+
 double share_radius(const std::optional<double>& share, double r_max, double r_min) {
     if (!share || !std::isfinite(*share) || *share <= 0) return r_min;
     return std::max(r_min, r_max * std::sqrt(std::min(*share, 1.0)));

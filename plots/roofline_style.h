@@ -12,6 +12,7 @@
 #include "analysis/roofline.h"
 #include "plots/chart_frame.h"
 #include "plots/palette.h"
+#include "plots/roofline_svg.h"
 
 namespace rafter {
 
@@ -38,6 +39,10 @@ struct GroupColors {
     std::string color(size_t group) const;
 };
 GroupColors assign_group_colors(const std::vector<bool>& plotted, size_t max_labels);
+
+// Attributes of group `group`'s mark, the <g class="group"> holding its markers: its colour (grey
+// groups get a lighter outline) and the caller's ChartOptions::group_attrs for it.
+Attrs group_mark_attrs(const ChartOptions& options, const GroupColors& colors, size_t group);
 
 // Equal-area marker radius for a share of the total time (unknown share: r_min): area proportional to share, with a
 // floor so that tiny groups stay visible (the floor is documented in docs/charts.md).

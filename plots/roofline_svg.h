@@ -5,8 +5,10 @@
 // bandwidths) still give a valid SVG that says what could not be drawn. See docs/charts.md.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "analysis/roofline.h"
+#include "plots/svg_writer.h"
 
 namespace rafter {
 
@@ -15,6 +17,11 @@ struct ChartOptions {
     int height = 640;
     size_t max_labels = 8;  // label at most this many groups (largest time first)
     std::string title;      // empty: a title is made from the machine name
+    // Attributes for each group's mark, indexed like report.groups (shorter or empty: the rest
+    // get none). The mark is the <g class="group"> holding the group's markers and tooltip; a
+    // group the chart does not plot has none. An id must be unique in the page that embeds the
+    // chart, so a page showing both charts gives each its own ids (or uses data-* only).
+    std::vector<ElementAttrs> group_attrs;
 };
 
 // Hierarchical roofline: x = arithmetic intensity (FLOP/byte), y = FLOP/s, both log. One marker

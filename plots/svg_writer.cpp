@@ -53,6 +53,18 @@ Attrs& Attrs::points(std::string_view name, const std::vector<Point>& pts) {
     return *this;
 }
 
+Attrs& Attrs::extra(const ElementAttrs& e) {
+    if (!e.id.empty()) add("id", e.id);
+    for (const auto& [name, value] : e.data) {
+        bool ok = !name.empty();
+        for (char c : name)
+            ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                  c == '.';
+        if (ok) add("data-" + name, value);
+    }
+    return *this;
+}
+
 std::string svg_points(const std::vector<Point>& pts, size_t* nonfinite) {
     std::string s;
     for (const auto& p : pts) {

@@ -21,12 +21,23 @@ struct Point {
     double x = 0, y = 0;
 };
 
+// Attributes a caller attaches to a chart element so that a page embedding the chart can find it
+// and link it (e.g. id="point-3" data-group="3"). Only an id and data-* attributes: they can't
+// clash with the attributes the chart draws with, and the chart looks the same with or without.
+struct ElementAttrs {
+    std::string id;  // empty: none
+    // Written as data-NAME="VALUE". NAME: lower-case letters, digits, '-', '_' or '.' (what an
+    // XML name and the HTML dataset allow); any other name is left out so the SVG stays valid.
+    std::vector<std::pair<std::string, std::string>> data;
+};
+
 // Attribute list builder: Attrs().add("fill", "#fff").num("x", 3.5).
 class Attrs {
 public:
     Attrs& add(std::string_view name, std::string_view value);
     Attrs& num(std::string_view name, double value);
     Attrs& points(std::string_view name, const std::vector<Point>& pts);
+    Attrs& extra(const ElementAttrs& e);  // the id, then the data-* attributes, in order
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
     size_t nonfinite() const { return nonfinite_; }
 

@@ -259,10 +259,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         for (const auto& p : pts) {
             bool col = colors.has_color(p.group);
             if (col != (pass == 1)) continue;
-            Attrs ga;
-            ga.add("class", "group").add("fill", colors.color(p.group));
-            if (!col) ga.add("stroke", "#5a5a5a").num("stroke-width", 0.6);
-            svg.open("g", ga);
+            svg.open("g", group_mark_attrs(options, colors, p.group));
             svg.title(group_tooltip(report.groups[p.group]));
             draw_marker(svg, MarkerShape::circle, p.px, p.py, p.r, Attrs().add("fill-opacity", col ? "0.85" : "0.55"));
             svg.close();

@@ -10,7 +10,6 @@
 #include "plots/roofline_svg.h"
 #include "plots/scaling_svg.h"
 #include "report/html/html_assets.h"
-#include "report/html/svg_groups.h"
 
 namespace rafter {
 
@@ -135,17 +134,18 @@ void write_summary(std::ostream& o, const RooflineReport& r) {
 }
 
 void write_charts(std::ostream& o, const RooflineReport& r) {
-    std::vector<std::string> names;
-    names.reserve(r.groups.size());
-    for (const auto& g : r.groups) names.push_back(g.name);
+    // Each group's mark carries data-group="INDEX", as its table rows do: the script links the two.
     ChartOptions chart;
+    chart.group_attrs.resize(r.groups.size());
+    for (size_t i = 0; i < r.groups.size(); ++i)
+        chart.group_attrs[i].data = {{"group", std::to_string(i)}};
     o << "<section id=\"roofline\"><h2>Roofline</h2>\n"
          "<p class=\"sub\">Hover a point for its figures; click a point to highlight its row in the group table "
          "(click a row to highlight its points).</p>\n<div class=\"charts\">\n";
     o << "<div class=\"chart\" id=\"chart-time\"><h3>Time-based roofline</h3>\n"
-      << tag_svg_groups(render_time_roofline_svg(r, chart), names) << "</div>\n";
+      << render_time_roofline_svg(r, chart) << "</div>\n";
     o << "<div class=\"chart\" id=\"chart-hier\"><h3>Hierarchical roofline</h3>\n"
-      << tag_svg_groups(render_hierarchical_roofline_svg(r, chart), names) << "</div>\n";
+      << render_hierarchical_roofline_svg(r, chart) << "</div>\n";
     o << "</div></section>\n";
 }
 

@@ -48,6 +48,18 @@ TEST_CASE("SvgWriter produces well-formed XML and counts non-finite numbers") {
     CHECK(doc.find("viewBox=\"0 0 100 50\"") != std::string::npos);
 }
 
+TEST_CASE("Attrs::extra writes the id and valid data-* names, escaped, in order") {
+    ElementAttrs e{"a\"1",
+                   {{"group", "3"}, {"", "x"}, {"Upper", "x"}, {"a b", "x"}, {"k-2_x.y", "<&>"}}};
+    SvgWriter svg(10, 10, "sans-serif");
+    svg.element("g", Attrs().add("class", "c").extra(e).add("fill", "#fff"));
+    std::string doc = svg.finish();
+    CHECK(test::xml_wellformed_error(doc) == "");
+    CHECK(doc.find("<g class=\"c\" id=\"a&quot;1\" data-group=\"3\" data-k-2_x.y=\"&lt;&amp;&gt;\" "
+                   "fill=\"#fff\"/>") != std::string::npos);
+    CHECK(Attrs().extra({}).items().empty());
+}
+
 TEST_CASE("the XML checker rejects malformed documents") {
     CHECK(test::xml_wellformed_error("<a><b></a></b>") != "");
     CHECK(test::xml_wellformed_error("<a x=1/>") != "");

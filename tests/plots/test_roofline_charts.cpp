@@ -261,6 +261,35 @@ TEST_CASE("names with XML metacharacters are escaped") {
     }
 }
 
+TEST_CASE("group_attrs: the caller's id and data-* on each group's mark, the rest unchanged") {
+    auto r = test::synthetic_report(40, 1);
+    ChartOptions o;
+    o.group_attrs.resize(30);  // the last 10 groups get none
+    for (size_t i = 0; i < o.group_attrs.size(); ++i)
+        o.group_attrs[i] = {"m-" + std::to_string(i),
+                            {{"group", std::to_string(i)}, {"Bad Name", "x"}, {"note", "a<b"}}};
+    for (auto* f : {&render_hierarchical_roofline_svg, &render_time_roofline_svg}) {
+        auto svg = (*f)(r, o);
+        check_valid(svg, "group-attrs");
+        CHECK(count(svg, "<g class=\"group\"") == 40);
+        CHECK(count(svg, "<g class=\"group\" id=\"m-") == 30);
+        CHECK(svg.find("Bad Name") == std::string::npos);  // not an allowed data-* name: left out
+        // Each mark carries the attributes of its own group: its tooltip starts with that name.
+        std::regex mark(R"re(<g class="group" id="m-(\d+)" data-group="(\d+)" )re"
+                        R"re(data-note="a&lt;b" fill="[^"]+"[^>]*>\s*<title>([^\n<]*))re");
+        size_t marks = 0;
+        for (std::sregex_iterator it(svg.begin(), svg.end(), mark), end; it != end; ++it, ++marks) {
+            size_t i = std::stoul((*it)[1]);
+            CHECK((*it)[2] == std::to_string(i));
+            CHECK((*it)[3] == xml_escape(r.groups[i].name));
+        }
+        CHECK(marks == 30);
+        // Without those attributes the text is that of the chart drawn without them.
+        std::regex extra(R"re( id="m-\d+" data-group="\d+" data-note="a&lt;b")re");
+        CHECK(std::regex_replace(svg, extra, "") == (*f)(r, ChartOptions{}));
+    }
+}
+
 TEST_CASE("rendered charts are not blank (rsvg-convert)") {
     auto dir = test::scratch_dir("render");
     auto r = test::synthetic_report(40, 1);

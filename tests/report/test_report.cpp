@@ -11,8 +11,8 @@
 #include "analysis/breakdown.h"
 #include "analysis/roofline.h"
 #include "model/machines/machine.h"
+#include "plots/svg_writer.h"
 #include "report/html/html_report.h"
-#include "report/html/svg_groups.h"
 #include "test_support.h"
 #include "traces/importer.h"
 
@@ -31,22 +31,6 @@ size_t count(const std::string& s, const std::string& what) {
 std::string deepcam() { return source_dir() + "/examples/ncu/deepcam-v100-fw"; }
 
 } // namespace
-
-TEST_CASE("tag_svg_groups links groups by the first title line, in order for duplicates") {
-    std::string svg =
-        "<svg><g class=\"group\" fill=\"#1\">\n <title>a&lt;int&gt;(x)\ntime: 1 s</title>\n</g>\n"
-        "<g class=\"group\" fill=\"#2\">\n <title>b\ntime: 2 s</title>\n</g>\n"
-        "<g class=\"group\" fill=\"#3\">\n <title>b\ntime: 3 s</title>\n</g>\n"
-        "<g class=\"group\"><title>unknown</title></g></svg>";
-    size_t linked = 0;
-    std::string out = tag_svg_groups(svg, {"b", "a<int>(x)", "b"}, &linked);
-    CHECK(linked == 3);
-    CHECK(out.find("<g class=\"group\" data-group=\"1\" fill=\"#1\">") != std::string::npos);
-    CHECK(out.find("<g class=\"group\" data-group=\"0\" fill=\"#2\">") != std::string::npos);
-    CHECK(out.find("<g class=\"group\" data-group=\"2\" fill=\"#3\">") != std::string::npos);
-    CHECK(out.find("<g class=\"group\"><title>unknown") != std::string::npos);
-    CHECK(xml_unescape("a&amp;b&lt;&gt;&quot;") == "a&b<>\"");
-}
 
 TEST_CASE("HTML report of the deepcam ncu exports: rows, linked chart points, no network") {
     ImportOptions io;
@@ -70,6 +54,15 @@ TEST_CASE("HTML report of the deepcam ncu exports: rows, linked chart points, no
     size_t groups_drawn = count(html, "<g class=\"group\"");
     CHECK(groups_drawn > 45);
     CHECK(count(html, "<g class=\"group\" data-group=") == groups_drawn);
+    // ... the row of its own group: the mark's tooltip starts with that group's name.
+    std::regex mark(R"re(<g class="group" data-group="(\d+)"[^>]*>\s*<title>([^\n<]*))re");
+    size_t checked = 0;
+    for (std::sregex_iterator it(html.begin(), html.end(), mark), end; it != end; ++it, ++checked) {
+        size_t i = std::stoul((*it)[1]);
+        REQUIRE(i < r.groups.size());
+        CHECK((*it)[2] == xml_escape(r.groups[i].name));
+    }
+    CHECK(checked == groups_drawn);
     // The DRAM total, as Python summed it: 21,827,093,984 bytes -> "21.8 GB".
     CHECK(html.find("21.8 GB") != std::string::npos);
     CHECK(html.find("v100-sxm2") != std::string::npos);

@@ -109,6 +109,21 @@ std::optional<CommSweepRequest> sweep_request(const po::variables_map& vm, std::
     return r;
 }
 
+// What a benchmark output may leave unsaid (the collective; the ranks, which OSU never states),
+// with the option that supplies it.
+void require_collective_and_ranks(const CommMeasurement& m) {
+    SourcePosition file{m.origin, PositionKind::none, 0};
+    bool osu = m.tool == "osu";
+    if (!m.collective)
+        throw Error(ExitCode::bad_input,
+                    std::string("cannot tell which collective this ") + (osu ? "OSU" : "nccl-tests") +
+                        " output measured; pass --collective",
+                    file);
+    if (m.ranks >= 1) return;
+    if (osu) throw_usage_error(m.origin + ": OSU output does not state the number of ranks; pass --ranks");
+    throw Error(ExitCode::bad_input, "the nccl-tests output lists no '# Rank' lines; pass --ranks", file);
+}
+
 // Runs the sweep and parses its output like an nccl-tests file (the sweep states the collective,
 // the ranks and their hosts, so --ranks/--nodes do not apply).
 CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm) {
@@ -119,6 +134,11 @@ CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm
     std::cerr << "rafter calibrate: running";
     for (const auto& w : cmd) std::cerr << ' ' << w;
     std::cerr << std::endl;
+    // run_comm_sweep checks this too, but only here can the message name --mpirun.
+    if (!launcher_found(cmd))
+        throw Error(ExitCode::not_available, "MPI launcher '" + cmd.front() +
+                                                 "' not found on PATH: install openmpi-bin, or name the launcher "
+                                                 "with --mpirun (e.g. --mpirun srun)");
     std::string text = run_comm_sweep(cmd);
     if (vm.count("save-sweep")) {
         AtomicFile f(vm["save-sweep"].as<std::string>());
@@ -129,7 +149,9 @@ CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm
     if (r.np) origin += " " + std::to_string(*r.np) + " ranks";
     else if (r.default_launcher) origin += " 2 ranks";
     origin += ")";
-    return parse_nccl_tests(text, origin, std::nullopt, vm.count("in-place") > 0);
+    CommMeasurement m = parse_nccl_tests(text, origin, std::nullopt, vm.count("in-place") > 0);
+    require_collective_and_ranks(m);
+    return m;
 }
 
 int calibrate_comm(const std::vector<std::string>& files, const po::variables_map& vm) {
@@ -157,10 +179,12 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
         CommMeasurement m;
         if (looks_like_nccl_tests(text)) {
             m = parse_nccl_tests(text, f, coll, vm.count("in-place") > 0);
+            require_collective_and_ranks(m);  // from the output: --ranks and --nodes then override
             if (ranks) m.ranks = *ranks;
             if (nodes) m.nodes = *nodes;
         } else if (looks_like_osu(text)) {
             m = parse_osu(text, f, coll, ranks, nodes);
+            require_collective_and_ranks(m);
         } else {
             throw Error(ExitCode::bad_input, "neither nccl-tests nor OSU micro-benchmark output",
                         SourcePosition{f, PositionKind::none, 0});

@@ -99,7 +99,7 @@ int run_gpu(const po::variables_map& vm) {
     ceilings::print_gpu_summary(std::cout, c);
     if (vm.count("output")) {
         std::string path = vm["output"].as<std::string>();
-        write_machine(ceilings::gpu_ceilings_machine(c, name), path);
+        write_machine(ceilings::gpu_ceilings_machine(c, name, "rafter ceilings --gpu"), path);
         std::cout << "\nwrote " << path << "\n";
     }
     return 0;
@@ -144,7 +144,11 @@ int cmd_ceilings(const Args& args) {
     if (vm.count("output")) {
         std::string path = vm["output"].as<std::string>();
         std::string stem = stem_of(path);
-        Machine m = ceilings::ceilings_machine(c, vm.count("name") ? vm["name"].as<std::string>() : "measured-cpu");
+        ceilings::CpuMachineWording words;
+        words.source = "rafter ceilings --cpu (measured; raw sweep in the .sweep.json next to this file)";
+        words.longer_sweep_hint = "run without --quick or with a larger --max-bytes";
+        Machine m =
+            ceilings::ceilings_machine(c, vm.count("name") ? vm["name"].as<std::string>() : "measured-cpu", words);
         // Prepare everything first, then write: nothing half-written if a step fails.
         std::string machine_json = machine_to_json(m);
         parse_machine_json(machine_json, path);  // what we write must load

@@ -59,6 +59,7 @@ int cmd_export(const Args& args) {
     apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
     ChromeExportOptions eo;
     eo.machine = machine ? &*machine : nullptr;
+    eo.generator = "rafter export --chrome-trace";
     std::ostringstream json;
     ChromeExportStats st = write_chrome_trace(traces, json, eo);
 

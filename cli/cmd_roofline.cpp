@@ -115,6 +115,7 @@ int cmd_roofline(const Args& args) {
 
     ReporterOptions rep;
     rep.top = top;
+    rep.more_rows_hint = "--top 0 shows all, --format csv or json lists every group";
     std::ostringstream json, csv, what_if_json;
     make_reporter(ReportFormat::json)->write(report, json);
     make_reporter(ReportFormat::csv)->write(report, csv);

@@ -10,12 +10,7 @@
 //   bench_breakdown [--reps N] [FILE...]
 //
 // One-core figures: run it under `taskset -c 0`.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,22 +19,15 @@
 
 #include "analysis/breakdown.h"
 #include "analysis/op_roofline.h"
+#include "bench/bench_util.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "traces/importer.h"
 #include "traces/input_file.h"
 
+using namespace rafter::bench;
+
 namespace {
-
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 uint64_t rows(const rafter::Trace& t) {
     return t.kernels.size() + t.copies.size() + t.cpu_ops.size() + t.regions.size() + t.steps.size() +
@@ -80,39 +68,17 @@ struct Sample {
     uint64_t rows = 0;
 };
 
-// Re-executes this program with --one MODE FILE..., reads its line, returns its peak RSS.
-bool spawn(const char* self, const std::string& mode, const std::vector<std::string>& files, Sample& out) {
-    int fd[2];
-    if (pipe(fd) != 0) return false;
-    pid_t pid = fork();
-    if (pid < 0) return false;
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        std::vector<std::string> args = {self, "--one", mode};
-        args.insert(args.end(), files.begin(), files.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv("/proc/self/exe", argv.data());
-        _exit(127);
-    }
-    close(fd[1]);
-    std::string text;
-    char buf[256];
-    ssize_t n;
-    while ((n = read(fd[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-    close(fd[0]);
-    int status = 0;
-    rusage ru{};
-    if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
+// Re-executes this program with --one MODE FILE... and reads its line.
+bool spawn(const std::string& mode, const std::vector<std::string>& files, Sample& out) {
+    std::vector<std::string> args = {self_exe(), "--one", mode};
+    args.insert(args.end(), files.begin(), files.end());
+    ChildRun run = run_child(args);
     unsigned long long r = 0;
-    if (std::sscanf(text.c_str(), "%lf %lf %llu", &out.import_s, &out.analysis_s, &r) != 3) return false;
+    if (!run.succeeded() || std::sscanf(run.out.c_str(), "%lf %lf %llu", &out.import_s, &out.analysis_s, &r) != 3)
+        return false;
     out.rows = r;
-    out.rss_mb = static_cast<double>(ru.ru_maxrss) / 1024.0;
-    out.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+    out.rss_mb = run.peak_rss_mb;
+    out.cpu_s = run.cpu_seconds;
     return true;
 }
 
@@ -152,7 +118,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < reps; ++r)
         for (int m = 0; m < 3; ++m) {
             Sample s;
-            if (!spawn(argv[0], modes[m], files, s)) {
+            if (!spawn(modes[m], files, s)) {
                 std::fprintf(stderr, "bench_breakdown: the %s run failed\n", modes[m]);
                 return 1;
             }

@@ -9,10 +9,8 @@
 //  - stability: three full runs, spread of each figure; wall time and peak RSS.
 #include <pthread.h>
 #include <sched.h>
-#include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,18 +19,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "profiler/ceilings/cpu_ceilings.h"
 
 using namespace rafter::ceilings;
-using Clock = std::chrono::steady_clock;
+using namespace rafter::bench;
 
 namespace {
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 struct BestMedian {  // best and median of repeated trials
     double best = 0, med = 0;
@@ -85,9 +78,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3"))) voi
 BestMedian stream_triad(StreamArrays& arr) {
     std::vector<double> rates;
     for (int k = 0; k < 10; ++k) {
-        auto t0 = Clock::now();
+        double t0 = now_s();
         run_pinned(arr.threads, [&](int t) { stream_kernel(arr.a[t], arr.b[t], arr.c[t], arr.per); });
-        double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        double s = now_s() - t0;
         rates.push_back(24.0 * static_cast<double>(arr.per) * arr.threads / s);
     }
     return {*std::max_element(rates.begin(), rates.end()), median(rates)};
@@ -134,10 +127,10 @@ BestMedian independent_fma(Isa isa, int threads) {
     volatile double sink = 0;
     for (int r = 0; r < 5; ++r) {
         std::vector<double> out(threads);
-        auto t0 = Clock::now();
+        double t0 = now_s();
         std::vector<std::thread> ts;
         run_pinned(threads, [&](int t) { out[t] = isa == Isa::avx512 ? fma_ext512(iters) : fma_ext256(iters); });
-        double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        double s = now_s() - t0;
         for (double o : out) sink = sink + o;
         rates.push_back(2.0 * 12 * lanes * static_cast<double>(iters) * threads / s);
     }
@@ -232,8 +225,6 @@ int main() {
                         "%.1f (above the core's width means the cores run above nominal)\n",
                         mhz, median(fp64) / (mhz * 1e6 * threads), ind / (mhz * 1e6 * threads));
     }
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    std::printf("peak RSS %ld KiB\n", ru.ru_maxrss);
+    std::printf("peak RSS %ld KiB\n", resource_usage().ru_maxrss);
     return 0;
 }

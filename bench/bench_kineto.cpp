@@ -7,81 +7,23 @@
 //   bench_kineto [--reps N] [--python-reps N] [--no-python] FILE...
 //
 // One-core figures: run it under `taskset -c 0`.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/error.h"
 #include "traces/gzip_stream.h"
 #include "traces/importers/kineto/kineto_importer.h"
 
+using namespace rafter::bench;
+
 namespace {
 
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-struct RunResult {
-    double seconds = 0;
-    double cpu_seconds = 0;  // user + sys of the child, from wait4
-    double peak_rss_mb = 0;
-    std::string out;  // what the child printed
-    int status = 0;
-};
-
-// Runs argv in a child process; returns its wall time, peak RSS and stdout.
-RunResult run_child(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe(fds) != 0) { perror("pipe"); std::exit(1); }
-    double t0 = now_s();
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        perror("execvp");
-        _exit(127);
-    }
-    close(fds[1]);
-    RunResult r;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
-    close(fds[0]);
-    struct rusage ru {};
-    wait4(pid, &r.status, 0, &ru);
-    r.seconds = now_s() - t0;
-    r.peak_rss_mb = static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-    r.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                    1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-    return r;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 // Child modes: print "seconds events json_bytes kernels cpu_ops" for one import or gunzip.
-double cpu_s() {
-    struct rusage ru {};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
+double cpu_s() { return cpu_seconds(resource_usage()); }
 
 int child_import(const char* path) {
     rafter::ImportOptions opt;
@@ -131,10 +73,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_kineto [--reps N] [--python-reps N] [--no-python] FILE...\n");
         return 2;
     }
-    std::string self = "/proc/self/exe";
-    char exe[4096];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) { exe[len] = 0; self = exe; }
+    const std::string self = self_exe();
 
     std::printf("%-28s %8s %8s | %7s %7s %7s %7s %7s %7s %6s | %7s %7s | %7s %7s %7s %7s %7s %7s\n", "file",
                 "json_MB", "events", "wall_s", "cpu_s", "MB/s", "MB/s", "Mev/s", "rss_MB", "rss/js",
@@ -145,15 +84,15 @@ int main(int argc, char** argv) {
         std::vector<double> t_imp, c_imp, rss_imp, c_gz, t_py, c_py, rss_py;
         unsigned long long events = 0, json_bytes = 0;
         for (int r = 0; r < reps; ++r) {
-            RunResult res = run_child({self, "--one", f});
-            if (res.status != 0) { std::fprintf(stderr, "import failed for %s\n", f.c_str()); return 1; }
+            ChildRun res = run_child({self, "--one", f});
+            if (!res.succeeded()) { std::fprintf(stderr, "import failed for %s\n", f.c_str()); return 1; }
             double secs = 0, cpu = 0;
             unsigned long long rows = 0;
             std::sscanf(res.out.c_str(), "%lf %llu %llu %llu %lf", &secs, &events, &json_bytes, &rows, &cpu);
             t_imp.push_back(secs);
             c_imp.push_back(cpu);
             rss_imp.push_back(res.peak_rss_mb);
-            RunResult gz = run_child({self, "--gunzip", f});
+            ChildRun gz = run_child({self, "--gunzip", f});
             double gs = 0, gc = 0;
             unsigned long long z0, z1, z2;
             std::sscanf(gz.out.c_str(), "%lf %llu %llu %llu %lf", &gs, &z0, &z1, &z2, &gc);
@@ -162,8 +101,8 @@ int main(int argc, char** argv) {
         for (int r = 0; python && r < python_reps; ++r) {
             std::string code = "import json,gzip,sys; p=sys.argv[1]; "
                                "json.load(gzip.open(p) if p.endswith('.gz') else open(p,'rb'))";
-            RunResult res = run_child({"python3", "-c", code, f});
-            if (res.status != 0) { std::fprintf(stderr, "python failed for %s\n", f.c_str()); python = false; break; }
+            ChildRun res = run_child({"python3", "-c", code, f});
+            if (!res.succeeded()) { std::fprintf(stderr, "python failed for %s\n", f.c_str()); python = false; break; }
             t_py.push_back(res.seconds);
             c_py.push_back(res.cpu_seconds);
             rss_py.push_back(res.peak_rss_mb);

@@ -6,7 +6,6 @@
 //
 //   bench_launch_overhead [--launches N] [--reps R]     the benchmark
 //   bench_launch_overhead --inner N                     one timed run (what the benchmark spawns)
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,16 +13,17 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <string>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/error.h"
 #include "profiler/cupti/device_probe.h"
 #include "traces/native_format.h"
 
 namespace fs = std::filesystem;
+using namespace rafter::bench;
 
 namespace {
 
@@ -100,14 +100,6 @@ int inner(long n) {
     return 0;
 }
 
-std::string self_path() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = '\0';
-    return buf;
-}
-
 // Runs a shell command, returns the ns_per_launch it printed (or a negative value).
 double run_and_parse(const std::string& cmd) {
     FILE* p = popen(cmd.c_str(), "r");
@@ -119,12 +111,6 @@ double run_and_parse(const std::string& cmd) {
     int status = pclose(p);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
     return ns;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
 } // namespace
@@ -151,7 +137,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_launch_overhead: no CUDA device: %s\n", probe.reason.c_str());
         return static_cast<int>(rafter::ExitCode::no_device);
     }
-    const std::string self = self_path();
+    const std::string self = self_exe();
     const std::string rafter = (fs::path(self).parent_path() / ".." / "rafter").lexically_normal().string();
     const std::string out = (fs::temp_directory_path() / ("rafter-launch-bench-" + std::to_string(getpid()))).string();
     std::printf("device 0: %s, driver %s, %ld empty-kernel launches, %d repetitions\n", probe.devices[0].name.c_str(),
@@ -181,8 +167,7 @@ int main(int argc, char** argv) {
             if (e.path().extension() == ".rafter") kernels_in_trace += rafter::read_native_trace(e.path().string()).kernels.size();
     }
     fs::remove_all(out);
-    rusage ru{};
-    getrusage(RUSAGE_CHILDREN, &ru);
+    const rusage ru = resource_usage(RUSAGE_CHILDREN);
     const double mb = median(base), mp = median(profiled);
     std::printf("baseline (uninstrumented): %.1f ns per launch (median of %d)\n", mb, reps);
     std::printf("rafter profile --mode time: %.1f ns per launch (median of %d)\n", mp, reps);

@@ -2,30 +2,26 @@
 // a running session (no counters on machines without them), next to baselines measured in the
 // same run: an empty loop, a bare steady_clock::now() pair, and begin/end outside a session.
 // With usable PAPI counters the pair is measured again with counters on.
-#include <sys/resource.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "profiler/annotate.h"
 #include "profiler/papi/papi_backend.h"
 #include "profiler/regions/recorder.h"
+
+using namespace rafter::bench;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kPairs = 200000;
-constexpr int kReps = 9;
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+constexpr int kReps = 9;  // odd: the median is one of the runs
 
 template <class F>
 double ns_per_iter(F&& body, bool session, bool counters = false) {
@@ -43,12 +39,6 @@ double ns_per_iter(F&& body, bool session, bool counters = false) {
         reps.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / kPairs);
     }
     return median(reps);
-}
-
-long peak_rss_kib() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
 }
 
 } // namespace
@@ -99,6 +89,6 @@ int main() {
         std::printf("  with PAPI counters: not measured (%s)\n", probe.reason.c_str());
     }
     std::printf("  records/s (session, no counters) %7.1f M/s\n", 1e3 / on);
-    std::printf("peak RSS %ld KiB\n", peak_rss_kib());
+    std::printf("peak RSS %ld KiB\n", resource_usage().ru_maxrss);
     return 0;
 }

@@ -7,10 +7,7 @@
 //
 // DIR defaults to $RAFTER_REAL_DATA_DIR/ncu/deepcam-v100-fw, else to tests/data/real/ncu/
 // deepcam-v100-fw in the source tree. One-core figures: run it under `taskset -c 0`.
-#include <sys/resource.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,27 +17,14 @@
 #include <vector>
 
 #include "analysis/roofline.h"
+#include "bench/bench_util.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "traces/importer.h"
 
+using namespace rafter::bench;
+
 namespace {
-
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-double peak_rss_mb() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
 
 // The I/O floor: read each file whole and count its lines with memchr.
 size_t read_and_scan(const std::vector<std::string>& files, std::string& buf) {
@@ -128,7 +112,7 @@ int main(int argc, char** argv) {
                     static_cast<double>(launches) / ana);
         std::printf("  import + analyze                 : %8.2f ms  %8.1f MB/s  %10.0f launches/s  %.1fx baseline time\n",
                     total * 1e3, mb / total, static_cast<double>(launches) / total, total / base);
-        std::printf("  peak RSS (whole process)         : %8.1f MB\n", peak_rss_mb());
+        std::printf("  peak RSS (whole process)         : %8.1f MB\n", peak_rss_mb(resource_usage()));
     } catch (const rafter::Error& e) {
         std::fprintf(stderr, "bench_roofline_ncu: %s\n", e.what());
         return 1;

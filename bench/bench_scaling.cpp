@@ -8,10 +8,7 @@
 //   bench_scaling [--reps N] [--seconds S]
 //
 // Single-threaded; for one-core figures run it under `taskset -c 0`.
-#include <sys/resource.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,22 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "model/scaling/comm.h"
 #include "model/scaling/scaling.h"
 
 using namespace rafter;
+using namespace rafter::bench;
 
 namespace {
-
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 Topology dgx_like() {
     Topology t;
@@ -187,8 +176,6 @@ int main(int argc, char** argv) {
         search_s.push_back(now_s() - t0);
     }
 
-    struct rusage ru {};
-    getrusage(RUSAGE_SELF, &ru);
     std::printf("bench_scaling: %zu DP configurations (13 GPU counts x 24 model sizes x 5 buckets x 4 step times), "
                 "%d reps of %.2f s, medians\n", configs.size(), reps, seconds);
     std::printf("  fast vs naive model: max relative difference %.2e\n", max_rel);
@@ -206,6 +193,6 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(res.rejected_memory), res.evaluated / median(search_s),
                 res.best.empty() ? "-" : describe(res.best.front().layout).c_str(),
                 res.best.empty() ? 0.0 : res.best.front().step_s);
-    std::printf("  peak RSS %.1f MB  (checksum %.6g)\n", ru.ru_maxrss / 1024.0, sink);
+    std::printf("  peak RSS %.1f MB  (checksum %.6g)\n", peak_rss_mb(resource_usage()), sink);
     return 0;
 }

@@ -1,18 +1,16 @@
 // `rafter breakdown`: where the GPU time of one or more ranks goes (busy/idle, compute,
 // communication and its exposed part, memcpy, memset; per step; kernel categories; top ops),
 // with per-rank clock alignment, step-time spread and stragglers across ranks.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 
 #include "analysis/breakdown.h"
 #include "report/report_breakdown.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "traces/importer.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -49,52 +47,34 @@ double parse_fraction(const std::string& s) {
 } // namespace
 
 int cmd_breakdown(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    add_format_option(opts, "table, csv or json");
+    add_output_option(opts, "DIR", "write DIR/breakdown.<ext> instead of stdout");
     opts.add_options()
-        ("help,h", "show this help")
-        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
-         "table, csv or json")
-        ("output,o", po::value<std::string>()->value_name("DIR"), "write DIR/breakdown.<ext> instead of stdout")
         ("top-ops", po::value<std::string>()->default_value("10")->value_name("N"),
          "ops listed per rank by GPU time (0 = all)")
         ("straggler-threshold", po::value<std::string>()->default_value("0.05")->value_name("F"),
-         "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks")
-        ("quiet,q", "no progress bar on stderr");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw_usage_error(std::string(e.what()) + " (see rafter breakdown --help)");
-    }
-    if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
-        return 0;
-    }
-    if (!vm.count("input")) throw_usage_error("no input traces given (see rafter breakdown --help)");
-    auto format = report_format_from_string(vm["format"].as<std::string>());
-    if (!format) throw_usage_error("--format expects table, csv or json");
+         "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks");
+    add_quiet_option(opts, "no progress bar on stderr");
+    po::variables_map vm = parse_options(args, opts, "input");
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
+    std::vector<std::string> inputs = required_inputs(vm, "breakdown");
+    ReportFormat format = *report_format_from_string(format_arg(vm, {"table", "csv", "json"}));
     BreakdownOptions options;
     options.top_ops = parse_count(vm["top-ops"].as<std::string>(), "--top-ops");
     options.straggler_threshold = parse_fraction(vm["straggler-threshold"].as<std::string>());
 
     ImportOptions import;
     import.quiet = vm.count("quiet") > 0;
-    std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), import);
+    std::vector<Trace> traces = load_traces(inputs, import);
     BreakdownReport report = analyze_breakdown(traces, options);
 
     std::ostringstream text;
-    write_breakdown(report, *format, text);
+    write_breakdown(report, format, text);
     if (vm.count("output")) {
         std::string dir = vm["output"].as<std::string>();
         ensure_directory(dir);
-        const char* ext = *format == ReportFormat::json ? "json" : *format == ReportFormat::csv ? "csv" : "txt";
+        const char* ext = format == ReportFormat::json ? "json" : format == ReportFormat::csv ? "csv" : "txt";
         AtomicFile f(dir + "/breakdown." + ext);
         f.stream() << text.str();
         f.commit();

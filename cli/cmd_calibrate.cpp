@@ -1,12 +1,12 @@
 // `rafter calibrate comm|io`: fit the alpha-beta communication model to nccl-tests / OSU output,
 // and measure (or read fio's measurement of) a directory's read bandwidth and file-open rate.
 // The results are JSON documents a scenario can use (docs/scaling.md, "Calibration").
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/parse_bytes.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -18,8 +18,6 @@
 #include "model/scaling/io_profile.h"
 #include "profiler/comm_sweep/sweep_launch.h"
 #include "traces/input_file.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -111,6 +109,21 @@ std::optional<CommSweepRequest> sweep_request(const po::variables_map& vm, std::
     return r;
 }
 
+// What a benchmark output may leave unsaid (the collective; the ranks, which OSU never states),
+// with the option that supplies it.
+void require_collective_and_ranks(const CommMeasurement& m) {
+    SourcePosition file{m.origin, PositionKind::none, 0};
+    bool osu = m.tool == "osu";
+    if (!m.collective)
+        throw Error(ExitCode::bad_input,
+                    std::string("cannot tell which collective this ") + (osu ? "OSU" : "nccl-tests") +
+                        " output measured; pass --collective",
+                    file);
+    if (m.ranks >= 1) return;
+    if (osu) throw_usage_error(m.origin + ": OSU output does not state the number of ranks; pass --ranks");
+    throw Error(ExitCode::bad_input, "the nccl-tests output lists no '# Rank' lines; pass --ranks", file);
+}
+
 // Runs the sweep and parses its output like an nccl-tests file (the sweep states the collective,
 // the ranks and their hosts, so --ranks/--nodes do not apply).
 CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm) {
@@ -121,6 +134,11 @@ CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm
     std::cerr << "rafter calibrate: running";
     for (const auto& w : cmd) std::cerr << ' ' << w;
     std::cerr << std::endl;
+    // run_comm_sweep checks this too, but only here can the message name --mpirun.
+    if (!launcher_found(cmd))
+        throw Error(ExitCode::not_available, "MPI launcher '" + cmd.front() +
+                                                 "' not found on PATH: install openmpi-bin, or name the launcher "
+                                                 "with --mpirun (e.g. --mpirun srun)");
     std::string text = run_comm_sweep(cmd);
     if (vm.count("save-sweep")) {
         AtomicFile f(vm["save-sweep"].as<std::string>());
@@ -131,7 +149,9 @@ CommMeasurement run_sweep(const CommSweepRequest& r, const po::variables_map& vm
     if (r.np) origin += " " + std::to_string(*r.np) + " ranks";
     else if (r.default_launcher) origin += " 2 ranks";
     origin += ")";
-    return parse_nccl_tests(text, origin, std::nullopt, vm.count("in-place") > 0);
+    CommMeasurement m = parse_nccl_tests(text, origin, std::nullopt, vm.count("in-place") > 0);
+    require_collective_and_ranks(m);
+    return m;
 }
 
 int calibrate_comm(const std::vector<std::string>& files, const po::variables_map& vm) {
@@ -159,10 +179,12 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
         CommMeasurement m;
         if (looks_like_nccl_tests(text)) {
             m = parse_nccl_tests(text, f, coll, vm.count("in-place") > 0);
+            require_collective_and_ranks(m);  // from the output: --ranks and --nodes then override
             if (ranks) m.ranks = *ranks;
             if (nodes) m.nodes = *nodes;
         } else if (looks_like_osu(text)) {
             m = parse_osu(text, f, coll, ranks, nodes);
+            require_collective_and_ranks(m);
         } else {
             throw Error(ExitCode::bad_input, "neither nccl-tests nor OSU micro-benchmark output",
                         SourcePosition{f, PositionKind::none, 0});
@@ -217,9 +239,8 @@ int calibrate_io(const std::vector<std::string>& rest, const po::variables_map& 
 } // namespace
 
 int cmd_calibrate(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
     opts.add_options()
-        ("help,h", "show this help")
         ("collective", po::value<std::string>()->value_name("NAME"), "comm: the collective the files measured")
         ("ranks", po::value<std::string>()->value_name("N"), "comm: ranks (OSU output does not say)")
         ("nodes", po::value<std::string>()->value_name("N"), "comm: nodes the ranks were on")
@@ -237,25 +258,13 @@ int cmd_calibrate(const Args& args) {
         ("size", po::value<std::string>()->value_name("BYTES"), "io: probe file size (default 256M)")
         ("seconds", po::value<std::string>()->value_name("S"), "io: time budget (default 20)")
         ("no-direct", "io: do not try O_DIRECT")
-        ("from-fio", po::value<std::string>()->value_name("FILE"), "io: read fio JSON output instead of measuring")
-        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"), "table or json on stdout")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "write the JSON to FILE");
-    po::options_description hidden;
-    hidden.add_options()("what", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("what", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
-        return 0;
-    }
-    std::string format = vm["format"].as<std::string>();
-    if (format != "table" && format != "json") throw_usage_error("--format expects table or json, got '" + format + "'");
-    std::vector<std::string> what = vm.count("what") ? vm["what"].as<std::vector<std::string>>() : std::vector<std::string>{};
+        ("from-fio", po::value<std::string>()->value_name("FILE"), "io: read fio JSON output instead of measuring");
+    add_format_option(opts, "table or json on stdout");
+    add_output_option(opts, "FILE", "write the JSON to FILE");
+    po::variables_map vm = parse_options(args, opts, "what");
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
+    format_arg(vm, {"table", "json"});  // checked before anything runs; emit() prints by it
+    std::vector<std::string> what = positional_args(vm, "what");
     if (what.empty()) throw_usage_error("expected 'comm' or 'io' (see 'rafter calibrate --help')");
     std::string mode = what.front();
     std::vector<std::string> rest(what.begin() + 1, what.end());

@@ -1,6 +1,5 @@
 // `rafter ceilings`: measures machine ceilings (ERT style) and writes them as a machine file that
 // `rafter roofline --machine` accepts, with the raw sweep and a chart next to it.
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,14 +8,13 @@
 #include "profiler/ceilings/cpu_ceilings.h"
 #include "profiler/ceilings/gpu/gpu_ceilings.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/parse_bytes.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "model/machines/machine.h"
 #include "plots/sweep_svg.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -101,7 +99,7 @@ int run_gpu(const po::variables_map& vm) {
     ceilings::print_gpu_summary(std::cout, c);
     if (vm.count("output")) {
         std::string path = vm["output"].as<std::string>();
-        write_machine(ceilings::gpu_ceilings_machine(c, name), path);
+        write_machine(ceilings::gpu_ceilings_machine(c, name, "rafter ceilings --gpu"), path);
         std::cout << "\nwrote " << path << "\n";
     }
     return 0;
@@ -110,12 +108,12 @@ int run_gpu(const po::variables_map& vm) {
 } // namespace
 
 int cmd_ceilings(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
     opts.add_options()
-        ("help,h", "show this help")
         ("cpu", "measure CPU ceilings")
-        ("gpu", "measure GPU ceilings (CUDA)")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "machine file to write (.json)")
+        ("gpu", "measure GPU ceilings (CUDA)");
+    add_output_option(opts, "FILE", "machine file to write (.json)");
+    opts.add_options()
         ("quick", "fewer sizes and shorter trials")
         ("max-bytes", po::value<std::string>()->value_name("BYTES"),
          "largest triad working set, e.g. 2G (default: 6x the caches the OS reports, at least 1G and at most a "
@@ -124,13 +122,8 @@ int cmd_ceilings(const Args& args) {
         ("device", po::value<int>()->default_value(0), "CUDA device to measure (--gpu)")
         ("name", po::value<std::string>()->value_name("NAME"),
          "machine name in the file (default measured-cpu or measured-gpu)");
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << kUsage << opts;
-        return 0;
-    }
+    po::variables_map vm = parse_options(args, opts);
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::options);
     bool cpu = vm.count("cpu") > 0, gpu = vm.count("gpu") > 0;
     if (cpu == gpu) throw_usage_error("give exactly one of --cpu or --gpu");
     if (gpu) return run_gpu(vm);
@@ -151,7 +144,11 @@ int cmd_ceilings(const Args& args) {
     if (vm.count("output")) {
         std::string path = vm["output"].as<std::string>();
         std::string stem = stem_of(path);
-        Machine m = ceilings::ceilings_machine(c, vm.count("name") ? vm["name"].as<std::string>() : "measured-cpu");
+        ceilings::CpuMachineWording words;
+        words.source = "rafter ceilings --cpu (measured; raw sweep in the .sweep.json next to this file)";
+        words.longer_sweep_hint = "run without --quick or with a larger --max-bytes";
+        Machine m =
+            ceilings::ceilings_machine(c, vm.count("name") ? vm["name"].as<std::string>() : "measured-cpu", words);
         // Prepare everything first, then write: nothing half-written if a step fails.
         std::string machine_json = machine_to_json(m);
         parse_machine_json(machine_json, path);  // what we write must load

@@ -1,7 +1,6 @@
 // `rafter export --chrome-trace`: any imported trace as Chrome-trace JSON (Perfetto UI,
 // chrome://tracing), one process per rank, with roofline figures in the kernel args. The JSON
 // is built in memory and written with AtomicFile.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 
@@ -11,12 +10,11 @@
 #include "cli/commands.h"
 #include "cli/help_text.h"
 #include "cli/load_inputs.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "traces/importer.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -38,33 +36,18 @@ std::string usage() {
 } // namespace
 
 int cmd_export(const Args& args) {
-    po::options_description opts("options");
-    opts.add_options()
-        ("help,h", "show this help")
-        ("chrome-trace", "write Chrome-trace JSON (the only format so far; required)")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "the JSON file to write (required)")
-        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
-         "machine ceilings for bound/efficiency: a built-in name, a machine file or an ERT "
-         "roofline.json; default: detected from the inputs, else bound is null")
-        ("quiet,q", "print nothing but errors");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    po::options_description opts = command_options();
+    opts.add_options()("chrome-trace", "write Chrome-trace JSON (the only format so far; required)");
+    add_output_option(opts, "FILE", "the JSON file to write (required)");
+    add_machine_option(opts, "machine ceilings for bound/efficiency: a built-in name, a machine file or an ERT "
+                             "roofline.json; default: detected from the inputs, else bound is null");
+    add_quiet_option(opts, "print nothing but errors");
+    po::variables_map vm = parse_options(args, opts, "input");
 
-    if (vm.count("help")) {
-        std::cout << usage() << opts << '\n';
-        return 0;
-    }
+    if (vm.count("help")) return print_help(usage(), opts, HelpEnd::blank_line);
     if (!vm.count("chrome-trace")) throw_usage_error("choose an export format: --chrome-trace");
-    if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter export --help')");
+    std::vector<std::string> inputs = required_inputs(vm, "export");
     if (!vm.count("output")) throw_usage_error("no output file given: pass -o OUT.json");
-    auto inputs = vm["input"].as<std::vector<std::string>>();
     std::string out = vm["output"].as<std::string>();
     bool quiet = vm.count("quiet") > 0;
 
@@ -76,6 +59,7 @@ int cmd_export(const Args& args) {
     apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
     ChromeExportOptions eo;
     eo.machine = machine ? &*machine : nullptr;
+    eo.generator = "rafter export --chrome-trace";
     std::ostringstream json;
     ChromeExportStats st = write_chrome_trace(traces, json, eo);
 

@@ -1,20 +1,18 @@
 // `rafter import INPUT... -o OUTPUT`: converts any supported input (Kineto JSON, Nsight Systems
 // SQLite, Nsight Compute CSV, Rafter traces) into Rafter's native trace format.
-#include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
 #include <set>
 
 #include "cli/commands.h"
 #include "cli/help_text.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "traces/arch.h"
 #include "traces/importer.h"
 #include "traces/native_format.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -80,30 +78,18 @@ void print_summary(std::ostream& out, const std::string& path, const Trace& t) {
 } // namespace
 
 int cmd_import(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    add_output_option(opts, "FILE|DIR", "output file (one trace) or directory (several traces)");
+    // --machine here also takes an architecture, and has no -m.
     opts.add_options()
-        ("help,h", "show this help")
-        ("output,o", po::value<std::string>()->value_name("FILE|DIR"),
-         "output file (one trace) or directory (several traces)")
         ("include-python", "keep Kineto python_function events (skipped by default)")
         ("machine", po::value<std::string>()->value_name("ARCH|NAME|FILE"),
          "GPU architecture for Nsight Compute counters without a compute capability: an architecture "
-         "(volta, ampere, hopper...), a built-in machine (see 'rafter machines') or a machine file")
-        ("quiet,q", "print nothing on success (no summary, no progress bar)");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::vector<std::string>>(), "inputs");
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage() << opts;
-        return 0;
-    }
-    if (!vm.count("input")) throw_usage_error("no input files given (rafter import --help)");
+         "(volta, ampere, hopper...), a built-in machine (see 'rafter machines') or a machine file");
+    add_quiet_option(opts, "print nothing on success (no summary, no progress bar)");
+    po::variables_map vm = parse_options(args, opts, "input");
+    if (vm.count("help")) return print_help(usage(), opts, HelpEnd::options);
+    std::vector<std::string> inputs = required_inputs(vm, "import");
     if (!vm.count("output")) throw_usage_error("no output given: use -o FILE (or -o DIR for several traces)");
     bool quiet = vm.count("quiet") > 0;
     ImportOptions options;
@@ -116,7 +102,7 @@ int cmd_import(const Args& args) {
     }
     std::string output = vm["output"].as<std::string>();
 
-    std::vector<Trace> traces = load_traces(vm["input"].as<std::vector<std::string>>(), options);
+    std::vector<Trace> traces = load_traces(inputs, options);
     std::error_code ec;
     bool to_dir = traces.size() > 1 || std::filesystem::is_directory(output, ec) ||
                   (!output.empty() && output.back() == '/');

@@ -1,15 +1,13 @@
 // `rafter machines`: the built-in machines and their main ceilings, or one machine in full.
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "model/machines/machine.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -72,22 +70,15 @@ void print_json(std::ostream& out) {
 } // namespace
 
 int cmd_machines(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    // --format without -f or FMT, as it has always been listed.
     opts.add_options()
-        ("help,h", "show this help")
         ("format", po::value<std::string>()->default_value("table"), "table or json")
         ("show", po::value<std::string>()->value_name("NAME|FILE"),
          "print one machine (built-in name, machine file or ERT roofline.json) as JSON");
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << kUsage << opts;
-        return 0;
-    }
-    std::string format = vm["format"].as<std::string>();
-    if (format != "table" && format != "json")
-        throw_usage_error("--format must be 'table' or 'json', got '" + format + "'");
+    po::variables_map vm = parse_options(args, opts);
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::options);
+    std::string format = format_arg(vm, {"table", "json"});
 
     if (vm.count("show")) {
         // One machine is always shown as JSON: it carries the per-field sources, which do not fit

@@ -1,14 +1,12 @@
 // `rafter profile`: profiles a CUDA program without changing it (CUPTI through the driver's
 // injection hook) and leaves one native trace per process; or prints the counter plan for a chip.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/profile_runner.h"
 #include "core/error.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -80,9 +78,9 @@ int list_metrics(const std::string& chip) {
 
 int cmd_profile(const Args& args) {
     ParsedArgs parsed = split_at_separator(args);
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    // --output has a default here: the traces always go somewhere.
     opts.add_options()
-        ("help,h", "show this help")
         ("mode", po::value<std::string>()->default_value("time"), "time, counters or both")
         ("output,o", po::value<std::string>()->default_value("rafter-profile")->value_name("DIR"),
          "directory for the traces (created if missing)")
@@ -90,17 +88,13 @@ int cmd_profile(const Args& args) {
          "counters: kernels profiled per decode batch")
         ("no-api", "time: do not record CUDA runtime/driver API calls")
         ("buffer-mb", po::value<uint32_t>()->default_value(8)->value_name("MB"),
-         "time: size of each CUPTI activity buffer")
-        ("quiet,q", "no messages from the profiled processes")
+         "time: size of each CUPTI activity buffer");
+    add_quiet_option(opts, "no messages from the profiled processes");
+    opts.add_options()
         ("list-metrics", "print the counter metrics and replay passes for --chip, then exit (no GPU needed)")
         ("chip", po::value<std::string>()->value_name("CHIP"), "GPU chip for --list-metrics: GV100, GA100, GH100, ...");
-    po::variables_map vm;
-    po::store(po::command_line_parser(parsed.options).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << kUsage << opts;
-        return 0;
-    }
+    po::variables_map vm = parse_options(parsed.options, opts);
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::options);
     if (vm.count("list-metrics")) {
         if (!vm.count("chip")) throw_usage_error("--list-metrics needs --chip (e.g. --chip GH100)");
         return list_metrics(vm["chip"].as<std::string>());

@@ -1,7 +1,6 @@
 // `rafter report`: one self-contained HTML report (summary, roofline charts linked to a sortable
 // group table, GPU time per rank, scaling curves, diagnostics). Everything is rendered in memory
 // and written at the end with AtomicFile, so a failing run leaves no half-written file.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <memory>
 
@@ -10,6 +9,7 @@
 #include "analysis/roofline.h"
 #include "cli/commands.h"
 #include "cli/load_inputs.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
@@ -17,8 +17,6 @@
 #include "model/scaling/scenario.h"
 #include "report/html/html_report.h"
 #include "traces/input_file.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -37,36 +35,21 @@ const char* kUsage =
 } // namespace
 
 int cmd_report(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    add_output_option(opts, "FILE", "the HTML file to write (required)");
+    add_machine_option(opts);
     opts.add_options()
-        ("help,h", "show this help")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "the HTML file to write (required)")
-        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
-         "machine ceilings: a built-in name (rafter machines), a machine file or an ERT "
-         "roofline.json; default: the machine named in the inputs' device metadata")
         ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
          "kernel, base, op, op-shape or region (as in rafter roofline)")
         ("scenario,s", po::value<std::string>()->value_name("FILE"),
          "add scaling curves for this rafter.scenario/1 file (as in rafter scale)")
-        ("title", po::value<std::string>()->value_name("TEXT"), "report title (default: from the machine)")
-        ("quiet,q", "print nothing but errors");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+        ("title", po::value<std::string>()->value_name("TEXT"), "report title (default: from the machine)");
+    add_quiet_option(opts, "print nothing but errors");
+    po::variables_map vm = parse_options(args, opts, "input");
 
-    if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
-        return 0;
-    }
-    if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter report --help')");
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
+    std::vector<std::string> inputs = required_inputs(vm, "report");
     if (!vm.count("output")) throw_usage_error("no output file given: pass -o REPORT.html");
-    auto inputs = vm["input"].as<std::vector<std::string>>();
     std::string out = vm["output"].as<std::string>();
     auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
     if (!group_by)

@@ -2,7 +2,6 @@
 // print a table (or CSV/JSON) and optionally write summary.json, kernels.csv and two SVG charts.
 // Everything is computed and rendered in memory first; files are written last, each atomically,
 // so a failing run leaves nothing in the output directory.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 
@@ -13,13 +12,12 @@
 #include "cli/commands.h"
 #include "cli/help_text.h"
 #include "cli/load_inputs.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/machines/machine.h"
 #include "plots/roofline_svg.h"
 #include "traces/importer.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -69,47 +67,29 @@ void write_outputs(const std::string& dir, const std::vector<Output>& outputs) {
 } // namespace
 
 int cmd_roofline(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
+    add_machine_option(opts);
     opts.add_options()
-        ("help,h", "show this help")
-        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
-         "machine ceilings: a built-in name (rafter machines), a machine file or an ERT "
-         "roofline.json; default: the machine named in the inputs' device metadata")
         ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
          "kernel (full name), base (name without templates and arguments), op or op-shape "
          "(framework op), region")
         ("top,n", po::value<std::string>()->default_value("20")->value_name("N"),
-         "groups shown in the table, largest time first (0 = all)")
-        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
-         "what to print on stdout: table, csv or json")
-        ("output,o", po::value<std::string>()->value_name("DIR"),
-         "write summary.json, kernels.csv, roofline.svg and time-roofline.svg to DIR")
+         "groups shown in the table, largest time first (0 = all)");
+    add_format_option(opts, "what to print on stdout: table, csv or json");
+    add_output_option(opts, "DIR", "write summary.json, kernels.csv, roofline.svg and time-roofline.svg to DIR");
+    opts.add_options()
         ("what-if", po::value<std::string>()->value_name("NAME|FILE"),
-         "project each group onto another machine (built-in name or file) and report the speed-up")
-        ("quiet,q", "print nothing but errors (and the CSV/JSON asked for with --format)");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+         "project each group onto another machine (built-in name or file) and report the speed-up");
+    add_quiet_option(opts, "print nothing but errors (and the CSV/JSON asked for with --format)");
+    po::variables_map vm = parse_options(args, opts, "input");
 
-    if (vm.count("help")) {
-        std::cout << usage() << opts << '\n';
-        return 0;
-    }
-    if (!vm.count("input")) throw_usage_error("no input files given (see 'rafter roofline --help')");
-    auto inputs = vm["input"].as<std::vector<std::string>>();
+    if (vm.count("help")) return print_help(usage(), opts, HelpEnd::blank_line);
+    std::vector<std::string> inputs = required_inputs(vm, "roofline");
     auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
     if (!group_by)
         throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
                           vm["group-by"].as<std::string>() + "'");
-    auto format = report_format_from_string(vm["format"].as<std::string>());
-    if (!format)
-        throw_usage_error("--format expects table, csv or json, got '" + vm["format"].as<std::string>() + "'");
+    ReportFormat format = *report_format_from_string(format_arg(vm, {"table", "csv", "json"}));
     size_t top = parse_top(vm["top"].as<std::string>());
     bool quiet = vm.count("quiet") > 0;
     std::string out_dir = vm.count("output") ? vm["output"].as<std::string>() : "";
@@ -117,7 +97,7 @@ int cmd_roofline(const Args& args) {
     // The what-if target before the (possibly long) import, so that a bad name fails at once.
     std::optional<Machine> what_if_target;
     if (vm.count("what-if")) {
-        if (*format == ReportFormat::csv) throw_usage_error("--what-if prints a table or JSON, not CSV");
+        if (format == ReportFormat::csv) throw_usage_error("--what-if prints a table or JSON, not CSV");
         what_if_target = load_machine(vm["what-if"].as<std::string>());
     }
 
@@ -135,6 +115,7 @@ int cmd_roofline(const Args& args) {
 
     ReporterOptions rep;
     rep.top = top;
+    rep.more_rows_hint = "--top 0 shows all, --format csv or json lists every group";
     std::ostringstream json, csv, what_if_json;
     make_reporter(ReportFormat::json)->write(report, json);
     make_reporter(ReportFormat::csv)->write(report, csv);
@@ -161,7 +142,7 @@ int cmd_roofline(const Args& args) {
                       << "time-roofline.svg" << (what_if ? ", what-if.json" : "") << "}\n";
     }
 
-    switch (*format) {
+    switch (format) {
     case ReportFormat::json: std::cout << (what_if ? what_if_json.str() : json.str()); break;
     case ReportFormat::csv: std::cout << csv.str(); break;
     case ReportFormat::table:

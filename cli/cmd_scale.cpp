@@ -1,12 +1,12 @@
 // `rafter scale`: predict step time, throughput and scaling efficiency of a scenario against GPU
 // count; print a table (or CSV/JSON) and optionally write scaling.json, scaling.csv and
 // scaling.svg. Everything is computed in memory first and the files are written atomically.
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_writer.h"
@@ -18,8 +18,6 @@
 #include "model/scaling/scenario.h"
 #include "plots/scaling_svg.h"
 #include "traces/input_file.h"
-
-namespace po = boost::program_options;
 
 namespace rafter::cli {
 
@@ -76,34 +74,22 @@ void write_outputs(const std::string& dir, const std::vector<std::pair<std::stri
 } // namespace
 
 int cmd_scale(const Args& args) {
-    po::options_description opts("options");
+    po::options_description opts = command_options();
     opts.add_options()
-        ("help,h", "show this help")
         ("gpus,g", po::value<std::string>()->value_name("LIST"),
          "GPU counts: 1,8,64 or 8:1024 (doubling); default: the scenario's list or powers of two up to 1024")
         ("search,s", "use the best (tp, pp, micro-batch, ZeRO) layout at each GPU count and list the top "
                      "layouts at the largest")
         ("io-profile", po::value<std::string>()->value_name("FILE"),
-         "I/O profile (rafter calibrate io) setting the client read bandwidth and metadata rate")
-        ("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"),
-         "what to print on stdout: table, csv or json")
-        ("output,o", po::value<std::string>()->value_name("DIR"), "write scaling.json, scaling.csv and scaling.svg to DIR")
-        ("validate", "compare the model with published measurements and exit (non-zero if one is off)")
-        ("quiet,q", "print nothing but errors (and the CSV/JSON asked for with --format)");
-    po::options_description hidden;
-    hidden.add_options()("scenario", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("scenario", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+         "I/O profile (rafter calibrate io) setting the client read bandwidth and metadata rate");
+    add_format_option(opts, "what to print on stdout: table, csv or json");
+    add_output_option(opts, "DIR", "write scaling.json, scaling.csv and scaling.svg to DIR");
+    opts.add_options()
+        ("validate", "compare the model with published measurements and exit (non-zero if one is off)");
+    add_quiet_option(opts, "print nothing but errors (and the CSV/JSON asked for with --format)");
+    po::variables_map vm = parse_options(args, opts, "scenario");
 
-    if (vm.count("help")) {
-        std::cout << kUsage << opts << '\n';
-        return 0;
-    }
+    if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
     if (vm.count("validate")) {
         auto results = run_validation(builtin_validation_data(), "model/scaling/data/validation/scaling.json");
         write_validation_table(std::cout, results);
@@ -111,12 +97,10 @@ int cmd_scale(const Args& args) {
             if (!r.within) return static_cast<int>(ExitCode::failure);
         return 0;
     }
-    if (!vm.count("scenario")) throw_usage_error("no scenario file given (see 'rafter scale --help')");
-    auto files = vm["scenario"].as<std::vector<std::string>>();
+    std::vector<std::string> files = positional_args(vm, "scenario");
+    if (files.empty()) throw_usage_error("no scenario file given (see 'rafter scale --help')");
     if (files.size() != 1) throw_usage_error("one scenario file at a time");
-    std::string format = vm["format"].as<std::string>();
-    if (format != "table" && format != "csv" && format != "json")
-        throw_usage_error("--format expects table, csv or json, got '" + format + "'");
+    std::string format = format_arg(vm, {"table", "csv", "json"});
     bool quiet = vm.count("quiet") > 0;
 
     Scenario scenario = parse_scenario_json(read_file(files[0]), files[0]);

@@ -2,7 +2,6 @@
 // The import step shared by the commands that analyse traces against a machine (roofline,
 // report, export): the machine is loaded first because its architecture tells the importers how
 // to count tensor FLOPs; without --machine it is detected from the inputs' device metadata.
-#include <boost/program_options.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,12 +20,6 @@ struct LoadedInputs {
 // machine_arg: the --machine value, if given (built-in name, machine file or ERT roofline.json).
 LoadedInputs load_inputs(const std::vector<std::string>& inputs, const std::optional<std::string>& machine_arg,
                          bool quiet);
-
-// The value of an optional string option, if it was given.
-inline std::optional<std::string> optional_arg(const boost::program_options::variables_map& vm, const char* name) {
-    if (!vm.count(name)) return std::nullopt;
-    return vm[name].as<std::string>();
-}
 
 // The machine, or a usage error saying why it could not be detected and how to name one.
 const Machine& require_machine(const LoadedInputs& loaded);

@@ -242,7 +242,7 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
         w.end_object();
     }
     w.field("displayTimeUnit", "ns");
-    w.key("otherData").begin_object().field("generator", "rafter export --chrome-trace");
+    w.key("otherData").begin_object().field("generator", options.generator);
     if (options.machine) w.field("machine", machine.name);
     w.end_object();
     w.end_object();

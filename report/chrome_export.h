@@ -7,6 +7,7 @@
 // figure that is not known is null. See docs/export.md.
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "model/machines/machine.h"
@@ -17,6 +18,7 @@ namespace rafter {
 struct ChromeExportOptions {
     const Machine* machine = nullptr;  // for bound and efficiency; null: those are null
     double launch_latency_s = 4e-6;    // as RooflineOptions::default_launch_latency_s
+    std::string generator = "rafter";  // otherData.generator: what wrote the file (the CLI names its command)
 };
 
 struct ChromeExportStats {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "analysis/roofline.h"
@@ -18,6 +19,9 @@ std::optional<ReportFormat> report_format_from_string(std::string_view s);
 struct ReporterOptions {
     size_t top = 20;      // table rows shown (0 = all); CSV and JSON always hold every group
     size_t width = 100;   // table width in columns
+    // When rows are cut, the table says "(N of M groups shown)"; this text, when not empty, follows
+    // N and M there: how the caller lets one see them all (the CLI names its options).
+    std::string more_rows_hint;
 };
 
 class RooflineReporter {

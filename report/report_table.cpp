@@ -163,8 +163,8 @@ void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
         out << line << '\n';
     }
     if (shown < r.groups.size())
-        out << "(" << shown << " of " << r.groups.size() << " groups shown; --top 0 shows all, "
-            << "--format csv or json lists every group)\n";
+        out << "(" << shown << " of " << r.groups.size() << " groups shown"
+            << (options_.more_rows_hint.empty() ? "" : "; " + options_.more_rows_hint) << ")\n";
     if (r.groups.empty()) out << "(no groups)\n";
 
     bool first = true;

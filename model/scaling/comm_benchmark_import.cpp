@@ -141,17 +141,9 @@ CommMeasurement parse_nccl_tests(std::string_view text, const std::string& origi
                     SourcePosition{origin, PositionKind::none, 0});
     if (m.samples.empty())
         throw Error(ExitCode::bad_input, "the nccl-tests table has no rows", SourcePosition{origin, PositionKind::none, 0});
-    auto c = collective ? collective : said ? said : collective_in_name(origin);
-    if (!c)
-        throw Error(ExitCode::bad_input,
-                    "cannot tell which collective this nccl-tests output measured; pass --collective",
-                    SourcePosition{origin, PositionKind::none, 0});
-    m.collective = *c;
-    m.ranks = rank_lines;
+    m.collective = collective ? collective : said ? said : collective_in_name(origin);
+    m.ranks = rank_lines;  // one "# Rank" line per rank
     m.nodes = static_cast<int>(hosts.size());
-    if (m.ranks < 1)
-        throw Error(ExitCode::bad_input, "the nccl-tests output lists no '# Rank' lines; pass --ranks",
-                    SourcePosition{origin, PositionKind::none, 0});
     return m;
 }
 
@@ -195,20 +187,21 @@ CommMeasurement parse_osu(std::string_view text, const std::string& origin,
     if (!table || m.samples.empty())
         throw Error(ExitCode::bad_input, "no OSU latency table ('# Size  Avg Latency(us)')",
                     SourcePosition{origin, PositionKind::none, 0});
-    auto c = collective ? collective : said ? said : collective_in_name(origin);
-    if (!c)
-        throw Error(ExitCode::bad_input, "cannot tell which collective this OSU output measured; pass --collective",
-                    SourcePosition{origin, PositionKind::none, 0});
-    m.collective = *c;
+    m.collective = collective ? collective : said ? said : collective_in_name(origin);
     if (m.collective == Collective::send_recv) m.ranks = 2;
     else if (ranks) m.ranks = *ranks;
-    else
-        throw Error(ExitCode::usage, origin + ": OSU output does not state the number of ranks; pass --ranks");
     m.nodes = nodes.value_or(0);
     return m;
 }
 
 CommFit fit_comm(const CommMeasurement& m, double min_bytes, double max_bytes) {
+    if (!m.collective)
+        throw Error(ExitCode::bad_input, "the collective this benchmark measured is unknown",
+                    SourcePosition{m.origin, PositionKind::none, 0});
+    if (m.ranks < 1)
+        throw Error(ExitCode::bad_input, "the number of ranks this benchmark ran on is unknown",
+                    SourcePosition{m.origin, PositionKind::none, 0});
+    const Collective collective = *m.collective;
     CommFit f;
     f.measurement = m;
     f.measurement.samples.clear();
@@ -218,7 +211,7 @@ CommFit fit_comm(const CommMeasurement& m, double min_bytes, double max_bytes) {
         f.measurement.samples.push_back(s);
         x.push_back(s.bytes);
         y.push_back(s.time_s);
-        f.peak_busbw = std::max(f.peak_busbw, busbw(m.collective, std::max(2, m.ranks), s.bytes, s.time_s));
+        f.peak_busbw = std::max(f.peak_busbw, busbw(collective, std::max(2, m.ranks), s.bytes, s.time_s));
     }
     if (x.size() < 2)
         throw Error(ExitCode::bad_input, "fewer than 2 message sizes in the fitted range",
@@ -228,7 +221,7 @@ CommFit fit_comm(const CommMeasurement& m, double min_bytes, double max_bytes) {
     // Invert the ring / chain / pairwise formulas of comm.cpp: t = steps * alpha + n * factor * beta.
     double p = std::max(2, m.ranks);
     double steps = 1, factor = 1;
-    switch (m.collective) {
+    switch (collective) {
     case Collective::all_reduce: steps = 2 * (p - 1); factor = 2 * (p - 1) / p; break;
     case Collective::reduce_scatter:
     case Collective::all_gather:
@@ -246,7 +239,7 @@ void write_comm_fit_table(std::ostream& out, const std::vector<CommFit>& fits) {
     out << "file  collective  ranks  nodes  tier  points  alpha/hop  bandwidth  peak busbw  residual rms/max\n";
     for (const auto& f : fits) {
         const auto& m = f.measurement;
-        out << m.origin << "  " << to_string(m.collective) << "  " << m.ranks << "  "
+        out << m.origin << "  " << to_string(*m.collective) << "  " << m.ranks << "  "
             << (m.nodes > 0 ? std::to_string(m.nodes) : std::string("-")) << "  " << f.tier << "  "
             << f.fit.points << "  " << format_seconds(f.alpha_s) << "  "
             << (std::isfinite(f.bandwidth) ? si_unit(f.bandwidth, "B/s") : std::string("-")) << "  "
@@ -265,7 +258,7 @@ void write_comm_calibration_json(JsonWriter& w, const std::vector<CommFit>& fits
         w.begin_object();
         w.field("source", m.origin);
         w.field("tool", m.tool);
-        w.field("collective", to_string(m.collective));
+        w.field("collective", to_string(*m.collective));
         w.field("ranks", m.ranks);
         w.key("nodes");
         if (m.nodes > 0) w.value(m.nodes);

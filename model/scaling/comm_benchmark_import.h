@@ -23,8 +23,8 @@ struct CommSample {
 struct CommMeasurement {
     std::string origin;           // file name
     std::string tool;             // "nccl-tests" or "osu"
-    Collective collective = Collective::all_reduce;
-    int ranks = 0;                // 0 when the output does not say
+    std::optional<Collective> collective;  // nullopt when neither the caller, the output nor its name says
+    int ranks = 0;                // 0 when neither the output nor the caller says
     int nodes = 0;                // distinct hosts; 0 when unknown
     std::vector<CommSample> samples;
 };
@@ -33,11 +33,13 @@ bool looks_like_nccl_tests(std::string_view text);
 bool looks_like_osu(std::string_view text);
 
 // `collective` overrides what the output or the file name says. Throws rafter::Error naming the
-// file and line for malformed rows, and when the collective cannot be told.
+// file and line for malformed rows. What the output does not say (the collective, the ranks) is
+// left unknown in the measurement for the caller to supply or report; fit_comm needs both.
 CommMeasurement parse_nccl_tests(std::string_view text, const std::string& origin,
                                  std::optional<Collective> collective = std::nullopt,
                                  bool in_place = false);
-// OSU output does not state the number of ranks or nodes: pass them (send/recv is always 2 ranks).
+// OSU output does not state the number of ranks or nodes: pass them (send/recv is always 2 ranks;
+// otherwise ranks stays 0 without them).
 CommMeasurement parse_osu(std::string_view text, const std::string& origin,
                           std::optional<Collective> collective, std::optional<int> ranks,
                           std::optional<int> nodes);
@@ -50,7 +52,8 @@ struct CommFit {
     double bandwidth = 0;         // 1 / beta, bytes/s: the tier's effective bandwidth
     double peak_busbw = 0;        // largest measured bus bandwidth
 };
-// Fits samples with min_bytes <= n <= max_bytes (max_bytes 0: no limit).
+// Fits samples with min_bytes <= n <= max_bytes (max_bytes 0: no limit). Throws rafter::Error when
+// the collective or the number of ranks is unknown.
 CommFit fit_comm(const CommMeasurement& m, double min_bytes = 0, double max_bytes = 0);
 
 void write_comm_fit_table(std::ostream& out, const std::vector<CommFit>& fits);

@@ -244,12 +244,12 @@ CpuCeilings measure_cpu_ceilings(const CpuCeilingOptions& o) {
     return c;
 }
 
-Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
+Machine ceilings_machine(const CpuCeilings& c, const std::string& name, const CpuMachineWording& words) {
     Machine m;
     m.name = name;
     m.kind = "cpu";
     m.description = cpu_model_name() + ", " + std::to_string(c.threads) + " threads";
-    m.source = "rafter ceilings --cpu (measured; raw sweep in the .sweep.json next to this file)";
+    m.source = words.source;
     std::string isa = to_string(c.isa);
     std::string thr = std::to_string(c.threads) + " threads" + (c.pinned ? " pinned" : "");
     m.peak_flops[static_cast<size_t>(FlopKind::fp64)] = c.fp64.all_threads;
@@ -278,8 +278,8 @@ Machine ceilings_machine(const CpuCeilings& c, const std::string& name) {
             m.sources.emplace_back(key, "not measured: " + std::to_string(points_beyond(upto)) +
                                             " sweep points lie beyond twice the caches' total (" + si_format(upto) +
                                             "B; the largest working set was " + si_format(swept) +
-                                            "B) and a DRAM plateau needs 3; run without --quick or with a larger "
-                                            "--max-bytes");
+                                            "B) and a DRAM plateau needs 3" +
+                                            (words.longer_sweep_hint.empty() ? "" : "; " + words.longer_sweep_hint));
         } else {
             m.sources.emplace_back(key, std::string("not measured: no stable plateau (3 points within 10%) in the ") +
                                             "working-set range of this level" +

@@ -54,9 +54,17 @@ double measure_fma_peak(Isa isa, bool fp64, int threads, double seconds_per_tria
 // Triad bandwidth (bytes/s, best of `trials`) for one working set on `threads` threads.
 double measure_triad_bandwidth(Isa isa, double working_set_bytes, int threads, int trials);
 
+// The caller's words in the machine file, which may name its own commands and options (this
+// library names none).
+struct CpuMachineWording {
+    std::string source = "Rafter's CPU ceilings sweep (measured)";  // the machine's `source` line
+    // What a user can do when the sweep stopped short of DRAM, appended to that reason; empty: nothing.
+    std::string longer_sweep_hint;
+};
+
 // The machine file: peaks (fp64, fp32 all threads) and bandwidths (l1, l2, dram; null when no
 // plateau was found) with a source line per figure.
-Machine ceilings_machine(const CpuCeilings& c, const std::string& name);
+Machine ceilings_machine(const CpuCeilings& c, const std::string& name, const CpuMachineWording& words = {});
 // The raw data (sweep, plateaus, single-thread peaks) as a "rafter.ceilings_sweep/1" document.
 void write_sweep_json(std::ostream& out, const CpuCeilings& c);
 

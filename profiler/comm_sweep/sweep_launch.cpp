@@ -129,12 +129,16 @@ std::vector<std::string> comm_sweep_command(const CommSweepRequest& r, const std
     return cmd;
 }
 
+bool launcher_found(const std::vector<std::string>& command) {
+    return !command.empty() && on_path(command.front());
+}
+
 std::string run_comm_sweep(const std::vector<std::string>& command) {
     if (command.empty()) throw Error(ExitCode::usage, "empty MPI launcher command");
-    if (!on_path(command.front()))
+    if (!launcher_found(command))
         throw Error(ExitCode::not_available, "MPI launcher '" + command.front() +
-                                                 "' not found on PATH: install openmpi-bin, or name the launcher "
-                                                 "with --mpirun (e.g. --mpirun srun)");
+                                                 "' not found on PATH: install openmpi-bin, or use another "
+                                                 "launcher (e.g. srun)");
     std::vector<std::string> env = child_environment();
     std::vector<char*> argv, envp;
     for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));

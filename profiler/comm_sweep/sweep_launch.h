@@ -33,6 +33,9 @@ std::string comm_sweep_executable();
 std::vector<std::string> comm_sweep_command(const CommSweepRequest& r, const std::string& sweep_exe,
                                             unsigned cores);
 
+// Whether the command's program (its first word) is an executable file or found on PATH.
+bool launcher_found(const std::vector<std::string>& command);
+
 // Runs the command with stdout captured (stderr passes through: MPI's own messages). As root,
 // OpenMPI refuses to start unless OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1:
 // those are set for the child only (unless already set). Throws rafter::Error: not_available

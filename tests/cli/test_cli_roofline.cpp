@@ -118,7 +118,8 @@ TEST_CASE("roofline -o DIR writes summary.json, kernels.csv and the two charts")
         CHECK_MESSAGE(fs::file_size(s + "/out/" + f) > 100, f);
     // The table still goes to stdout: header, 5 rows, a note on the rest.
     CHECK(r.out.find("machine v100-sxm2") != std::string::npos);
-    CHECK(r.out.find("(5 of 45 groups shown") != std::string::npos);
+    CHECK(r.out.find("(5 of 45 groups shown; --top 0 shows all, --format csv or json lists every group)") !=
+          std::string::npos);
     // kernels.csv: header + 45 rows (CRLF).
     std::string csv = read_file(s + "/out/kernels.csv");
     size_t rows = 0;

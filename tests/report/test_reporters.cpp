@@ -166,7 +166,7 @@ TEST_CASE("CSV: one row per group, RFC 4180 quoting, SI numbers, empty fields fo
 TEST_CASE("table fits 100 columns, shows top N, '-' for missing, machine and totals in the header") {
     auto report = sample_report();
     std::ostringstream out;
-    TableReporter(ReporterOptions{.top = 5, .width = 100}).write(report, out);
+    TableReporter(ReporterOptions{.top = 5, .width = 100, .more_rows_hint = ""}).write(report, out);
     std::string text = out.str();
     std::istringstream lines(text);
     std::string line;
@@ -181,15 +181,21 @@ TEST_CASE("table fits 100 columns, shows top N, '-' for missing, machine and tot
     CHECK(text.find("ns::gemm<float, 4>") != std::string::npos);
     CHECK(text.find("compute") != std::string::npos);
     CHECK(text.find("80.0%") != std::string::npos);  // gemm efficiency
-    CHECK(text.find("(5 of 32 groups shown") != std::string::npos);
+    CHECK(text.find("(5 of 32 groups shown)\n") != std::string::npos);  // no hint: the caller gave none
     CHECK(text.find("roofline.partial_value") == std::string::npos);  // nothing partial here
     // The odd group has no DRAM bytes: its AI column shows '-'.
     std::string odd_line = text.substr(text.find("odd, \"name\""));
     odd_line = odd_line.substr(0, odd_line.find('\n'));
     CHECK(odd_line.find(" - ") != std::string::npos);
 
+    // The caller's hint on how to see the rest (the CLI names its options) follows the count.
+    std::ostringstream hinted;
+    make_reporter(ReportFormat::table, {.top = 5, .width = 100, .more_rows_hint = "ask for more"})
+        ->write(report, hinted);
+    CHECK(hinted.str().find("(5 of 32 groups shown; ask for more)\n") != std::string::npos);
+
     std::ostringstream all;
-    make_reporter(ReportFormat::table, {.top = 0, .width = 100})->write(report, all);
+    make_reporter(ReportFormat::table, {.top = 0, .width = 100, .more_rows_hint = "ask for more"})->write(report, all);
     CHECK(all.str().find("groups shown") == std::string::npos);
 }
 

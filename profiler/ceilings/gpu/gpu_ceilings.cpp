@@ -120,7 +120,7 @@ GpuCeilings measure_gpu_ceilings(const GpuCeilingOptions& o) {
     return c;
 }
 
-Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name) {
+Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name, const std::string& measured_by) {
     const RafterGpuCeilings& r = c.raw;
     Machine m;
     m.name = name;
@@ -133,7 +133,7 @@ Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name) {
                   r.cc_major, r.cc_minor, cupti::format_driver_version(r.driver_version).c_str(),
                   cupti::format_driver_version(r.runtime_version).c_str());
     m.description = desc;
-    m.source = "rafter ceilings --gpu on device " + std::to_string(c.device) + " (" + dev + "), measured in " +
+    m.source = measured_by + " on device " + std::to_string(c.device) + " (" + dev + "), measured in " +
                si_format(r.seconds) + "s; clocks not locked (boost clock as the driver chose it); see sources per figure";
     if (!dev.empty()) m.device_names.push_back(dev);
     const std::optional<Machine> sheet = dev.empty() ? std::nullopt : match_machine_for_device(dev);
@@ -154,7 +154,8 @@ Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name) {
                                                              : "not measured: it is the fp16 tensor peak, which was not measured");
         }
     }
-    m.sources.emplace_back("peaks_flops.tensor_fp8", "not measured: WMMA has no fp8 type; rafter ceilings --gpu has no fp8 benchmark");
+    m.sources.emplace_back("peaks_flops.tensor_fp8",
+                           "not measured: WMMA has no fp8 type; " + measured_by + " has no fp8 benchmark");
     return m;
 }
 

@@ -27,8 +27,10 @@ struct GpuCeilings {
 GpuCeilings measure_gpu_ceilings(const GpuCeilingOptions& options);
 
 // The machine file: every measured figure with how it was measured under `sources`; a figure
-// that could not be measured is null with the reason.
-Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name);
+// that could not be measured is null with the reason. `measured_by` names what ran the benchmarks
+// in the caller's words (the CLI names its command); the source line and the fp8 note quote it.
+Machine gpu_ceilings_machine(const GpuCeilings& c, const std::string& name,
+                             const std::string& measured_by = "Rafter's GPU ceilings module");
 
 // Measured figures next to the data sheet of the built-in machine matching the device name
 // (when there is one), with the ratio.

@@ -141,6 +141,12 @@ TEST_CASE("rafter calibrate comm and io") {
     r = run_rafter("calibrate comm " + fixture("osu_allreduce-4rank.txt"), dir);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("pass --ranks") != std::string::npos);
+    // An nccl-tests output that does not say its collective, in a file whose name does not either.
+    write(dir + "/mystery.txt", slurp(source_dir() + "/tests/data/scaling/all_gather_perf-2node.txt"));
+    r = run_rafter("calibrate comm '" + dir + "/mystery.txt'", dir);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("mystery.txt: cannot tell which collective this nccl-tests output measured; pass --collective") !=
+          std::string::npos);
     r = run_rafter("calibrate comm " + fixture("all_reduce_perf-bad.txt"), dir);
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("all_reduce_perf-bad.txt:9: time 'abc'") != std::string::npos);

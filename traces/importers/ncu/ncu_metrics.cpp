@@ -173,7 +173,7 @@ void derive_tensor_flops(const std::vector<double>& values, const ArchInfo* arch
         notes.tensor_unknown_reason =
             arch ? "architecture '" + arch->name +
                        "' has no single FLOPs-per-instruction factor; collect the sm__ops_path_tensor_src_* metrics"
-                 : "the GPU architecture is unknown (no CC column and no --machine); "
+                 : "the GPU architecture is unknown (no CC column, and none was given); "
                    "sm__inst_executed_pipe_tensor.sum cannot be converted to FLOPs";
 }
 

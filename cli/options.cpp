@@ -1,0 +1,82 @@
+#include "cli/options.h"
+
+#include <iostream>
+
+#include "core/error.h"
+
+namespace rafter::cli {
+
+const char* const kMachineHelp = "machine ceilings: a built-in name (rafter machines), a machine file or an ERT "
+                                 "roofline.json; default: the machine named in the inputs' device metadata";
+
+po::options_description command_options() {
+    po::options_description opts("options");
+    opts.add_options()("help,h", "show this help");
+    return opts;
+}
+
+void add_format_option(po::options_description& opts, const char* help) {
+    opts.add_options()("format,f", po::value<std::string>()->default_value("table")->value_name("FMT"), help);
+}
+
+void add_output_option(po::options_description& opts, const char* value_name, const char* help) {
+    opts.add_options()("output,o", po::value<std::string>()->value_name(value_name), help);
+}
+
+void add_quiet_option(po::options_description& opts, const char* help) { opts.add_options()("quiet,q", help); }
+
+void add_machine_option(po::options_description& opts, const char* help) {
+    opts.add_options()("machine,m", po::value<std::string>()->value_name("NAME|FILE"), help);
+}
+
+po::variables_map parse_options(const Args& args, const po::options_description& opts, const char* positional) {
+    po::command_line_parser parser(args);
+    po::options_description all;
+    po::positional_options_description pos;
+    all.add(opts);
+    if (positional) {
+        all.add_options()(positional, po::value<std::vector<std::string>>());
+        pos.add(positional, -1);
+    }
+    po::variables_map vm;
+    po::store(parser.options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
+int print_help(const std::string& usage, const po::options_description& opts, HelpEnd end) {
+    std::cout << usage << opts;
+    if (end == HelpEnd::blank_line) std::cout << '\n';
+    return 0;
+}
+
+std::vector<std::string> positional_args(const po::variables_map& vm, const char* positional) {
+    if (!vm.count(positional)) return {};
+    return vm[positional].as<std::vector<std::string>>();
+}
+
+std::vector<std::string> required_inputs(const po::variables_map& vm, const char* command) {
+    std::vector<std::string> inputs = positional_args(vm, "input");
+    if (inputs.empty())
+        throw_usage_error(std::string("no input files given (see 'rafter ") + command + " --help')");
+    return inputs;
+}
+
+std::string format_arg(const po::variables_map& vm, std::initializer_list<std::string_view> allowed) {
+    std::string format = vm["format"].as<std::string>();
+    std::string names;  // "table, csv or json"
+    size_t i = 0;
+    for (std::string_view a : allowed) {
+        if (a == format) return format;
+        names += std::string(i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(a);
+        ++i;
+    }
+    throw_usage_error("--format expects " + names + ", got '" + format + "'");
+}
+
+std::optional<std::string> optional_arg(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+} // namespace rafter::cli

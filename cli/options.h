@@ -1,0 +1,55 @@
+#pragma once
+// Option parsing shared by the rafter commands. --help and the options several commands have
+// (-f/--format, -o/--output, -q/--quiet, -m/--machine) are defined here once; each command adds
+// its own in between, in the order its --help lists them. An unknown option or a malformed value
+// is a boost::program_options::error, which main() reports with exit code 2; the checks here
+// throw rafter's usage error (exit code 2 too).
+#include <boost/program_options.hpp>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace rafter::cli {
+
+namespace po = boost::program_options;
+
+// The options --help lists, starting with -h/--help itself.
+po::options_description command_options();
+
+// -f/--format FMT, default "table"; `help` says which formats the command prints.
+void add_format_option(po::options_description& opts, const char* help);
+// -o/--output VALUE_NAME, no default; `help` says what is written there.
+void add_output_option(po::options_description& opts, const char* value_name, const char* help);
+// -q/--quiet; `help` says what the command then leaves out.
+void add_quiet_option(po::options_description& opts, const char* help);
+// -m/--machine NAME|FILE: the ceilings the inputs are compared with.
+extern const char* const kMachineHelp;  // the wording of roofline and report
+void add_machine_option(po::options_description& opts, const char* help = kMachineHelp);
+
+// Parses `args` against `opts` (store, then notify). With `positional`, the arguments that are
+// not options are collected under that name, an option --help does not list.
+po::variables_map parse_options(const Args& args, const po::options_description& opts,
+                                const char* positional = nullptr);
+
+// How a command's --help ends: after the options, or with one more empty line (as some always
+// have; docs/cli-reference.md shows them).
+enum class HelpEnd { options, blank_line };
+// Prints `usage` and then the options to stdout; returns the exit code 0.
+int print_help(const std::string& usage, const po::options_description& opts, HelpEnd end);
+
+// The arguments collected under `positional` (empty when none were given).
+std::vector<std::string> positional_args(const po::variables_map& vm, const char* positional);
+// The input files of `rafter <command>` (positional "input"); a usage error when there are none.
+std::vector<std::string> required_inputs(const po::variables_map& vm, const char* command);
+
+// --format's value when it is one of `allowed`; a usage error naming them otherwise.
+std::string format_arg(const po::variables_map& vm, std::initializer_list<std::string_view> allowed);
+
+// The value of an optional string option, if it was given.
+std::optional<std::string> optional_arg(const po::variables_map& vm, const char* name);
+
+} // namespace rafter::cli

@@ -10,6 +10,7 @@ namespace rafter {
 namespace {
 
 struct OpGroups {
+    std::optional<double> kernel_floor_s;  // the machine's, for each group's launch floor
     std::unordered_map<std::string, size_t> index;
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
@@ -19,7 +20,7 @@ struct OpGroups {
         if (inserted) {
             groups.emplace_back();
             groups.back().name = name;
-            sums.emplace_back();
+            sums.emplace_back(kernel_floor_s);
         }
         return it->second;
     }
@@ -32,10 +33,11 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
     RooflineReport report;
     report.machine = machine;
     report.group_by = options.group_by;
-    report.launch_latency_s = machine.launch_latency_s.value_or(options.default_launch_latency_s);
+    report.kernel_floor_s = machine.kernel_floor_s;
     const bool by_shape = options.group_by == GroupBy::op_shape;
 
     OpGroups out;
+    out.kernel_floor_s = machine.kernel_floor_s;
     AnalyticCoverage coverage;
     for (size_t t = 0; t < traces.size(); ++t) {
         const Trace& tr = traces[t];
@@ -79,6 +81,7 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
             uint64_t launches = 0;
             for (uint32_t r : rows) {
                 time.add(kernel_time(k, r));
+                out.sums[gi].add_floor(kernel_time(k, r), k.launches[r]);
                 launches += k.launches[r];
                 g.kernel_rows.push_back(r);
                 g.kernel_traces.push_back(static_cast<uint32_t>(t));
@@ -98,7 +101,7 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
         store_sums(out.sums[i], g);
         // Op calls for op groups; the unattributed group counts kernels, not calls.
         g.invocations = g.op.empty() ? 0 : out.sums[i].items;
-        finalize_group(g, machine, report.launch_latency_s, &report.diagnostics);
+        finalize_group(g, machine, &report.diagnostics);
     }
     report.groups = std::move(out.groups);
     if (report.groups.empty())

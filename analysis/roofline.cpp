@@ -50,6 +50,7 @@ namespace {
 
 // Groups rows by a key string; GroupSums accumulate alongside.
 struct Grouper {
+    std::optional<double> kernel_floor_s;  // the machine's, for each group's launch floor
     std::unordered_map<std::string, size_t> index;
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
@@ -59,7 +60,7 @@ struct Grouper {
         if (inserted) {
             groups.emplace_back();
             groups.back().name = key;
-            sums.emplace_back();
+            sums.emplace_back(kernel_floor_s);
         }
         return it->second;
     }
@@ -111,20 +112,21 @@ RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine&
     RooflineReport report;
     report.machine = machine;
     report.group_by = options.group_by;
-    report.launch_latency_s = machine.launch_latency_s.value_or(options.default_launch_latency_s);
+    report.kernel_floor_s = machine.kernel_floor_s;
     for (const Trace& t : traces) {
         report.diagnostics.merge(t.diagnostics);
         for (const auto& f : t.meta.source_files) report.inputs.push_back(f);
     }
 
     Grouper grouper;
+    grouper.kernel_floor_s = machine.kernel_floor_s;
     if (options.group_by == GroupBy::region) group_regions(traces, grouper);
     else group_kernels(traces, options.group_by, grouper);
 
     for (size_t i = 0; i < grouper.groups.size(); ++i) {
         GroupMetrics& g = grouper.groups[i];
         store_sums(grouper.sums[i], g);
-        finalize_group(g, machine, report.launch_latency_s, &report.diagnostics);
+        finalize_group(g, machine, &report.diagnostics);
     }
     report.groups = std::move(grouper.groups);
     if (report.groups.empty())

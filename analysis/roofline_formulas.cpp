@@ -34,7 +34,7 @@ const char* to_string(Bound b) {
     case Bound::dram: return "dram";
     case Bound::l2: return "l2";
     case Bound::l1: return "l1";
-    case Bound::latency: return "latency";
+    case Bound::launch_floor: return "launch_floor";
     case Bound::unknown: return "unknown";
     }
     return "unknown";
@@ -68,6 +68,21 @@ void GroupSums::add_kernel(const KernelTable& k, size_t row) {
         if (k.flops[i].any()) flops[i].add(k.flops[i].get(row));
     for (size_t l = 0; l < kMemLevels; ++l)
         if (k.bytes[l].any()) bytes[l].add(k.bytes[l].get(row));
+    add_floor(kernel_time(k, row), k.launches[row]);
+}
+
+void GroupSums::add_floor(Value t, uint64_t n_launches) {
+    if (!floor_s) return;
+    ++floor_kernels;
+    if (!t.has()) {
+        floor_time.add({});
+        return;
+    }
+    // A kernel measured faster than the floor counts at its own time: the floor is a bound on
+    // GPU time, so it may never exceed what was measured. A row of n launches has n floors.
+    const double floor = static_cast<double>(n_launches) * *floor_s;
+    if (t.value < floor) below_floor += n_launches;
+    floor_time.add({std::min(t.value, floor), t.prov});
 }
 
 void GroupSums::add_item(uint64_t n_launches, Value t, const std::array<Value, kFlopKinds>& f,
@@ -101,6 +116,10 @@ void store_sums(const GroupSums& sums, GroupMetrics& g) {
         g.bytes[l] = complete_value(sums.bytes[l], sums.items, partial);
         g.partial_bytes[l] = partial;
     }
+    g.floor_time_s.reset();
+    g.below_floor = sums.below_floor;
+    if (sums.floor_s && sums.floor_kernels > 0 && sums.floor_time.have == sums.floor_kernels)
+        g.floor_time_s = sums.floor_time.sum;
 }
 
 // Kinds whose peak is taken from another kind when the machine lacks their own. Only kinds the
@@ -143,11 +162,11 @@ static Bound bound_of(MemLevel l) {
     }
 }
 
-void finalize_group(GroupMetrics& g, const Machine& machine, double launch_latency_s,
-                    Diagnostics* diags) {
+void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags) {
     auto note = [&](Severity sev, const std::string& code, const std::string& msg) {
         if (diags) diags->add(sev, code, msg);
     };
+    g.reason.clear();
 
     // FLOPs: the total over kinds with a value, missing when any kind is partial.
     bool any_partial_flops = std::any_of(g.partial_flops.begin(), g.partial_flops.end(), [](bool b) { return b; });
@@ -188,64 +207,116 @@ void finalize_group(GroupMetrics& g, const Machine& machine, double launch_laten
     if (g.flops_total && g.time_s && *g.time_s > 0) g.flop_rate = *g.flops_total / *g.time_s;
 
     // Bound time = max(sum over kinds of FLOPs_k / P_k, bytes_l / BW_l per level with data,
-    // launches * launch latency). It needs the FLOPs and at least one memory level; a kind
-    // without a peak or a partial value leaves it missing rather than understated.
+    // launch floor). Compute and memory need the FLOPs and at least one memory level; a kind
+    // without a peak or a partial value leaves them missing rather than understated. The launch
+    // floor stands alone: a group of kernels near the floor is launch-floor bound even without
+    // counts, because no kernel runs faster than the floor.
     g.bound = Bound::unknown;
     g.bound_time_s.reset();
     g.efficiency.reset();
+    const std::optional<double> floor = g.floor_time_s;
+
+    std::optional<double> work;  // compute and memory time, when known
+    Bound work_bound = Bound::unknown;
+    std::string why_no_work;
     bool have_roof_bytes = false;
     for (MemLevel l : kRoofLevels) have_roof_bytes |= g.bytes[static_cast<size_t>(l)].has();
-    if (!g.flops_total || !have_roof_bytes || any_partial_bytes) {
-        if (!any_partial_flops && !any_partial_bytes)
-            note(Severity::info, "roofline.no_bound",
-                 "groups without both FLOPs and bytes (L1, L2 or DRAM) have no bound time, bound or "
-                 "efficiency");
+    if (any_partial_flops || any_partial_bytes) {
+        why_no_work = "some launches of the group lack FLOPs or bytes that others have";
+    } else if (!g.flops_total || !have_roof_bytes) {
+        why_no_work = !g.flops_total && !have_roof_bytes ? "no FLOP or byte counts for these kernels"
+                      : !g.flops_total                   ? "no FLOP counts for these kernels"
+                                                         : "no byte counts at L1, L2 or DRAM for these kernels";
+        note(Severity::info, "roofline.no_bound",
+             "groups without both FLOPs and bytes (L1, L2 or DRAM) have no compute or memory bound");
+    } else {
+        double compute = 0;
+        bool peaks_ok = true;
+        for (size_t k = 0; k < kFlopKinds && peaks_ok; ++k) {
+            const Value& v = g.flops[k];
+            if (!v.has() || v.value <= 0) continue;
+            FlopKind kind = static_cast<FlopKind>(k), used = kind;
+            auto peak = peak_for_kind(machine, kind, &used);
+            if (!peak) {
+                note(Severity::warning, std::string("roofline.no_peak.") + to_string(kind),
+                     "machine '" + machine.name + "' has no peak for " + to_string(kind) +
+                         " FLOPs; groups with such FLOPs have no compute bound");
+                why_no_work = "machine '" + machine.name + "' has no peak for " + to_string(kind) + " FLOPs";
+                peaks_ok = false;
+                break;
+            }
+            if (used != kind)
+                note(Severity::warning, std::string("roofline.peak_fallback.") + to_string(kind),
+                     "machine '" + machine.name + "' has no peak for " + to_string(kind) +
+                         " FLOPs; the " + to_string(used) + " peak was used for them");
+            compute += v.value / *peak;
+        }
+        if (peaks_ok) {
+            work = compute;
+            work_bound = Bound::compute;
+            for (MemLevel l : kRoofLevels) {
+                const Value& v = g.bytes[static_cast<size_t>(l)];
+                if (!v.has()) continue;
+                auto bw = machine.bw(l);
+                if (!bw || *bw <= 0) {
+                    note(Severity::info, std::string("roofline.no_bandwidth.") + to_string(l),
+                         "machine '" + machine.name + "' has no " + to_string(l) +
+                             " bandwidth; that level is left out of the bound time");
+                    continue;
+                }
+                double t = v.value / *bw;
+                if (t > *work) {
+                    work = t;
+                    work_bound = bound_of(l);
+                }
+            }
+        }
+    }
+
+    double best = 0;
+    Bound bound = Bound::unknown;
+    if (work) {
+        best = *work;
+        bound = work_bound;
+    }
+    if (floor && *floor > best) {
+        best = *floor;
+        bound = Bound::launch_floor;
+    }
+    if (why_no_work.empty()) why_no_work = "no FLOP or byte counts for these kernels";
+    if (bound == Bound::unknown) {
+        g.reason = why_no_work;
+        if (!machine.kernel_floor_s) g.reason += "; machine '" + machine.name + "' has no kernel floor";
         return;
     }
-    double compute = 0;
-    for (size_t k = 0; k < kFlopKinds; ++k) {
-        const Value& v = g.flops[k];
-        if (!v.has() || v.value <= 0) continue;
-        FlopKind kind = static_cast<FlopKind>(k), used = kind;
-        auto peak = peak_for_kind(machine, kind, &used);
-        if (!peak) {
-            note(Severity::warning, std::string("roofline.no_peak.") + to_string(kind),
-                 "machine '" + machine.name + "' has no peak for " + to_string(kind) +
-                     " FLOPs; groups with such FLOPs have no bound time");
-            return;
-        }
-        if (used != kind)
-            note(Severity::warning, std::string("roofline.peak_fallback.") + to_string(kind),
-                 "machine '" + machine.name + "' has no peak for " + to_string(kind) +
-                     " FLOPs; the " + to_string(used) + " peak was used for them");
-        compute += v.value / *peak;
+    // Without counts the floor alone is a bound only when it decides: a group whose kernels are
+    // far above the floor did work the counts would have to tell.
+    if (!work && g.time_s && best < 0.5 * *g.time_s) {
+        g.reason = why_no_work + " (the kernels run well above the launch floor)";
+        return;
     }
-    double best = compute;
-    Bound bound = Bound::compute;
-    for (MemLevel l : kRoofLevels) {
-        const Value& v = g.bytes[static_cast<size_t>(l)];
-        if (!v.has()) continue;
-        auto bw = machine.bw(l);
-        if (!bw || *bw <= 0) {
-            note(Severity::info, std::string("roofline.no_bandwidth.") + to_string(l),
-                 "machine '" + machine.name + "' has no " + to_string(l) +
-                     " bandwidth; that level is left out of the bound time");
-            continue;
-        }
-        double t = v.value / *bw;
-        if (t > best) {
-            best = t;
-            bound = bound_of(l);
-        }
-    }
-    double latency = static_cast<double>(g.launches) * launch_latency_s;
-    if (latency > best) {
-        best = latency;
-        bound = Bound::latency;
-    }
+    if (g.below_floor > 0)
+        note(Severity::info, "roofline.below_kernel_floor",
+             "kernels measured faster than machine '" + machine.name +
+                 "' kernel floor count at their own time in the launch floor");
     g.bound = bound;
     g.bound_time_s = best;
-    if (g.time_s && *g.time_s > 0) g.efficiency = best / *g.time_s;
+    if (!g.time_s || *g.time_s <= 0) {
+        g.reason = "kernel time unknown";
+        return;
+    }
+    if (best > *g.time_s * (1 + 1e-9)) {
+        // More work than the ceilings allow in the measured time: a peak, a bandwidth or a count
+        // is wrong (analytic DRAM bytes of data that L2 served, for one). Never an efficiency > 1.
+        note(Severity::warning, "roofline.ceiling_exceeded",
+             "groups whose counted work needs longer than their measured time at the machine's ceilings "
+             "(a peak or bandwidth understated, or bytes counted at DRAM that a cache served); their "
+             "efficiency is missing");
+        g.reason = "measured time is shorter than the " + std::string(to_string(bound)) +
+                   " bound at the machine's ceilings: a ceiling or a count is wrong";
+        return;
+    }
+    g.efficiency = best / *g.time_s;
 }
 
 void finalize_report(RooflineReport& report) {

@@ -23,14 +23,13 @@ enum class GroupBy { kernel, base, op, op_shape, region };
 const char* to_string(GroupBy g);  // "kernel", "base", "op", "op-shape", "region"
 std::optional<GroupBy> group_by_from_string(std::string_view s);  // also accepts "op_shape"
 
-// What limits a group: the largest of its compute time, memory time per level and launch time.
-enum class Bound { compute, dram, l2, l1, latency, unknown };
-const char* to_string(Bound b);  // "unknown" for Bound::unknown (JSON writes null instead)
+// What limits a group: the largest of its compute time, its memory time per level, and its
+// launch floor (each kernel takes at least the machine's kernel_floor_s on the GPU).
+enum class Bound { compute, dram, l2, l1, launch_floor, unknown };
+const char* to_string(Bound b);  // "launch_floor"; "unknown" for Bound::unknown (JSON writes null)
 
 struct RooflineOptions {
     GroupBy group_by = GroupBy::kernel;
-    // Used when the machine has no launch_latency_s.
-    double default_launch_latency_s = 4e-6;
 };
 
 struct GroupMetrics {
@@ -47,8 +46,13 @@ struct GroupMetrics {
     std::array<std::optional<double>, kMemLevels> ai{};  // flops_total / bytes at that level
     std::optional<double> flop_rate;           // flops_total / time_s
     Bound bound = Bound::unknown;
-    std::optional<double> bound_time_s;        // max(compute, memory per level, launches*latency)
-    std::optional<double> efficiency;          // bound_time_s / time_s
+    std::optional<double> bound_time_s;        // max(compute, memory per level, launch floor)
+    std::optional<double> efficiency;          // bound_time_s / time_s, never above 1
+    // The launch floor: the sum over kernels of min(kernel time, machine.kernel_floor_s); nullopt
+    // without a floor or a kernel time. `below_floor` counts kernels faster than the floor.
+    std::optional<double> floor_time_s;
+    uint64_t below_floor = 0;
+    std::string reason;                        // why bound/efficiency are missing ("" when present)
     Provenance flops_prov = Provenance::missing, bytes_prov = Provenance::missing,
                time_prov = Provenance::missing;
     std::optional<double> time_share;          // time_s / totals.time_s, 0..1; nullopt when unknown
@@ -82,7 +86,7 @@ struct RooflineReport {
     RooflineTotals totals;
     std::vector<GroupMetrics> groups;  // sorted by time, largest first (unknown time last)
     Diagnostics diagnostics;           // the traces' diagnostics plus the analysis' own
-    double launch_latency_s = 4e-6;
+    std::optional<double> kernel_floor_s;  // the machine's, when it has one
 };
 
 // A sum of Values over the contributions of a group, remembering how many had a value and the
@@ -96,14 +100,21 @@ struct ValueSum {
 
 // The running sums of one group. `items` counts contributions (kernel rows, op calls, regions).
 struct GroupSums {
+    explicit GroupSums(std::optional<double> kernel_floor_s = std::nullopt) : floor_s(kernel_floor_s) {}
+    std::optional<double> floor_s;  // the machine's kernel floor, for the launch-floor sum
     uint64_t items = 0;
     uint64_t launches = 0;
     ValueSum time;
     std::array<ValueSum, kFlopKinds> flops;
     std::array<ValueSum, kMemLevels> bytes;
+    ValueSum floor_time;      // sum of min(kernel time, floor) over kernels
+    uint64_t floor_kernels = 0, below_floor = 0;
 
-    // One kernel row: its launches, kernel_time(), FLOPs and bytes.
+    // One kernel row: its launches, kernel_time(), FLOPs and bytes, and its launch floor.
     void add_kernel(const KernelTable& kernels, size_t row);
+    // One kernel row's share of the launch floor: min(its time, launches x floor). add_kernel
+    // does this; contributions made with add_item call it for each of their kernel rows.
+    void add_floor(Value kernel_time, uint64_t launches = 1);
     // Any other contribution (op call with analytic values, region): counts as one item.
     void add_item(uint64_t launches, Value time, const std::array<Value, kFlopKinds>& flops,
                   const std::array<Value, kMemLevels>& bytes);
@@ -126,10 +137,13 @@ void store_sums(const GroupSums& sums, GroupMetrics& g);
 std::optional<double> peak_for_kind(const Machine& m, FlopKind k, FlopKind* used = nullptr);
 
 // Computes the derived fields of a group from its sums: flops_total, provenances, AI per level,
-// FLOP rate, bound time and bound, efficiency. Adds diagnostics (peak fallbacks, kinds without
-// a peak, levels without a bandwidth, partial values) to `diags` when given.
-void finalize_group(GroupMetrics& g, const Machine& machine, double launch_latency_s,
-                    Diagnostics* diags = nullptr);
+// FLOP rate, bound time and bound, efficiency, and the reason when they are missing. The launch
+// floor is g.floor_time_s (summed by the grouping; what-if sets its projection). Without FLOP and
+// byte counts the floor alone bounds a group only when it is at least half its time. A bound time
+// above the measured time means a ceiling or a count is wrong:
+// the efficiency is then missing with that reason, never above 1. Adds diagnostics (peak
+// fallbacks, kinds without a peak, levels without a bandwidth, partial values) to `diags`.
+void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags = nullptr);
 
 // Totals over the groups (same rule: a value is present only when every group has it), time
 // shares, and the order (time descending, unknown last, then name). Call after finalize_group.

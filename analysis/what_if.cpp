@@ -27,7 +27,6 @@ WhatIfReport project_what_if(const RooflineReport& report, const Machine& target
     WhatIfReport out;
     out.from_machine = report.machine.name;
     out.to_machine = target.name;
-    double launch = target.launch_latency_s.value_or(report.launch_latency_s);
 
     double total = 0, proj_new = 0, proj_old = 0;
     bool all_timed = true, all_projected = true, any_projected = false;
@@ -39,8 +38,10 @@ WhatIfReport project_what_if(const RooflineReport& report, const Machine& target
         w.bound = g.bound;
         w.bound_time_s = g.bound_time_s;
         w.efficiency = g.efficiency;
-        GroupMetrics on_target = g;  // same sums, the target's ceilings
-        finalize_group(on_target, target, launch, &out.diagnostics);
+        GroupMetrics on_target = g;  // same sums, the target's ceilings and launch floor
+        on_target.floor_time_s.reset();
+        if (target.kernel_floor_s) on_target.floor_time_s = static_cast<double>(g.launches) * *target.kernel_floor_s;
+        finalize_group(on_target, target, &out.diagnostics);
         w.target_bound = on_target.bound;
         w.target_bound_time_s = on_target.bound_time_s;
         if (g.time_s) total += *g.time_s;

@@ -24,7 +24,7 @@ namespace rafter::cli {
 namespace {
 
 const char* kUsageRest =
-    "With -o DIR: DIR/summary.json (schema rafter.roofline/1), DIR/kernels.csv, DIR/roofline.svg\n"
+    "With -o DIR: DIR/summary.json (schema rafter.roofline/2), DIR/kernels.csv, DIR/roofline.svg\n"
     "(hierarchical roofline) and DIR/time-roofline.svg (time-based roofline).\n\n"
     "With --what-if MACHINE: each group's time is projected onto that machine by its roofline bound,\n"
     "keeping the efficiency it reached (docs/scaling.md); the table is followed by the projection,\n"
@@ -37,7 +37,7 @@ std::string usage() {
            wrap_paragraph("Roofline analysis of files or directories holding " + input_formats_text() +
                           ". Groups kernels, sums their time, FLOPs and bytes, and compares "
                           "them with the machine's ceilings: arithmetic intensity per memory level, FLOP rate, bound "
-                          "(compute, dram, l2, l1 or launch latency) and efficiency. Missing values print as '-' "
+                          "(compute, dram, l2, l1 or the launch floor) and efficiency (never above 1). Missing values print as '-' "
                           "(null in JSON). See docs/roofline.md.") +
            "\n" + kUsageRest;
 }

@@ -54,9 +54,11 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     if (axis_kind)
         if (auto p = peak_for_kind(m, *axis_kind); p && *p > 0 && std::isfinite(*p)) p_axis_v = *p;
     const bool p_axis = p_axis_v > 0;
-    const double latency = report.launch_latency_s > 0 && std::isfinite(report.launch_latency_s)
-                               ? report.launch_latency_s
-                               : 0;
+    // Each group's launch floor: the sum over its kernels of min(kernel time, kernel floor).
+    auto floor_of = [](const GroupMetrics& g) {
+        return g.floor_time_s && *g.floor_time_s > 0 && std::isfinite(*g.floor_time_s) ? *g.floor_time_s : 0.0;
+    };
+    const bool have_floor = report.kernel_floor_s.has_value();
 
     // --- Points -------------------------------------------------------------------------------
     size_t no_flops = 0, zero_flops = 0, no_bytes = 0, zero_bytes = 0;
@@ -93,8 +95,10 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         if (detailed)
             n += " For the " + plural(detailed, "largest group", "largest groups") +
                  " with a measured time t: time box (bytes \xE2\x89\xA4 t\xC2\xB7" "BW, FLOPs \xE2\x89\xA4 t\xC2\xB7P), "
-                 "segment to where t meets the roof, and dashed launch-overhead ceiling (launches \xC3\x97 " +
-                 chart_unit(latency, "s") + ").";
+                 "segment to where t meets the roof" +
+                 (have_floor ? ", and the dashed launch floor (no kernel runs under " +
+                                   chart_unit(*report.kernel_floor_s, "s") + ")."
+                             : ".");
         notes.push_back(n);
         // Which P the boxes use: each group's dominant kind.
         std::map<std::string, size_t> by_peak;
@@ -136,7 +140,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
         if (!p.detailed) continue;
         const auto& g = report.groups[p.group];
         cover(*g.time_s * *bw, *g.time_s * *p.peak);
-        double tl = g.launches * latency;
+        double tl = floor_of(g);
         if (tl > 0) cover(tl * *bw, tl * *p.peak);
     }
     if (!(x_max > 0)) { x_min = 1e3; x_max = 1e9; }
@@ -211,7 +215,7 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
                                     .num("height", box.height()).add("fill", color).add("fill-opacity", "0.02")
                                     .add("stroke", color).add("stroke-opacity", "0.75").num("stroke-width", 1.1),
                         group_display_name(g, 60) + ": time box for t = " + chart_unit(t, "s"));
-        double tl = g.launches * latency;
+        double tl = floor_of(g);
         if (tl > 0) {
             Point c{xs.to_px(tl * *bw), ys.to_px(tl * P)};
             Point a1{plot.x0, c.y}, b1 = c, a2 = c, b2{c.x, plot.y1};
@@ -225,8 +229,8 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
             if (poly.size() >= 2)
                 svg.element("polyline", Attrs().points("points", poly).add("fill", "none").add("stroke", color)
                                             .num("stroke-width", 1.3).add("stroke-dasharray", "5 3"),
-                            group_display_name(g, 60) + ": launch overhead " + std::to_string(g.launches) +
-                                " \xC3\x97 " + chart_unit(latency, "s") + " = " + chart_unit(tl, "s"));
+                            group_display_name(g, 60) + ": launch floor of its " + std::to_string(g.launches) +
+                                " launches = " + chart_unit(tl, "s"));
         }
     }
     svg.close();
@@ -320,8 +324,10 @@ std::string render_time_roofline_svg(const RooflineReport& report, const ChartOp
     if (detailed) {
         legend.push_back(LegendEntry::make_swatch("time box: t\xC2\xB7" "BW \xC3\x97 t\xC2\xB7P", std::string(kMutedInk)));
         legend.push_back(LegendEntry::make_line("to the roof at time t", std::string(kMutedInk), 1.6));
-        legend.push_back(LegendEntry::make_line("launches \xC3\x97 " + chart_unit(latency, "s"), std::string(kMutedInk),
-                                                1.3, "5 3"));
+        if (have_floor)
+            legend.push_back(LegendEntry::make_line("launch floor (kernels \xE2\x89\xA5 " +
+                                                        chart_unit(*report.kernel_floor_s, "s") + ")",
+                                                    std::string(kMutedInk), 1.3, "5 3"));
     }
     if (bw && p_axis)
         legend.push_back(LegendEntry::make_line("machine balance P/BW", std::string(kRoofInk), 1.4, "10 3 2 3"));

@@ -70,7 +70,6 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
     ChromeExportStats stats;
     Machine no_machine;
     const Machine& machine = options.machine ? *options.machine : no_machine;
-    double latency = machine.launch_latency_s.value_or(options.launch_latency_s);
 
     // Common clock across ranks (collective matching, as `rafter breakdown`), then shifted so
     // that the earliest event is at 0 (smaller numbers, same as Kineto's relative timestamps).
@@ -120,11 +119,11 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
             int64_t tid = k.stream[i];
             streams.insert({pid, tid});
             // The row's roofline figures, through the same code path as a one-row group.
-            GroupSums sums;
+            GroupSums sums(machine.kernel_floor_s);
             sums.add_kernel(k, i);
             GroupMetrics g;
             store_sums(sums, g);
-            finalize_group(g, machine, latency);
+            finalize_group(g, machine);
 
             w.begin_object();
             w.field("ph", "X").field("cat", "kernel").field("name", tr.strings.get(k.name[i]));

@@ -17,7 +17,6 @@ namespace rafter {
 
 struct ChromeExportOptions {
     const Machine* machine = nullptr;  // for bound and efficiency; null: those are null
-    double launch_latency_s = 4e-6;    // as RooflineOptions::default_launch_latency_s
     std::string generator = "rafter";  // otherData.generator: what wrote the file (the CLI names its command)
 };
 

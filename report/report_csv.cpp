@@ -40,7 +40,8 @@ void CsvReporter::write(const RooflineReport& r, std::ostream& out) const {
     header.push_back("flops_total");
     for (size_t l = 0; l < kMemLevels; ++l) header.push_back(std::string("bytes_") + to_string(static_cast<MemLevel>(l)));
     for (const char* h : {"ai_l1", "ai_l2", "ai_dram", "flop_rate", "dram_bytes_rate", "bound", "bound_time_s",
-                          "efficiency", "time_provenance", "flops_provenance", "bytes_provenance"})
+                          "efficiency", "floor_time_s", "reason", "time_provenance", "flops_provenance",
+                          "bytes_provenance"})
         header.push_back(h);
     write_row(out, header);
 
@@ -67,6 +68,8 @@ void CsvReporter::write(const RooflineReport& r, std::ostream& out) const {
         f.push_back(g.bound == Bound::unknown ? "" : to_string(g.bound));
         f.push_back(num(g.bound_time_s));
         f.push_back(num(g.efficiency));
+        f.push_back(num(g.floor_time_s));
+        f.push_back(csv_field(g.reason));
         f.push_back(to_string(g.time_prov));
         f.push_back(to_string(g.flops_prov));
         f.push_back(to_string(g.bytes_prov));

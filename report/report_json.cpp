@@ -3,6 +3,7 @@
 #include "core/diagnostics_json.h"
 #include "core/json_writer.h"
 #include "core/version.h"
+#include "model/ops/op_costs.h"
 
 namespace rafter {
 namespace {
@@ -54,7 +55,49 @@ void write_machine(JsonWriter& w, const Machine& m) {
     for (size_t l = 0; l < kMemLevels; ++l) w.field(to_string(static_cast<MemLevel>(l)), m.bandwidth[l]);
     w.end_object();
     w.field("launch_latency_s", m.launch_latency_s);
+    w.field("kernel_floor_s", m.kernel_floor_s);
     w.end_object();
+}
+
+// "[[64, 128], [[2, 3], [4]], []]" as nested arrays: one entry per input, a shape (array of
+// sizes) or, for a tensor list, an array of shapes. null when the profiler's text was unreadable.
+void write_input_dims(JsonWriter& w, const std::string& text) {
+    std::vector<bool> lists;
+    auto dims = parse_input_dims(text, &lists);
+    if (!dims) {
+        w.null();
+        return;
+    }
+    auto shape = [&](const Shape& s) {
+        w.begin_array();
+        for (int64_t d : s) w.value(d);
+        w.end_array();
+    };
+    w.begin_array();
+    for (size_t i = 0; i < dims->size(); ++i) {
+        const auto& input = (*dims)[i];
+        if (i < lists.size() && lists[i]) {
+            w.begin_array();
+            for (const Shape& s : input) shape(s);
+            w.end_array();
+        } else if (input.empty()) {
+            w.begin_array().end_array();
+        } else {
+            shape(input.front());
+        }
+    }
+    w.end_array();
+}
+
+void write_input_types(JsonWriter& w, const std::string& text) {
+    auto types = parse_string_list(text);
+    if (!types) {
+        w.null();
+        return;
+    }
+    w.begin_array();
+    for (const auto& t : *types) w.value(t);
+    w.end_array();
 }
 
 void write_totals(JsonWriter& w, const RooflineReport& r) {
@@ -85,8 +128,10 @@ void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, 
     w.field("name", g.name);
     if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape) {
         w.field("op", g.op);
-        w.field("input_dims", g.input_dims);
-        w.field("input_types", g.input_types);
+        w.key("input_dims");
+        write_input_dims(w, g.input_dims);
+        w.key("input_types");
+        write_input_types(w, g.input_types);
     }
     if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape || r.group_by == GroupBy::region)
         w.field("invocations", g.invocations);
@@ -105,6 +150,10 @@ void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, 
     else w.value(to_string(g.bound));
     w.field("bound_time_s", g.bound_time_s);
     w.field("efficiency", g.efficiency);
+    w.field("floor_time_s", g.floor_time_s);
+    w.key("reason");
+    if (g.reason.empty()) w.null();
+    else w.value(g.reason);
     write_provenance(w, g.time_prov, g.flops_prov, g.bytes_prov, g.flops, g.bytes);
     w.end_object();
 }
@@ -120,7 +169,7 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     w.key("inputs").begin_array();
     for (const auto& in : r.inputs) w.value(in);
     w.end_array();
-    w.field("launch_latency_s", r.launch_latency_s);
+    w.field("kernel_floor_s", r.kernel_floor_s);
     write_machine(w, r.machine);
     write_totals(w, r);
     w.key("groups").begin_array();

@@ -1,11 +1,11 @@
 #pragma once
-// The JSON report: schema "rafter.roofline/1" (docs/architecture.md, "JSON contracts"), written by
+// The JSON report: schema "rafter.roofline/2" (docs/architecture.md, "JSON contracts"), written by
 // `rafter roofline --format json` and as summary.json. SI units; missing values are null.
 #include "report/report_format.h"
 
 namespace rafter {
 
-inline constexpr const char* kRooflineSchema = "rafter.roofline/1";
+inline constexpr const char* kRooflineSchema = "rafter.roofline/2";
 
 class JsonReporter : public RooflineReporter {
 public:

@@ -1,5 +1,6 @@
 #include "report/report_table.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -65,7 +66,7 @@ std::vector<std::string> row_names(const RooflineReport& r, size_t shown, size_t
 }
 
 // Column widths; the name column takes what is left of the table width.
-constexpr size_t kRank = 3, kLaunches = 8, kTime = 8, kShare = 6, kRate = 7, kAi = 7, kBound = 7, kEff = 6;
+constexpr size_t kRank = 3, kLaunches = 8, kTime = 8, kShare = 6, kRate = 7, kAi = 7, kBound = 12, kEff = 6;
 constexpr size_t kFixed = kRank + kLaunches + kTime + kShare + kRate + kAi + kBound + kEff + 8;  // + separators
 
 const char* name_header(GroupBy g) {
@@ -96,7 +97,8 @@ std::string machine_line(const RooflineReport& r) {
         bws += std::string(to_string(l)) + " " + si_unit(*m.bw(l), "B/s");
     }
     return s + "\npeaks: " + (peaks.empty() ? "none known" : peaks) + "\nbandwidths: " +
-           (bws.empty() ? "none known" : bws) + "; launch latency " + format_seconds(r.launch_latency_s);
+           (bws.empty() ? "none known" : bws) + "; kernel floor " +
+           (r.kernel_floor_s ? format_seconds(*r.kernel_floor_s) : std::string("unknown"));
 }
 
 std::string totals_line(const RooflineReport& r) {
@@ -128,6 +130,31 @@ void write_wrapped(std::ostream& out, const std::string& text, size_t width) {
         out << line << '\n';
     }
 }
+
+// How much of the time has a bound and an efficiency, and why the rest has none, by share of time.
+void write_explained(std::ostream& out, const RooflineReport& r, size_t width) {
+    if (!r.totals.time_s || *r.totals.time_s <= 0 || r.groups.empty()) return;
+    double with = 0;
+    std::vector<std::pair<std::string, double>> why;  // reason -> time
+    for (const GroupMetrics& g : r.groups) {
+        if (!g.time_s) continue;
+        if (g.efficiency) {
+            with += *g.time_s;
+            continue;
+        }
+        std::string reason = g.reason.empty() ? "no bound" : g.reason;
+        auto it = std::find_if(why.begin(), why.end(), [&](const auto& p) { return p.first == reason; });
+        if (it == why.end()) why.push_back({reason, *g.time_s});
+        else it->second += *g.time_s;
+    }
+    std::sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    const double total = *r.totals.time_s;
+    std::string s = "explained: " + format_percent(with / total) + " of the time has a bound and an efficiency";
+    for (const auto& [reason, t] : why) s += "; " + format_percent(t / total) + " " + reason;
+    out << '\n';
+    write_wrapped(out, s, width);
+}
+
 
 } // namespace
 
@@ -166,6 +193,7 @@ void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
         out << "(" << shown << " of " << r.groups.size() << " groups shown"
             << (options_.more_rows_hint.empty() ? "" : "; " + options_.more_rows_hint) << ")\n";
     if (r.groups.empty()) out << "(no groups)\n";
+    write_explained(out, r, width);
 
     bool first = true;
     for (const Diagnostic& d : r.diagnostics.entries()) {

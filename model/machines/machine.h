@@ -23,7 +23,11 @@ struct Machine {
     std::string source;       // where the figures come from (data sheet, ERT run, ...)
     std::array<std::optional<double>, kFlopKinds> peak_flops{};  // FLOP/s; nullopt = unknown
     std::array<std::optional<double>, kMemLevels> bandwidth{};   // bytes/s; nullopt = unknown
+    // CPU-side cost of one kernel launch (the host's share; it hides behind running kernels).
     std::optional<double> launch_latency_s;
+    // The shortest time a kernel takes on the GPU, launch to completion as the device records it:
+    // no kernel, however little its work, runs faster. The launch floor of the roofline.
+    std::optional<double> kernel_floor_s;
     std::vector<std::string> device_names;  // substrings of driver device names that identify it
     // Where each figure comes from, keyed by field path ("peaks_flops.fp64", "bandwidths.l1",
     // "launch_latency_s", ...), in file order. A key may explain a null (unknown) figure too.

@@ -122,13 +122,6 @@ void write_summary(std::ostream& o, const RooflineReport& r) {
             o << time_cell(head) << "</tr>\n";
         }
         o << "</tbody></table>\n";
-        bool above = false;
-        for (size_t i = 0; i < n; ++i) above |= r.groups[i].efficiency && *r.groups[i].efficiency > 1;
-        if (above)
-            o << "<p class=\"sub\">Efficiency above 100%: the group's kernels ran in less time than its bound "
-                 "allows, which happens for launch-latency bound groups (bound time = launches &times; "
-                 << html_escape(format_seconds(r.launch_latency_s))
-                 << " launch latency, a per-launch cost that short kernels on a busy stream hide). See docs/roofline.md.</p>\n";
     }
     o << "</section>\n";
 }

@@ -22,6 +22,7 @@ inline Machine test_machine() {
     m.bandwidth[static_cast<size_t>(MemLevel::l2)] = 4e12;
     m.bandwidth[static_cast<size_t>(MemLevel::l1)] = 10e12;
     m.launch_latency_s = 4e-6;
+    m.kernel_floor_s = 4e-6;
     return m;
 }
 

@@ -43,6 +43,7 @@ Machine test_machine() {
     m.peak_flops[static_cast<size_t>(FlopKind::tensor_bf16)] = 1e15;
     m.bandwidth[static_cast<size_t>(MemLevel::dram)] = 2e12;
     m.launch_latency_s = 1e-7;
+    m.kernel_floor_s = 1e-7;
     return m;
 }
 

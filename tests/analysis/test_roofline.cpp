@@ -82,42 +82,86 @@ TEST_CASE("memory-bound kernels: DRAM, L2 and L1 each win in turn") {
     CHECK(r.totals.launches == 3);
 }
 
-TEST_CASE("latency-bound: many tiny launches") {
+TEST_CASE("launch-floor bound: many tiny launches") {
     Trace t;
-    // 100 launches x 4 us = 400 us; compute 1e5/1e13 and bytes 1e5/1e12 = 0.1 us are far below.
+    // Floor 100 x 4 us = 400 us; compute 1e5/1e13 and bytes 1e5/1e12 = 0.1 us are far below.
     for (int i = 0; i < 100; ++i)
         add_kernel(t, {.name = "tiny", .time_s = 5e-6, .fp32 = 1e3, .l1 = 1e3, .l2 = 1e3, .dram = 1e3});
     auto r = run(t);
     const auto& g = r.groups.at(0);
     CHECK(g.launches == 100);
     CHECK(*g.time_s == Approx(5e-4));
-    CHECK(g.bound == Bound::latency);
+    CHECK(g.bound == Bound::launch_floor);
+    CHECK(std::string(to_string(g.bound)) == "launch_floor");
+    CHECK(*g.floor_time_s == Approx(4e-4));
     CHECK(*g.bound_time_s == Approx(4e-4));
     CHECK(*g.efficiency == Approx(0.8));
+    CHECK(g.reason.empty());
     CHECK(g.kernel_rows.size() == 100);
 }
 
-TEST_CASE("aggregated rows count their launches in the latency term") {
+TEST_CASE("a kernel faster than the floor counts at its own time: efficiency never above 1") {
     Trace t;
-    // One row standing for 50 launches: latency 50 x 4 us = 200 us > dram 1e6/1e12 = 1 us.
+    // 2 us kernels under a 4 us floor: the floor is each kernel's own time, efficiency exactly 1.
+    for (int i = 0; i < 10; ++i) add_kernel(t, {.name = "fast", .time_s = 2e-6, .fp32 = 1e3, .dram = 1e3});
+    auto r = run(t);
+    const auto& g = r.groups.at(0);
+    CHECK(g.bound == Bound::launch_floor);
+    CHECK(g.below_floor == 10);
+    CHECK(*g.floor_time_s == Approx(2e-5));
+    CHECK(*g.efficiency == Approx(1.0));
+    CHECK(*g.efficiency <= 1.0);
+    CHECK(r.diagnostics.count("roofline.below_kernel_floor") == 1);
+}
+
+TEST_CASE("aggregated rows count their launches in the launch floor") {
+    Trace t;
+    // One row standing for 50 launches: floor 50 x 4 us = 200 us > dram 1e6/1e12 = 1 us.
     add_kernel(t, {.name = "agg", .time_s = 3e-4, .fp32 = 1e6, .dram = 1e6, .launches = 50});
     auto r = run(t);
     CHECK(r.groups[0].launches == 50);
-    CHECK(r.groups[0].bound == Bound::latency);
+    CHECK(r.groups[0].bound == Bound::launch_floor);
     CHECK(*r.groups[0].bound_time_s == Approx(2e-4));
     CHECK(r.totals.launches == 50);
 }
 
-TEST_CASE("launch latency falls back to the option when the machine has none") {
+TEST_CASE("a machine without a kernel floor has no launch bound; the group says why") {
     Trace t;
-    add_kernel(t, {.name = "agg", .time_s = 3e-4, .fp32 = 1e6, .dram = 1e6, .launches = 50});
+    add_kernel(t, {.name = "agg", .time_s = 3e-4, .launches = 50});  // no counts at all
     Machine m = test_machine();
-    m.launch_latency_s.reset();
-    RooflineOptions o;
-    o.default_launch_latency_s = 2e-6;
-    auto r = analyze_roofline({t}, m, o);
-    CHECK(r.launch_latency_s == 2e-6);
-    CHECK(*r.groups[0].bound_time_s == Approx(1e-4));  // 50 x 2 us
+    m.kernel_floor_s.reset();
+    auto r = analyze_roofline({t}, m, {});
+    CHECK_FALSE(r.kernel_floor_s);
+    CHECK_FALSE(r.groups[0].floor_time_s);
+    CHECK(r.groups[0].bound == Bound::unknown);
+    CHECK_FALSE(r.groups[0].efficiency);
+    CHECK(r.groups[0].reason.find("no FLOP or byte counts") != std::string::npos);
+    CHECK(r.groups[0].reason.find("no kernel floor") != std::string::npos);
+}
+
+TEST_CASE("without counts the floor bounds only groups near it") {
+    Trace t;
+    for (int i = 0; i < 10; ++i) add_kernel(t, {.name = "short", .time_s = 5e-6});  // 4 us floor: 80 %
+    for (int i = 0; i < 10; ++i) add_kernel(t, {.name = "long", .time_s = 1e-3});   // 4 us floor: 0.4 %
+    auto r = run(t);
+    CHECK(group(r, "short").bound == Bound::launch_floor);
+    CHECK(*group(r, "short").efficiency == Approx(0.8));
+    CHECK(group(r, "long").bound == Bound::unknown);
+    CHECK_FALSE(group(r, "long").efficiency);
+    CHECK(group(r, "long").reason.find("well above the launch floor") != std::string::npos);
+}
+
+TEST_CASE("work the ceilings cannot do in the measured time gives no efficiency, and says why") {
+    Trace t;
+    // 1e12 DRAM bytes at 1e12 B/s need 1 s; measured 1 ms: a bandwidth or a count is wrong.
+    add_kernel(t, {.name = "impossible", .time_s = 1e-3, .fp32 = 1e3, .dram = 1e12});
+    auto r = run(t);
+    const auto& g = r.groups[0];
+    CHECK(g.bound == Bound::dram);
+    CHECK(*g.bound_time_s == Approx(1.0));
+    CHECK_FALSE(g.efficiency);
+    CHECK(g.reason.find("measured time is shorter than the dram bound") != std::string::npos);
+    CHECK(r.diagnostics.count("roofline.ceiling_exceeded") == 1);
 }
 
 TEST_CASE("compute time sums over kinds; unsplit tensor work uses the tensor_fp16 peak") {
@@ -227,7 +271,7 @@ TEST_CASE("time: duration, else end - start, else missing") {
     KernelRow a;
     a.name = t.strings.intern("ts");
     a.start_ns = 1000;
-    a.end_ns = 3500;  // 2.5 us measured from timestamps
+    a.end_ns = 11000;  // 10 us measured from timestamps
     t.kernels.append(a);
     KernelRow b;
     b.name = t.strings.intern("none");  // neither duration nor timestamps
@@ -239,19 +283,22 @@ TEST_CASE("time: duration, else end - start, else missing") {
     c.duration_s = 5e-6;  // duration wins over timestamps when its provenance is known
     c.duration_prov = Provenance::derived;
     t.kernels.append(c);
-    CHECK(kernel_time(t.kernels, 0).value == Approx(2.5e-6));
+    CHECK(kernel_time(t.kernels, 0).value == Approx(10e-6));
     CHECK(kernel_time(t.kernels, 0).prov == Provenance::measured);
     CHECK_FALSE(kernel_time(t.kernels, 1).has());
     CHECK(kernel_time(t.kernels, 2).value == Approx(5e-6));
     CHECK(kernel_time(t.kernels, 2).prov == Provenance::derived);
     auto r = run(t);
-    CHECK(*group(r, "ts").time_s == Approx(2.5e-6));
+    CHECK(*group(r, "ts").time_s == Approx(10e-6));
     CHECK_FALSE(group(r, "none").time_s.has_value());
     CHECK_FALSE(group(r, "none").time_share.has_value());
     CHECK(r.groups.back().name == "none");  // unknown time sorts last
     CHECK_FALSE(r.totals.time_s.has_value());  // one launch without time: no total
-    // Without FLOPs and bytes there is no bound, and the report says so.
+    // Without FLOPs and bytes a kernel well above the 4 us launch floor has no bound, and the
+    // report says so; the floor alone (4 of 10 us) does not explain it.
     CHECK(group(r, "ts").bound == Bound::unknown);
+    CHECK_FALSE(group(r, "ts").efficiency.has_value());
+    CHECK_FALSE(group(r, "ts").reason.empty());
     CHECK(r.diagnostics.count("roofline.no_bound") == 3);
 }
 

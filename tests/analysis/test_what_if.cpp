@@ -16,6 +16,7 @@ Machine machine(const char* name, double fp32, double dram) {
     m.peak_flops[static_cast<size_t>(FlopKind::fp32)] = fp32;
     m.bandwidth[static_cast<size_t>(MemLevel::dram)] = dram;
     m.launch_latency_s = 4e-6;
+    m.kernel_floor_s = 4e-6;
     return m;
 }
 
@@ -34,7 +35,7 @@ RooflineReport report() {
     RooflineReport r;
     r.machine = machine("A", 10e12, 1e12);
     r.groups = {group("gemm", 2e-3, 1e10, 1e8), group("copy", 1.25e-3, 1e8, 1e9)};
-    for (auto& g : r.groups) finalize_group(g, r.machine, 4e-6);
+    for (auto& g : r.groups) finalize_group(g, r.machine);
     return r;
 }
 
@@ -78,7 +79,7 @@ TEST_CASE("a bound change follows the new bound; unprojectable groups are not su
     CHECK(*w.groups[0].predicted_time_s == doctest::Approx(0.2e-3 / 0.5));
 
     r.groups.push_back(group("no-flops", 1e-3, std::nullopt, 1e6));
-    finalize_group(r.groups.back(), r.machine, 4e-6);
+    finalize_group(r.groups.back(), r.machine);
     WhatIfReport p = project_what_if(r, machine("B", 20e12, 1.5e12));
     CHECK_FALSE(p.groups[2].predicted_time_s);
     CHECK_FALSE(p.predicted_total_s);  // a partial sum is not the whole

@@ -92,15 +92,15 @@ TEST_CASE("roofline bad inputs exit 3 naming the file, and leave no summary.json
     CHECK_FALSE(fs::exists(s + "/out/kernels.csv"));
 }
 
-TEST_CASE("roofline --format json prints the rafter.roofline/1 report") {
+TEST_CASE("roofline --format json prints the rafter.roofline/2 report") {
     auto s = scratch_dir("roofline-json");
     auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " --machine v100-sxm2 --format json", s);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find("\"rafter.roofline/1\"") != std::string::npos);
+    CHECK(r.out.find("\"rafter.roofline/2\"") != std::string::npos);
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
-    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/1");
+    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/2");
     CHECK(std::string_view(doc["machine"]["name"]) == "v100-sxm2");
     CHECK(uint64_t(doc["totals"]["launches"]) == 797);
     CHECK(simdjson::dom::array(doc["groups"]).size() == 45);

@@ -22,6 +22,7 @@ Machine v100_machine() {
     m.bandwidth[static_cast<size_t>(MemLevel::l2)] = 3.13344e12;
     m.bandwidth[static_cast<size_t>(MemLevel::l1)] = 15.6672e12;
     m.launch_latency_s = 4e-6;
+    m.kernel_floor_s = 3e-6;
     return m;
 }
 
@@ -43,9 +44,15 @@ GroupMetrics make_group(const std::string& name, FlopKind kind, double flops, do
 RooflineReport make_report(const Machine& m, std::vector<GroupMetrics> groups) {
     RooflineReport r;
     r.machine = m;
-    r.launch_latency_s = m.launch_latency_s.value_or(4e-6);
+    r.kernel_floor_s = m.kernel_floor_s;
     r.groups = std::move(groups);
-    for (auto& g : r.groups) finalize_group(g, m, r.launch_latency_s);
+    for (auto& g : r.groups) {
+        // Every launch at least the floor, none faster than the group's time allows.
+        if (m.kernel_floor_s && g.launches > 0)
+            g.floor_time_s = g.time_s ? std::min(*g.time_s, static_cast<double>(g.launches) * *m.kernel_floor_s)
+                                      : static_cast<double>(g.launches) * *m.kernel_floor_s;
+        finalize_group(g, m);
+    }
     finalize_report(r);
     return r;
 }

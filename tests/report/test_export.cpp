@@ -78,7 +78,7 @@ TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts
         auto bound = args["bound"];
         if (!bound.is_null().value()) {
             std::string_view bs = bound.get_string().value();
-            CHECK((bs == "compute" || bs == "dram" || bs == "l2" || bs == "l1" || bs == "latency"));
+            CHECK((bs == "compute" || bs == "dram" || bs == "l2" || bs == "l1" || bs == "launch_floor"));
         }
     }
     CHECK(kernels == 60);

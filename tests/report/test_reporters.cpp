@@ -56,7 +56,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& s) {
 
 } // namespace
 
-TEST_CASE("JSON report follows the rafter.roofline/1 contract; missing is null, never 0") {
+TEST_CASE("JSON report follows the rafter.roofline/2 contract; missing is null, never 0") {
     auto report = sample_report();
     std::ostringstream out;
     JsonReporter().write(report, out);
@@ -64,9 +64,10 @@ TEST_CASE("JSON report follows the rafter.roofline/1 contract; missing is null, 
     simdjson::dom::element doc;
     std::string text = out.str();
     REQUIRE(parser.parse(text).get(doc) == simdjson::SUCCESS);
-    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/1");
+    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/2");
     CHECK(std::string_view(doc["group_by"]) == "kernel");
-    CHECK(double(doc["launch_latency_s"]) == 4e-6);
+    CHECK(double(doc["kernel_floor_s"]) == 4e-6);
+    CHECK(double(doc["machine"]["kernel_floor_s"]) == 4e-6);
     CHECK(std::string_view(doc["machine"]["name"]) == "test-gpu");
     CHECK(double(doc["machine"]["peaks_flops"]["fp32"]) == 10e12);
     CHECK(doc["machine"]["peaks_flops"]["fp64"].is_null());
@@ -99,8 +100,14 @@ TEST_CASE("JSON report follows the rafter.roofline/1 contract; missing is null, 
     CHECK(g1["bytes"]["dram"].is_null());
     CHECK(g1["ai"]["dram"].is_null());
     CHECK(double(g1["ai"]["l2"]) == Approx(1.0));
-    // L2 1e6/4e12 and compute 1e6/1e13 are below one launch (4 us): latency-bound.
-    CHECK(std::string_view(g1["bound"]) == "latency");
+    // L2 1e6/4e12 and compute 1e6/1e13 are below the one launch's 4 us floor: launch-floor
+    // bound, and 500 us spent where 4 us was the least possible is 0.8% efficient.
+    CHECK(std::string_view(g1["bound"]) == "launch_floor");
+    CHECK(double(g1["floor_time_s"]) == Approx(4e-6));
+    CHECK(double(g1["bound_time_s"]) == Approx(4e-6));
+    CHECK(double(g1["efficiency"]) == Approx(0.008));
+    CHECK(g1["reason"].is_null());
+    CHECK(g0["reason"].is_null());
 
     bool found = false;
     for (simdjson::dom::element d : doc["diagnostics"].get_array()) {
@@ -124,6 +131,7 @@ TEST_CASE("JSON writes null bound and diagnostics with counts") {
     CHECK(g["bound_time_s"].is_null());
     CHECK(g["efficiency"].is_null());
     CHECK(g["flops"]["total"].is_null());
+    CHECK(std::string_view(g["reason"]).find("no FLOP or byte counts") != std::string_view::npos);
     CHECK(std::string_view(g["provenance"]["flops"]) == "missing");
     simdjson::dom::element d = doc["diagnostics"].at(0);
     CHECK(std::string_view(d["code"]) == "roofline.no_bound");

@@ -93,7 +93,7 @@ TEST_CASE("a joined profiler trace reaches rafter roofline with its numbers and 
     // One group: 2 launches, 1 ms, 2 x 2^28 fp32 FLOPs (derived), 2 x 1.5 GiB DRAM (measured).
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(r.out);
-    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/1");
+    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/2");
     CHECK(std::string_view(doc["machine"]["name"]) == "h100-sxm");  // chosen from the device name
     simdjson::dom::array groups = doc["groups"];
     REQUIRE(groups.size() == 1);

@@ -188,7 +188,7 @@ TEST_CASE("roofline_end_to_end") {
     REQUIRE(roof.exit_code == 0);
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(roof.out);
-    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/1");
+    CHECK(std::string_view(doc["schema"]) == "rafter.roofline/2");
     bool found = false;
     for (simdjson::dom::element g : doc["groups"].get_array()) {
         std::string_view name = g["name"];

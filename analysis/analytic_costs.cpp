@@ -60,7 +60,11 @@ std::string OpCostTable::input_types_text(size_t op_row) const {
 }
 
 std::array<Value, kFlopKinds> analytic_flops(const OpCost& c) {
-    std::array<Value, kFlopKinds> f{};
+    // The model puts all of an op's FLOPs in one kind, so it states the others are 0: without
+    // that, a group mixing a bf16 op and an fp32 op would lack each kind on some calls and its
+    // FLOPs would be missing by the completeness rule.
+    std::array<Value, kFlopKinds> f;
+    f.fill(Value::analytic(0));
     f[static_cast<size_t>(c.flop_kind)] = Value::analytic(c.flops);
     return f;
 }
@@ -139,8 +143,12 @@ ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attr
                 share = t.has() && t.value > 0 ? t.value / total : 0.0;
             }
             bool kept = false;
-            if (!has_counter(r, true)) k.set_flops(r, cost->flop_kind, Value::analytic(cost->flops * share));
-            else kept = true;
+            if (!has_counter(r, true)) {
+                for (size_t i = 0; i < kFlopKinds; ++i) k.set_flops(r, static_cast<FlopKind>(i), Value::analytic(0));
+                k.set_flops(r, cost->flop_kind, Value::analytic(cost->flops * share));
+            } else {
+                kept = true;
+            }
             if (!has_counter(r, false)) k.set_bytes(r, MemLevel::dram, Value::analytic(cost->bytes * share));
             else kept = true;
             if (kept) ++result.kernels_kept_counters;

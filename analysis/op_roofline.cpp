@@ -3,17 +3,24 @@
 #include <unordered_map>
 
 #include "analysis/analytic_costs.h"
+#include "analysis/launch_window.h"
 #include "analysis/op_attribution.h"
 
 namespace rafter {
 
 namespace {
 
+Value copy_time(const CopyRow& c) {
+    if (c.end_ns < c.start_ns || (c.start_ns == 0 && c.end_ns == 0)) return {};
+    return Value::measured(static_cast<double>(c.end_ns - c.start_ns) * 1e-9);
+}
+
 struct OpGroups {
     std::optional<double> kernel_floor_s;  // the machine's, for each group's launch floor
     std::unordered_map<std::string, size_t> index;
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
+    std::vector<std::string> why_no_cost;  // per group: why its first uncosted call has no cost
 
     size_t get(const std::string& key, const std::string& name) {
         auto [it, inserted] = index.emplace(key, groups.size());
@@ -21,6 +28,7 @@ struct OpGroups {
             groups.emplace_back();
             groups.back().name = name;
             sums.emplace_back(kernel_floor_s);
+            why_no_cost.emplace_back();
         }
         return it->second;
     }
@@ -33,6 +41,7 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
     RooflineReport report;
     report.machine = machine;
     report.group_by = options.group_by;
+    report.group_by_chosen = options.group_by_chosen;
     report.kernel_floor_s = machine.kernel_floor_s;
     const bool by_shape = options.group_by == GroupBy::op_shape;
 
@@ -47,21 +56,41 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
         OpAttribution attr = attribute_ops(tr);
         add_attribution_diagnostics(attr, report.diagnostics);
         const KernelTable& k = tr.kernels;
+        const PrelaunchedRows pre = find_prelaunched(tr);
 
-        // Kernels without an op, then one contribution per op call.
+        // Kernels and copies without an op: those launched before the profile, then the rest.
+        auto unlinked_group = [&](bool prelaunched) {
+            const char* name = prelaunched ? kPrelaunchedGroup : kUnattributedGroup;
+            return out.get(std::string("\x01") + name, name);
+        };
         for (size_t row = 0; row < k.size(); ++row) {
             if (attr.kernel_op[row] != OpAttribution::kNone) continue;
-            size_t gi = out.get(std::string("\x01") + kUnattributedGroup, kUnattributedGroup);
+            size_t gi = unlinked_group(pre.kernels[row]);
             out.sums[gi].add_kernel(k, row);
             out.groups[gi].kernel_rows.push_back(row);
             out.groups[gi].kernel_traces.push_back(static_cast<uint32_t>(t));
         }
+        // Memsets and copies an op launched (a cuBLAS workspace memset before a GEMM) are GPU time
+        // of that op; they count as launches but carry no FLOPs or bytes of their own.
+        std::unordered_map<uint32_t, std::vector<uint32_t>> copies_of;
+        for (size_t row = 0; row < tr.copies.size(); ++row) {
+            uint32_t op = attr.copy_op[row];
+            if (op != OpAttribution::kNone) {
+                copies_of[op].push_back(static_cast<uint32_t>(row));
+                continue;
+            }
+            size_t gi = unlinked_group(pre.copies[row]);
+            Value time = copy_time(tr.copies[row]);
+            out.sums[gi].add_item(1, time, {}, {});
+            out.sums[gi].add_floor(time);
+        }
         KernelsByOp kernels_of(attr);
 
         OpCostTable costs(tr);
-        for (size_t op = 0; op < kernels_of.ops(); ++op) {
-            auto rows = kernels_of.of(op);
-            if (rows.empty()) continue;
+        for (size_t op = 0; op < tr.cpu_ops.size(); ++op) {
+            auto rows = op < kernels_of.ops() ? kernels_of.of(op) : std::span<const uint32_t>{};
+            auto copies_it = copies_of.find(static_cast<uint32_t>(op));
+            if (rows.empty() && copies_it == copies_of.end()) continue;
             std::string name(tr.strings.get(tr.cpu_ops[op].name));
             std::string dims, types, key = name, display = name;
             if (by_shape) {
@@ -78,20 +107,38 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
                 g.input_types = types;
             }
             ValueSum time;
-            uint64_t launches = 0;
+            uint64_t launches = 0, parts = 0;
             for (uint32_t r : rows) {
                 time.add(kernel_time(k, r));
                 out.sums[gi].add_floor(kernel_time(k, r), k.launches[r]);
                 launches += k.launches[r];
+                ++parts;
                 g.kernel_rows.push_back(r);
                 g.kernel_traces.push_back(static_cast<uint32_t>(t));
             }
-            // A call's time is known only when every one of its kernels has one.
-            Value call_time = time.have == rows.size() ? Value{time.sum, time.weakest} : Value{};
+            if (copies_it != copies_of.end()) {
+                for (uint32_t r : copies_it->second) {
+                    Value ct = copy_time(tr.copies[r]);
+                    time.add(ct);
+                    out.sums[gi].add_floor(ct);
+                    ++launches;
+                    ++parts;
+                }
+                g.copies += copies_it->second.size();
+            }
+            // A call's time is known only when every one of its kernels and copies has one.
+            Value call_time = time.have == parts ? Value{time.sum, time.weakest} : Value{};
             const auto& cost = costs.cost(op);
             coverage.count(cost, costs.why(op), has_cost_model(name));
             if (cost) out.sums[gi].add_item(launches, call_time, analytic_flops(*cost), analytic_bytes(*cost));
             else out.sums[gi].add_item(launches, call_time, {}, {});
+            if (!cost && out.why_no_cost[gi].empty()) {
+                // "aten::cat: the dtype ..." -> "the dtype ...": the row already names the op, and
+                // equal reasons then add up in the table's summary.
+                std::string why = costs.why(op);
+                if (why.rfind(name + ": ", 0) == 0) why.erase(0, name.size() + 2);
+                out.why_no_cost[gi] = why.empty() ? "no cost model" : why;
+            }
         }
     }
     coverage.add_diagnostics(report.diagnostics);
@@ -102,6 +149,11 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
         // Op calls for op groups; the unattributed group counts kernels, not calls.
         g.invocations = g.op.empty() ? 0 : out.sums[i].items;
         finalize_group(g, machine, &report.diagnostics);
+        if (g.efficiency) continue;
+        // Say why in the op's own terms rather than "no counts".
+        if (g.name == kPrelaunchedGroup) g.reason = kPrelaunchedReason;
+        else if (g.op.empty()) g.reason = "launched outside any framework op: no analytic cost";
+        else if (!out.why_no_cost[i].empty() && !g.flops_total) g.reason = "no analytic cost: " + out.why_no_cost[i];
     }
     report.groups = std::move(out.groups);
     if (report.groups.empty())

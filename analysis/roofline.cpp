@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "analysis/kernel_names.h"
+#include "analysis/launch_window.h"
 #include "analysis/op_roofline.h"
 
 namespace rafter {
@@ -46,6 +47,15 @@ std::optional<Machine> detect_machine(const std::vector<Trace>& traces, std::str
     return found;
 }
 
+GroupBy default_group_by(const std::vector<Trace>& traces) {
+    for (const Trace& t : traces) {
+        if (t.kernels.size() == 0) continue;
+        for (const CpuOpRow& o : t.cpu_ops)
+            if (o.kind == CpuEventKind::op) return GroupBy::op;
+    }
+    return GroupBy::kernel;
+}
+
 namespace {
 
 // Groups rows by a key string; GroupSums accumulate alongside.
@@ -70,15 +80,20 @@ void group_kernels(const std::vector<Trace>& traces, GroupBy by, Grouper& out) {
     for (size_t t = 0; t < traces.size(); ++t) {
         const Trace& tr = traces[t];
         const KernelTable& k = tr.kernels;
+        // Kernels launched before the profile have no op and no cost: one group names them.
+        const PrelaunchedRows pre = find_prelaunched(tr);
         // Names are interned: resolve each distinct name id to its group once.
         std::vector<size_t> group_of_name(tr.strings.size(), SIZE_MAX);
         for (size_t row = 0; row < k.size(); ++row) {
             StringId id = k.name[row];
-            size_t& gi = group_of_name[id];
-            if (gi == SIZE_MAX) {
+            size_t gi_pre = SIZE_MAX;
+            if (pre.kernels[row]) gi_pre = out.get(kPrelaunchedGroup);
+            size_t& gi_name = group_of_name[id];
+            if (gi_pre == SIZE_MAX && gi_name == SIZE_MAX) {
                 std::string_view name = tr.strings.get(id);
-                gi = out.get(by == GroupBy::base ? kernel_base_name(name) : std::string(name));
+                gi_name = out.get(by == GroupBy::base ? kernel_base_name(name) : std::string(name));
             }
+            const size_t gi = gi_pre != SIZE_MAX ? gi_pre : gi_name;
             out.sums[gi].add_kernel(k, row);
             out.groups[gi].kernel_rows.push_back(row);
             out.groups[gi].kernel_traces.push_back(static_cast<uint32_t>(t));
@@ -112,6 +127,7 @@ RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine&
     RooflineReport report;
     report.machine = machine;
     report.group_by = options.group_by;
+    report.group_by_chosen = options.group_by_chosen;
     report.kernel_floor_s = machine.kernel_floor_s;
     for (const Trace& t : traces) {
         report.diagnostics.merge(t.diagnostics);
@@ -127,6 +143,7 @@ RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine&
         GroupMetrics& g = grouper.groups[i];
         store_sums(grouper.sums[i], g);
         finalize_group(g, machine, &report.diagnostics);
+        if (g.name == kPrelaunchedGroup && !g.efficiency) g.reason = kPrelaunchedReason;
     }
     report.groups = std::move(grouper.groups);
     if (report.groups.empty())

@@ -15,6 +15,11 @@ namespace rafter {
 RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine& machine,
                                 const RooflineOptions& options);
 
+// The grouping that explains most of such inputs: by framework op when some trace records ops
+// (PyTorch profiler traces: ops carry the shapes that give analytic costs), else by kernel
+// (counter exports and CUPTI traces carry measured FLOPs and bytes per kernel).
+GroupBy default_group_by(const std::vector<Trace>& traces);
+
 // The built-in machine the traces were recorded on, from their metadata (machine_hint, then
 // device names, via match_machine_for_device). nullopt when nothing matches or the traces name
 // different machines; `why` then says what was found, for the error message.

@@ -319,6 +319,25 @@ void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags)
     g.efficiency = best / *g.time_s;
 }
 
+ExplainedTime explained_time(const RooflineReport& r) {
+    ExplainedTime e;
+    e.total_s = r.totals.time_s;
+    for (const GroupMetrics& g : r.groups) {
+        if (!g.time_s) continue;
+        if (g.efficiency) {
+            e.explained_s += *g.time_s;
+            continue;
+        }
+        std::string reason = g.reason.empty() ? "no bound" : g.reason;
+        auto it = std::find_if(e.unexplained.begin(), e.unexplained.end(),
+                               [&](const auto& p) { return p.first == reason; });
+        if (it == e.unexplained.end()) e.unexplained.push_back({reason, *g.time_s});
+        else it->second += *g.time_s;
+    }
+    std::sort(e.unexplained.begin(), e.unexplained.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    return e;
+}
+
 void finalize_report(RooflineReport& report) {
     // Totals over the groups, with the same completeness rule as within a group.
     GroupSums sums;

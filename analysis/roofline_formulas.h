@@ -30,6 +30,7 @@ const char* to_string(Bound b);  // "launch_floor"; "unknown" for Bound::unknown
 
 struct RooflineOptions {
     GroupBy group_by = GroupBy::kernel;
+    bool group_by_chosen = false;  // group_by came from default_group_by, not from the user
 };
 
 struct GroupMetrics {
@@ -38,7 +39,8 @@ struct GroupMetrics {
     std::string op, input_dims, input_types;
     uint64_t invocations = 0;  // op calls or region instances; 0 for kernel groups
 
-    uint64_t launches = 0;
+    uint64_t launches = 0;     // kernel launches, plus the memsets/copies of op groups
+    uint64_t copies = 0;       // memsets and copies among the launches (op groups only)
     std::optional<double> time_s;              // summed kernel time; nullopt when unknown
     std::array<Value, kFlopKinds> flops{};     // summed per kind, with the weakest provenance
     std::array<Value, kMemLevels> bytes{};
@@ -82,12 +84,25 @@ struct RooflineTotals {
 struct RooflineReport {
     Machine machine;
     GroupBy group_by = GroupBy::kernel;
+    bool group_by_chosen = false;  // as in RooflineOptions: reports say the grouping was chosen
     std::vector<std::string> inputs;
     RooflineTotals totals;
     std::vector<GroupMetrics> groups;  // sorted by time, largest first (unknown time last)
     Diagnostics diagnostics;           // the traces' diagnostics plus the analysis' own
     std::optional<double> kernel_floor_s;  // the machine's, when it has one
 };
+
+// How much of a report's time has a bound and an efficiency, and why the rest has none.
+struct ExplainedTime {
+    std::optional<double> total_s;  // totals.time_s
+    double explained_s = 0;         // time of the groups with an efficiency
+    std::vector<std::pair<std::string, double>> unexplained;  // reason -> time, largest first
+    std::optional<double> share() const {
+        if (!total_s || *total_s <= 0) return std::nullopt;
+        return explained_s / *total_s;
+    }
+};
+ExplainedTime explained_time(const RooflineReport& r);
 
 // A sum of Values over the contributions of a group, remembering how many had a value and the
 // weakest provenance among them (measured > derived > analytic).

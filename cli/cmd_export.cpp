@@ -41,6 +41,7 @@ int cmd_export(const Args& args) {
     add_output_option(opts, "FILE", "the JSON file to write (required)");
     add_machine_option(opts, "machine ceilings for bound/efficiency: a built-in name, a machine file or an ERT "
                              "roofline.json; default: detected from the inputs, else bound is null");
+    add_exclude_unlaunched_option(opts);
     add_quiet_option(opts, "print nothing but errors");
     po::variables_map vm = parse_options(args, opts, "input");
 
@@ -56,6 +57,7 @@ int cmd_export(const Args& args) {
     const std::optional<Machine>& machine = loaded.machine;
     const std::string& why = loaded.why_no_machine;
 
+    apply_exclude_unlaunched(vm, traces);
     apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
     ChromeExportOptions eo;
     eo.machine = machine ? &*machine : nullptr;

@@ -38,9 +38,9 @@ int cmd_report(const Args& args) {
     po::options_description opts = command_options();
     add_output_option(opts, "FILE", "the HTML file to write (required)");
     add_machine_option(opts);
+    add_group_by_option(opts);
+    add_exclude_unlaunched_option(opts);
     opts.add_options()
-        ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
-         "kernel, base, op, op-shape or region (as in rafter roofline)")
         ("scenario,s", po::value<std::string>()->value_name("FILE"),
          "add scaling curves for this rafter.scenario/1 file (as in rafter scale)")
         ("title", po::value<std::string>()->value_name("TEXT"), "report title (default: from the machine)");
@@ -51,10 +51,6 @@ int cmd_report(const Args& args) {
     std::vector<std::string> inputs = required_inputs(vm, "report");
     if (!vm.count("output")) throw_usage_error("no output file given: pass -o REPORT.html");
     std::string out = vm["output"].as<std::string>();
-    auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
-    if (!group_by)
-        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
-                          vm["group-by"].as<std::string>() + "'");
     bool quiet = vm.count("quiet") > 0;
 
     // The scenario first: a bad scenario file should fail before the (possibly long) import.
@@ -69,11 +65,25 @@ int cmd_report(const Args& args) {
     std::vector<Trace>& traces = loaded.traces;
     const Machine& machine = require_machine(loaded);
 
-    if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
-        apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
+    apply_exclude_unlaunched(vm, traces);
+    bool chosen = false;
+    const GroupBy group_by = group_by_arg(vm, traces, &chosen);
+    // Kernels of Kineto ops get the op's analytic cost (op groupings cost the ops themselves and
+    // ignore these kernel values).
+    apply_analytic_costs_to_traces(traces);
     RooflineOptions ropts;
-    ropts.group_by = *group_by;
+    ropts.group_by = group_by;
+    ropts.group_by_chosen = chosen;
     RooflineReport report = analyze_roofline(traces, machine, ropts);
+    if (chosen && group_by != GroupBy::kernel) {
+        // Without --group-by the summary and charts use whichever of the default and the kernel
+        // grouping explains more of the time (has a bound and an efficiency).
+        ropts.group_by = GroupBy::kernel;
+        RooflineReport by_kernel = analyze_roofline(traces, machine, ropts);
+        if (by_kernel.totals.time_s && report.totals.time_s &&
+            explained_time(by_kernel).share().value_or(0) > explained_time(report).share().value_or(0))
+            report = std::move(by_kernel);
+    }
     if (report.inputs.empty()) report.inputs = inputs;
     BreakdownReport breakdown = analyze_breakdown(traces);
     traces.clear();

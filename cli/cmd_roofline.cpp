@@ -69,10 +69,9 @@ void write_outputs(const std::string& dir, const std::vector<Output>& outputs) {
 int cmd_roofline(const Args& args) {
     po::options_description opts = command_options();
     add_machine_option(opts);
+    add_group_by_option(opts);
+    add_exclude_unlaunched_option(opts);
     opts.add_options()
-        ("group-by,g", po::value<std::string>()->default_value("kernel")->value_name("KEY"),
-         "kernel (full name), base (name without templates and arguments), op or op-shape "
-         "(framework op), region")
         ("top,n", po::value<std::string>()->default_value("20")->value_name("N"),
          "groups shown in the table, largest time first (0 = all)");
     add_format_option(opts, "what to print on stdout: table, csv or json");
@@ -85,10 +84,6 @@ int cmd_roofline(const Args& args) {
 
     if (vm.count("help")) return print_help(usage(), opts, HelpEnd::blank_line);
     std::vector<std::string> inputs = required_inputs(vm, "roofline");
-    auto group_by = group_by_from_string(vm["group-by"].as<std::string>());
-    if (!group_by)
-        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
-                          vm["group-by"].as<std::string>() + "'");
     ReportFormat format = *report_format_from_string(format_arg(vm, {"table", "csv", "json"}));
     size_t top = parse_top(vm["top"].as<std::string>());
     bool quiet = vm.count("quiet") > 0;
@@ -104,11 +99,15 @@ int cmd_roofline(const Args& args) {
     LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
     std::vector<Trace>& traces = loaded.traces;
     const Machine& machine = require_machine(loaded);
+    apply_exclude_unlaunched(vm, traces);
+    bool group_by_chosen = false;
+    const GroupBy group_by = group_by_arg(vm, traces, &group_by_chosen);
 
-    if (*group_by != GroupBy::op && *group_by != GroupBy::op_shape)
+    if (group_by != GroupBy::op && group_by != GroupBy::op_shape)
         apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
-    ropts.group_by = *group_by;
+    ropts.group_by = group_by;
+    ropts.group_by_chosen = group_by_chosen;
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
     traces.clear();

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "analysis/launch_window.h"
+#include "analysis/roofline.h"
 #include "core/error.h"
 
 namespace rafter::cli {
@@ -24,6 +26,36 @@ void add_output_option(po::options_description& opts, const char* value_name, co
 }
 
 void add_quiet_option(po::options_description& opts, const char* help) { opts.add_options()("quiet,q", help); }
+
+void add_exclude_unlaunched_option(po::options_description& opts) {
+    opts.add_options()("exclude-unlaunched",
+                       "leave out kernels, memsets and copies launched before the profile began (they ran in "
+                       "the profile window, but their launch and op were not recorded)");
+}
+
+void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& traces) {
+    if (vm.count("exclude-unlaunched")) exclude_prelaunched(traces);
+}
+
+void add_group_by_option(po::options_description& opts) {
+    opts.add_options()("group-by,g", po::value<std::string>()->value_name("KEY"),
+                       "kernel (full name), base (name without templates and arguments), op or op-shape "
+                       "(framework op), region; default: op for inputs with framework ops (PyTorch "
+                       "profiler traces), else kernel");
+}
+
+GroupBy group_by_arg(const po::variables_map& vm, const std::vector<Trace>& traces, bool* chosen) {
+    if (!vm.count("group-by")) {
+        if (chosen) *chosen = true;
+        return default_group_by(traces);
+    }
+    if (chosen) *chosen = false;
+    auto g = group_by_from_string(vm["group-by"].as<std::string>());
+    if (!g)
+        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
+                          vm["group-by"].as<std::string>() + "'");
+    return *g;
+}
 
 void add_machine_option(po::options_description& opts, const char* help) {
     opts.add_options()("machine,m", po::value<std::string>()->value_name("NAME|FILE"), help);

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/roofline_formulas.h"
 #include "cli/commands.h"
+#include "traces/trace.h"
 
 namespace rafter::cli {
 
@@ -29,6 +31,16 @@ void add_quiet_option(po::options_description& opts, const char* help);
 // -m/--machine NAME|FILE: the ceilings the inputs are compared with.
 extern const char* const kMachineHelp;  // the wording of roofline and report
 void add_machine_option(po::options_description& opts, const char* help = kMachineHelp);
+
+// --exclude-unlaunched: drop the kernels and copies launched before the profile began
+// (analysis/launch_window.h).
+void add_exclude_unlaunched_option(po::options_description& opts);
+// Applies --exclude-unlaunched to the loaded traces when it was given.
+void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& traces);
+// -g/--group-by KEY without a default: group_by_arg picks default_group_by(traces) when it is
+// absent, and says so in *chosen.
+void add_group_by_option(po::options_description& opts);
+GroupBy group_by_arg(const po::variables_map& vm, const std::vector<Trace>& traces, bool* chosen);
 
 // Parses `args` against `opts` (store, then notify). With `positional`, the arguments that are
 // not options are collected under that name, an option --help does not list.

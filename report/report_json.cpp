@@ -112,6 +112,8 @@ void write_totals(JsonWriter& w, const RooflineReport& r) {
         if (v.has()) bp = have_b ? weaker(bp, v.prov) : v.prov, have_b = true;
     w.key("totals").begin_object();
     w.field("time_s", t.time_s);
+    // Time of the groups with a bound and an efficiency (the rest carry a reason).
+    w.field("explained_time_s", explained_time(r).explained_s);
     w.field("launches", t.launches);
     w.field("groups", static_cast<uint64_t>(r.groups.size()));
     if (r.group_by == GroupBy::region || r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape)
@@ -136,6 +138,7 @@ void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, 
     if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape || r.group_by == GroupBy::region)
         w.field("invocations", g.invocations);
     w.field("launches", g.launches);
+    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape) w.field("copies", g.copies);
     w.field("time_s", g.time_s);
     w.field("time_share", g.time_share);
     write_flops(w, g.flops, g.flops_total);
@@ -166,6 +169,7 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     w.field("schema", kRooflineSchema);
     w.field("generator", std::string("rafter ") + version_string());
     w.field("group_by", to_string(r.group_by));
+    w.field("group_by_chosen", r.group_by_chosen);
     w.key("inputs").begin_array();
     for (const auto& in : r.inputs) w.value(in);
     w.end_array();

@@ -133,24 +133,11 @@ void write_wrapped(std::ostream& out, const std::string& text, size_t width) {
 
 // How much of the time has a bound and an efficiency, and why the rest has none, by share of time.
 void write_explained(std::ostream& out, const RooflineReport& r, size_t width) {
-    if (!r.totals.time_s || *r.totals.time_s <= 0 || r.groups.empty()) return;
-    double with = 0;
-    std::vector<std::pair<std::string, double>> why;  // reason -> time
-    for (const GroupMetrics& g : r.groups) {
-        if (!g.time_s) continue;
-        if (g.efficiency) {
-            with += *g.time_s;
-            continue;
-        }
-        std::string reason = g.reason.empty() ? "no bound" : g.reason;
-        auto it = std::find_if(why.begin(), why.end(), [&](const auto& p) { return p.first == reason; });
-        if (it == why.end()) why.push_back({reason, *g.time_s});
-        else it->second += *g.time_s;
-    }
-    std::sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    const double total = *r.totals.time_s;
-    std::string s = "explained: " + format_percent(with / total) + " of the time has a bound and an efficiency";
-    for (const auto& [reason, t] : why) s += "; " + format_percent(t / total) + " " + reason;
+    ExplainedTime e = explained_time(r);
+    if (!e.total_s || *e.total_s <= 0) return;
+    const double total = *e.total_s;
+    std::string s = "explained: " + format_percent(e.explained_s / total) + " of the time has a bound and an efficiency";
+    for (const auto& [reason, t] : e.unexplained) s += "; " + format_percent(t / total) + " " + reason;
     out << '\n';
     write_wrapped(out, s, width);
 }
@@ -164,6 +151,11 @@ void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
 
     write_wrapped(out, machine_line(r), width);
     write_wrapped(out, totals_line(r), width);
+    if (r.group_by_chosen)
+        write_wrapped(out, std::string("grouped by ") + to_string(r.group_by) +
+                               (r.group_by == GroupBy::op ? " (the inputs record framework ops)" : "") +
+                               "; --group-by kernel, base, op or op-shape to change",
+                      width);
     out << '\n';
 
     bool calls = r.group_by == GroupBy::region;

@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include "analysis/analytic_costs.h"
+#include "analysis/launch_window.h"
 #include "analysis/op_roofline.h"
+#include "analysis/roofline.h"
 #include "synthetic_trace.h"
 
 using namespace rafter;
@@ -159,4 +161,88 @@ TEST_CASE("analytic costs on kernels: split by time share, counters kept") {
     CHECK_FALSE(t.kernels.get_flops(4, FlopKind::fp32).has());
     CHECK_FALSE(t.kernels.get_bytes(5, MemLevel::dram).has());
     CHECK(t.diagnostics.count("ops.no_cost_model") == 1);
+}
+
+TEST_CASE("memsets and copies an op launched count in that op's time and launches") {
+    // An addmm whose cuBLAS call first clears a workspace (memset, 1 us) and then runs the GEMM
+    // (10 us); a memcpy launched outside any op goes to (unattributed).
+    TraceBuilder b;
+    b.op("aten::addmm", 0, 100, 1, "[[512], [141, 512], [512, 512], [], []]", kTypes, kConcrete);
+    b.launch(10, 20, 1);
+    b.launch(30, 40, 2);
+    b.copy(CopyKind::memset, 1000, 2000, 7, 1);
+    b.kernel("gemm_a", 2000, 12000, 2);
+    b.launch(200, 210, 3);
+    b.copy(CopyKind::memcpy_dtoh, 20000, 23000, 7, 3);
+    std::vector<Trace> traces = {b.t};
+    RooflineOptions opt;
+    opt.group_by = GroupBy::op;
+    RooflineReport r = analyze_op_roofline(traces, test_machine(), opt);
+    const GroupMetrics* addmm = find(r, "aten::addmm");
+    REQUIRE(addmm);
+    CHECK(addmm->invocations == 1);
+    CHECK(addmm->launches == 2);  // the kernel and the memset
+    CHECK(addmm->copies == 1);
+    CHECK(*addmm->time_s == doctest::Approx(11e-6).epsilon(1e-12));
+    // The op's cost is unchanged: 2*141*512*512 + 141*512 FLOPs, efficiency over 11 us.
+    CHECK(addmm->flops[static_cast<size_t>(FlopKind::tensor_bf16)].value == 73996800.0);
+    CHECK(*addmm->floor_time_s == doctest::Approx(2e-7));  // two launches at the 0.1 us floor
+    const GroupMetrics* un = find(r, kUnattributedGroup);
+    REQUIRE(un);
+    CHECK(*un->time_s == doctest::Approx(3e-6));
+    CHECK(un->reason == "launched outside any framework op: no analytic cost");
+    CHECK(*r.totals.time_s == doctest::Approx(14e-6));
+}
+
+TEST_CASE("kernels and copies launched before the profile form their own group, or are excluded") {
+    // Correlation ids 1-2 have no runtime call and precede the first recorded one (5): launched
+    // before the profile. Id 9 has no runtime call but follows id 5: not known to be earlier.
+    TraceBuilder b;
+    b.kernel("gemm_a", 0, 4000, 1);
+    b.copy(CopyKind::memset, 4000, 5000, 7, 2);
+    b.op("aten::addmm", 100, 200, 5, "[[512], [141, 512], [512, 512], [], []]", kTypes, kConcrete);
+    b.launch(110, 120, 5);
+    b.kernel("gemm_a", 6000, 16000, 5);
+    b.kernel("graph_replay", 20000, 21000, 9);
+    PrelaunchedRows pre = find_prelaunched(b.t);
+    CHECK(pre.kernel_count == 1);
+    CHECK(pre.copy_count == 1);
+    CHECK(pre.kernels == std::vector<bool>{true, false, false});
+
+    for (GroupBy by : {GroupBy::op, GroupBy::kernel}) {
+        std::vector<Trace> traces = {b.t};
+        if (by == GroupBy::kernel) apply_analytic_costs_to_traces(traces);
+        RooflineOptions opt;
+        opt.group_by = by;
+        RooflineReport r = analyze_roofline(traces, test_machine(), opt);
+        const GroupMetrics* p = find(r, kPrelaunchedGroup);
+        REQUIRE(p);
+        CHECK(*p->time_s == doctest::Approx(by == GroupBy::op ? 5e-6 : 4e-6));  // kernel grouping has no copies
+        CHECK(p->reason == kPrelaunchedReason);
+        // The GEMM launched in the profile keeps its name and its op's cost.
+        const GroupMetrics* g = find(r, by == GroupBy::op ? "aten::addmm" : "gemm_a");
+        REQUIRE(g);
+        CHECK(g->launches == 1);
+        CHECK(g->flops_total == 73996800.0);
+    }
+
+    std::vector<Trace> traces = {b.t};
+    CHECK(exclude_prelaunched(traces) == 2);
+    CHECK(traces[0].kernels.size() == 2);
+    CHECK(traces[0].copies.empty());
+    CHECK(traces[0].diagnostics.count("trace.prelaunched_excluded") == 2);
+    RooflineOptions opt;
+    opt.group_by = GroupBy::op;
+    RooflineReport r = analyze_roofline(traces, test_machine(), opt);
+    CHECK_FALSE(find(r, kPrelaunchedGroup));
+    CHECK(*r.totals.time_s == doctest::Approx(11e-6));
+}
+
+TEST_CASE("default grouping: by op when the traces record framework ops, else by kernel") {
+    std::vector<Trace> with_ops = {make_trace()};
+    CHECK(default_group_by(with_ops) == GroupBy::op);
+    TraceBuilder b;
+    b.kernel("k", 0, 1000);
+    std::vector<Trace> kernels_only = {b.t};
+    CHECK(default_group_by(kernels_only) == GroupBy::kernel);
 }

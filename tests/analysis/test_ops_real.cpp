@@ -6,7 +6,9 @@
 
 #include <fstream>
 
+#include "analysis/analytic_costs.h"
 #include "analysis/breakdown.h"
+#include "analysis/launch_window.h"
 #include "analysis/op_attribution.h"
 #include "analysis/op_roofline.h"
 #include "test_support.h"
@@ -211,4 +213,56 @@ TEST_CASE("sampled 128-rank job: ranks 0 and 1 aligned by their NCCL kernels") {
     CHECK(r.steps[1].name == "ProfilerStep#552");
     CHECK(r.steps[1].median_s == doctest::Approx((0.622928 + 0.630639) / 2));
     CHECK(r.steps[1].stragglers.empty());  // 1.2% apart: within 5%
+}
+
+TEST_CASE("qwen: without the work launched before the profile, span and busy equal TraceLens's") {
+    // 436 kernels and 73 memsets/memcpys of the Qwen trace have correlation ids below the first
+    // cudaLaunchKernel's (Python's json module: 509 events, all with ids < 682747). Dropping
+    // them, span and busy time of the GPU events are TraceLens's own figures for this trace,
+    // 34.892 ms total and 31.905 ms busy (json module: 34.8924189453 ms, 31.9054831543 ms from
+    // float microseconds; 31.905473 ms with each ts and dur rounded to whole ns, as the importer
+    // stores them).
+    Trace t = load_one("h100-qwen1.5-0.5b-infer.json.gz");
+    PrelaunchedRows pre = find_prelaunched(t);
+    CHECK(pre.kernel_count == 436);
+    CHECK(pre.copy_count == 73);
+    std::vector<Trace> traces = {std::move(t)};
+    CHECK(exclude_prelaunched(traces) == 509);
+    BreakdownReport r = analyze_breakdown(traces);
+    const RankBreakdown& rb = r.ranks[0];
+    CHECK(rb.kernels == 1029);
+    CHECK(std::abs(rb.totals.wall_s - 0.0348924189453) <= 2e-9);
+    CHECK(std::abs(rb.totals.busy_s - 0.031905473) <= 1.5e-9);
+    CHECK(rb.unattributed_kernels == 0);
+}
+
+TEST_CASE("inherited kernel costs add up to the analytic costs of the ops that launched them") {
+    for (const char* file : {"h100-bert-small-infer.json.gz", "h100-qwen1.5-0.5b-infer.json.gz",
+                             "h100-vit-image-infer.json.gz", "a100-80gb-16rank-rank0.json.gz"}) {
+        INFO(file);
+        Trace t = load_one(file);
+        OpAttribution a = attribute_ops(t);
+        // Expected: each costed op call with at least one kernel, once.
+        KernelsByOp kernels_of(a);
+        OpCostTable costs(t);
+        double want_flops = 0, want_bytes = 0;
+        uint64_t costed_kernels = 0;
+        for (size_t op = 0; op < kernels_of.ops(); ++op) {
+            if (kernels_of.of(op).empty() || !costs.cost(op)) continue;
+            want_flops += costs.cost(op)->flops;
+            want_bytes += costs.cost(op)->bytes;
+            costed_kernels += kernels_of.of(op).size();
+        }
+        ApplyAnalyticResult res = apply_analytic_costs(t, a);
+        CHECK(res.kernels_costed == costed_kernels);
+        double got_flops = 0, got_bytes = 0;
+        for (size_t row = 0; row < t.kernels.size(); ++row) {
+            for (size_t k = 0; k < kFlopKinds; ++k)
+                if (Value v = t.kernels.flops[k].get(row); v.has()) got_flops += v.value;
+            if (Value v = t.kernels.get_bytes(row, MemLevel::dram); v.has()) got_bytes += v.value;
+        }
+        CHECK(want_flops > 0);
+        CHECK(got_flops == doctest::Approx(want_flops).epsilon(1e-12));
+        CHECK(got_bytes == doctest::Approx(want_bytes).epsilon(1e-12));
+    }
 }

@@ -164,16 +164,28 @@ TEST_CASE("roofline picks the machine from a Kineto trace's device and groups by
     REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
     CHECK(std::string_view(doc["machine"]["name"]) == "h100-sxm");  // "NVIDIA H100 80GB HBM3"
     CHECK(std::string_view(doc["group_by"]) == "op");
-    CHECK(uint64_t(doc["totals"]["launches"]) == 60);  // the trace's 60 kernels (data README)
+    // The trace's 60 kernels and its one memcpy (data README): op groups count the copies their
+    // ops launched.
+    CHECK(uint64_t(doc["totals"]["launches"]) == 61);
+    uint64_t copies = 0;
     for (simdjson::dom::element g : doc["groups"].get_array()) {
         CHECK(g["op"].is_string());
         CHECK(g["invocations"].is_uint64());
+        copies += uint64_t(g["copies"]);
     }
+    CHECK(copies == 1);
+    CHECK_FALSE(bool(doc["group_by_chosen"]));
+    // Without --group-by, a trace with framework ops is grouped by op, and the JSON says so.
+    auto d = run_rafter("roofline " + in + " --format json", s);
+    REQUIRE(d.exit_code == 0);
+    REQUIRE(parser.parse(d.out).get(doc) == simdjson::SUCCESS);
+    CHECK(std::string_view(doc["group_by"]) == "op");
+    CHECK(bool(doc["group_by_chosen"]));
     // Kernel grouping of the same trace: no counters, so each kernel carries its op's analytic
     // cost. The largest group is the 17 launches of one cutlass kernel, each an aten::addmm of
     // M=141, N=512, K=512 with bias: 2MNK + MN FLOPs and (MK + KN + N + MN) bf16 elements moved,
     // as the TraceLens reference CSV beside the trace says (0.0739968 GFLOPs, 0.776 MiB).
-    auto k = run_rafter("roofline " + in + " --format json", s);
+    auto k = run_rafter("roofline " + in + " --group-by kernel --format json", s);
     REQUIRE(k.exit_code == 0);
     REQUIRE(parser.parse(k.out).get(doc) == simdjson::SUCCESS);
     simdjson::dom::element g0 = doc["groups"].at(0);
@@ -229,4 +241,41 @@ TEST_CASE("roofline --what-if projects each group onto another machine by its bo
     auto bad = run_rafter("roofline " + in + " --what-if no-such-machine", s);
     CHECK(bad.exit_code != 0);
     CHECK(bad.err.find("no-such-machine") != std::string::npos);
+}
+
+TEST_CASE("inference traces: groups with a bound and an efficiency hold at least 90% of GPU time") {
+    // Default grouping (by op). Qwen's profile opens with 509 kernels and copies launched before
+    // it began (30% of GPU time, no op, no cost): named as such by default, left out with
+    // --exclude-unlaunched. Every group without an efficiency says why.
+    auto s = scratch_dir("roofline-explained");
+    struct Case {
+        const char* file;
+        const char* extra;
+    };
+    for (Case c : {Case{"h100-bert-small-infer.json.gz", ""}, Case{"h100-vit-image-infer.json.gz", ""},
+                   Case{"h100-qwen1.5-0.5b-infer.json.gz", " --exclude-unlaunched"}}) {
+        INFO(c.file);
+        auto r = run_rafter("roofline '" + real_data(std::string("kineto/") + c.file) + "' -f json" + c.extra, s);
+        REQUIRE(r.exit_code == 0);
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc;
+        REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+        CHECK(std::string_view(doc["group_by"]) == "op");
+        double explained = double(doc["totals"]["explained_time_s"]), total = double(doc["totals"]["time_s"]);
+        CHECK(explained / total >= 0.9);
+        for (simdjson::dom::element g : doc["groups"].get_array()) {
+            CHECK(std::string_view(g["name"]) != "(launched before the profile)");
+            if (g["efficiency"].is_null()) CHECK(g["reason"].is_string());
+            else CHECK(double(g["efficiency"]) <= 1.0);
+        }
+    }
+    auto q = run_rafter("roofline '" + real_data("kineto/h100-qwen1.5-0.5b-infer.json.gz") + "' -f json", s);
+    REQUIRE(q.exit_code == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(q.out).get(doc) == simdjson::SUCCESS);
+    simdjson::dom::element g0 = doc["groups"].at(0);
+    CHECK(std::string_view(g0["name"]) == "(launched before the profile)");
+    CHECK(uint64_t(g0["launches"]) == 509);
+    CHECK(std::string_view(g0["reason"]).find("launched before the profile began") == 0);
 }

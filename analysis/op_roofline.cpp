@@ -40,6 +40,7 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
                                    const RooflineOptions& options) {
     RooflineReport report;
     report.machine = machine;
+    report.no_machine_reason = options.no_machine_reason;
     report.group_by = options.group_by;
     report.group_by_chosen = options.group_by_chosen;
     report.kernel_floor_s = machine.kernel_floor_s;

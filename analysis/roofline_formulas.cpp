@@ -206,14 +206,19 @@ void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags)
     g.flop_rate.reset();
     if (g.flops_total && g.time_s && *g.time_s > 0) g.flop_rate = *g.flops_total / *g.time_s;
 
+    g.bound = Bound::unknown;
+    g.bound_time_s.reset();
+    g.efficiency.reset();
+    if (machine.name.empty()) {  // no machine: no ceilings to compare with
+        g.reason = kNoMachineReason;
+        return;
+    }
+
     // Bound time = max(sum over kinds of FLOPs_k / P_k, bytes_l / BW_l per level with data,
     // launch floor). Compute and memory need the FLOPs and at least one memory level; a kind
     // without a peak or a partial value leaves them missing rather than understated. The launch
     // floor stands alone: a group of kernels near the floor is launch-floor bound even without
     // counts, because no kernel runs faster than the floor.
-    g.bound = Bound::unknown;
-    g.bound_time_s.reset();
-    g.efficiency.reset();
     const std::optional<double> floor = g.floor_time_s;
 
     std::optional<double> work;  // compute and memory time, when known

@@ -31,7 +31,13 @@ const char* to_string(Bound b);  // "launch_floor"; "unknown" for Bound::unknown
 struct RooflineOptions {
     GroupBy group_by = GroupBy::kernel;
     bool group_by_chosen = false;  // group_by came from default_group_by, not from the user
+    // Why no machine was given or detected, when the analysis runs against no machine (a Machine
+    // with an empty name, which has no ceilings): FLOPs, bytes, time and rates are still reported.
+    std::string no_machine_reason;
 };
+
+// The reason every group carries when the analysis has no machine: bounds need ceilings.
+inline constexpr const char* kNoMachineReason = "no machine: bound and efficiency need its ceilings";
 
 struct GroupMetrics {
     std::string name;          // kernel name, base name, op name or region name
@@ -82,7 +88,8 @@ struct RooflineTotals {
 };
 
 struct RooflineReport {
-    Machine machine;
+    Machine machine;  // empty name: none given or detected (no_machine_reason says why)
+    std::string no_machine_reason;
     GroupBy group_by = GroupBy::kernel;
     bool group_by_chosen = false;  // as in RooflineOptions: reports say the grouping was chosen
     std::vector<std::string> inputs;

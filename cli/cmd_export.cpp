@@ -55,7 +55,6 @@ int cmd_export(const Args& args) {
     LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
     std::vector<Trace>& traces = loaded.traces;
     const std::optional<Machine>& machine = loaded.machine;
-    const std::string& why = loaded.why_no_machine;
 
     apply_exclude_unlaunched(vm, traces);
     apply_analytic_costs_to_traces(traces);  // FLOPs/bytes for kernels of Kineto ops
@@ -75,7 +74,6 @@ int cmd_export(const Args& args) {
         if (st.synthetic_kernels)
             std::cerr << "rafter export: " << st.synthetic_kernels
                       << " kernels had no timestamps and were laid out back to back (synthetic_ts)\n";
-        if (!machine) std::cerr << "rafter export: no machine (" << why << "): bound and efficiency are null\n";
     }
     return 0;
 }

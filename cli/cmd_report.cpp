@@ -63,7 +63,7 @@ int cmd_report(const Args& args) {
 
     LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
     std::vector<Trace>& traces = loaded.traces;
-    const Machine& machine = require_machine(loaded);
+    const Machine machine = machine_or_none(loaded);
 
     apply_exclude_unlaunched(vm, traces);
     bool chosen = false;
@@ -74,6 +74,7 @@ int cmd_report(const Args& args) {
     RooflineOptions ropts;
     ropts.group_by = group_by;
     ropts.group_by_chosen = chosen;
+    ropts.no_machine_reason = loaded.why_no_machine;
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (chosen && group_by != GroupBy::kernel) {
         // Without --group-by the summary and charts use whichever of the default and the kernel
@@ -85,6 +86,7 @@ int cmd_report(const Args& args) {
             report = std::move(by_kernel);
     }
     if (report.inputs.empty()) report.inputs = inputs;
+    report.diagnostics.merge(loaded.machine_diagnostics);
     BreakdownReport breakdown = analyze_breakdown(traces);
     traces.clear();
 

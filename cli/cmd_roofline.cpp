@@ -98,7 +98,7 @@ int cmd_roofline(const Args& args) {
 
     LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
     std::vector<Trace>& traces = loaded.traces;
-    const Machine& machine = require_machine(loaded);
+    const Machine machine = what_if_target ? require_machine(loaded) : machine_or_none(loaded);
     apply_exclude_unlaunched(vm, traces);
     bool group_by_chosen = false;
     const GroupBy group_by = group_by_arg(vm, traces, &group_by_chosen);
@@ -108,8 +108,10 @@ int cmd_roofline(const Args& args) {
     RooflineOptions ropts;
     ropts.group_by = group_by;
     ropts.group_by_chosen = group_by_chosen;
+    ropts.no_machine_reason = loaded.why_no_machine;
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
+    report.diagnostics.merge(loaded.machine_diagnostics);
     traces.clear();
 
     ReporterOptions rep;

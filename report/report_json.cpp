@@ -174,7 +174,12 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     for (const auto& in : r.inputs) w.value(in);
     w.end_array();
     w.field("kernel_floor_s", r.kernel_floor_s);
-    write_machine(w, r.machine);
+    if (r.machine.name.empty()) {
+        w.key("machine").null();
+        w.field("machine_missing_reason", r.no_machine_reason.empty() ? std::string("no machine given") : r.no_machine_reason);
+    } else {
+        write_machine(w, r.machine);
+    }
     write_totals(w, r);
     w.key("groups").begin_array();
     for (size_t i = 0; i < r.groups.size(); ++i) write_group(w, r, r.groups[i], i + 1);

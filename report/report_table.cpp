@@ -82,6 +82,9 @@ const char* name_header(GroupBy g) {
 
 std::string machine_line(const RooflineReport& r) {
     const Machine& m = r.machine;
+    if (m.name.empty())
+        return "machine: none (" + (r.no_machine_reason.empty() ? std::string("none given") : r.no_machine_reason) +
+               "): FLOPs, bytes, time and rates only; bound and efficiency need a machine's ceilings";
     std::string s = "machine " + m.name;
     if (!m.description.empty()) s += " (" + m.description + ")";
     std::string peaks;

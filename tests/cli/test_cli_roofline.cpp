@@ -50,12 +50,55 @@ TEST_CASE("roofline usage errors exit 2 and write nothing") {
     CHECK_FALSE(fs::exists(s + "/out"));
 }
 
-TEST_CASE("roofline without --machine on inputs that do not name their GPU asks for one") {
+TEST_CASE("roofline without a machine reports FLOPs, bytes and time, and bounds missing with the reason") {
+    // DeepCAM's ncu export names no device: exit 0, every group has its counts and a reason.
     auto s = scratch_dir("roofline-nomachine");
-    auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " -o '" + s + "/out'", s);
-    CHECK(r.exit_code == 2);
-    CHECK(r.err.find("--machine") != std::string::npos);
-    CHECK_FALSE(fs::exists(s + "/out/summary.json"));
+    auto r = run_rafter("roofline " + example("ncu/deepcam-v100-fw") + " -o '" + s + "/out' -f json", s);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("no machine (the inputs do not name their device)") != std::string::npos);
+    CHECK(fs::exists(s + "/out/summary.json"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["machine"].is_null());
+    CHECK(std::string_view(doc["machine_missing_reason"]) == "the inputs do not name their device");
+    size_t groups = 0, with_flops = 0;
+    for (simdjson::dom::element g : doc["groups"].get_array()) {
+        ++groups;
+        CHECK(g["efficiency"].is_null());
+        CHECK(g["bound"].is_null());
+        CHECK(std::string_view(g["reason"]) == "no machine: bound and efficiency need its ceilings");
+        if (!g["flops"]["total"].is_null() && double(g["flops"]["total"]) > 0) ++with_flops;
+    }
+    CHECK(groups > 0);
+    CHECK(with_flops > 0);
+    bool noted = false;
+    for (simdjson::dom::element d : doc["diagnostics"].get_array())
+        noted |= std::string_view(d["code"]) == "machine.none";
+    CHECK(noted);
+}
+
+TEST_CASE("roofline warns when --machine disagrees with the trace's device") {
+    auto s = scratch_dir("roofline-mismatch");
+    std::string in = "'" + real_data("kineto/h100-bert-small-infer.json.gz") + "'";
+    auto count_mismatch = [&](const std::string& machine) {
+        auto r = run_rafter("roofline " + in + " --machine " + machine + " -f json", s);
+        REQUIRE(r.exit_code == 0);
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc;
+        REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+        int n = 0;
+        for (simdjson::dom::element d : doc["diagnostics"].get_array())
+            if (std::string_view(d["code"]) == "machine.mismatch") {
+                ++n;
+                CHECK(std::string_view(d["severity"]) == "warning");
+            }
+        CHECK((n > 0) == (r.err.find("warning: --machine " + machine + " but the inputs were recorded on "
+                                     "'NVIDIA H100 80GB HBM3' (built-in machine h100-sxm)") != std::string::npos));
+        return n;
+    };
+    CHECK(count_mismatch("v100-sxm2") == 1);
+    CHECK(count_mismatch("h100-sxm") == 0);
 }
 
 TEST_CASE("roofline bad inputs exit 3 naming the file, and leave no summary.json") {
@@ -253,7 +296,8 @@ TEST_CASE("inference traces: groups with a bound and an efficiency hold at least
         const char* extra;
     };
     for (Case c : {Case{"h100-bert-small-infer.json.gz", ""}, Case{"h100-vit-image-infer.json.gz", ""},
-                   Case{"h100-qwen1.5-0.5b-infer.json.gz", " --exclude-unlaunched"}}) {
+                   Case{"h100-qwen1.5-0.5b-infer.json.gz", " --exclude-unlaunched"},
+                   Case{"mi300x-bert-small-infer.json.gz", ""}}) {
         INFO(c.file);
         auto r = run_rafter("roofline '" + real_data(std::string("kineto/") + c.file) + "' -f json" + c.extra, s);
         REQUIRE(r.exit_code == 0);
@@ -261,6 +305,8 @@ TEST_CASE("inference traces: groups with a bound and an efficiency hold at least
         simdjson::dom::element doc;
         REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
         CHECK(std::string_view(doc["group_by"]) == "op");
+        // Detected from deviceProperties: "NVIDIA H100 80GB HBM3", "AMD Instinct MI300X VF".
+        CHECK(std::string_view(doc["machine"]["name"]) == (c.file[0] == 'm' ? "mi300x" : "h100-sxm"));
         double explained = double(doc["totals"]["explained_time_s"]), total = double(doc["totals"]["time_s"]);
         CHECK(explained / total >= 0.9);
         for (simdjson::dom::element g : doc["groups"].get_array()) {

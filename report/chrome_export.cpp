@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "analysis/clock_align.h"
 #include "analysis/roofline.h"
@@ -103,6 +104,31 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
         processes.push_back({pid, pname});
         int64_t base = offset(t) - origin;
         int64_t synthetic_ns = 0;  // running clock for kernels without timestamps
+        // Launch -> GPU work arrows, as Kineto writes them (cat "ac2g"): a flow start on the runtime
+        // call that launched the work (same correlation id) and a flow end bound to the kernel or
+        // copy. Ids are unique across traces: the trace index above the 40-bit correlation id.
+        struct Launch {
+            int64_t ts, tid;
+        };
+        std::unordered_map<uint64_t, Launch> launches;
+        for (const auto& c : tr.cpu_ops)
+            if (c.correlation && (c.kind == CpuEventKind::runtime || c.kind == CpuEventKind::driver) &&
+                timed(c.start_ns, c.end_ns))
+                launches.emplace(c.correlation, Launch{c.start_ns + base, c.tid});
+        auto flow = [&](uint64_t correlation, int64_t gpu_tid, int64_t gpu_ts) {
+            auto it = correlation ? launches.find(correlation) : launches.end();
+            if (it == launches.end()) return;
+            const uint64_t id = (static_cast<uint64_t>(t) << 40) | (correlation & ((uint64_t{1} << 40) - 1));
+            w.begin_object().field("ph", "s").field("cat", "ac2g").field("name", "ac2g").field("id", id);
+            w.field("pid", pid).field("tid", it->second.tid);
+            write_us(w, "ts", it->second.ts);
+            w.end_object();
+            w.begin_object().field("ph", "f").field("bp", "e").field("cat", "ac2g").field("name", "ac2g").field("id", id);
+            w.field("pid", pid).field("tid", gpu_tid);
+            write_us(w, "ts", gpu_ts);
+            w.end_object();
+            ++stats.flows;
+        };
         for (size_t i = 0; i < k.size(); ++i) {
             bool has_ts = timed(k.start_ns[i], k.end_ns[i]);
             Value dur = kernel_time(k, i);
@@ -150,6 +176,7 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
             w.field("efficiency", g.efficiency);
             w.end_object();
             w.end_object();
+            if (has_ts) flow(k.correlation[i], tid, start);
             ++stats.kernels;
         }
         for (const auto& c : tr.copies) {
@@ -164,6 +191,7 @@ ChromeExportStats write_chrome_trace(const std::vector<Trace>& traces, std::ostr
                 .field("bytes", c.bytes);
             if (c.correlation) w.field("correlation", c.correlation);
             w.end_object().end_object();
+            flow(c.correlation, int64_t{c.stream}, c.start_ns + base);
             ++stats.copies;
         }
         for (const auto& c : tr.cpu_ops) {

@@ -23,6 +23,7 @@ struct ChromeExportOptions {
 struct ChromeExportStats {
     uint64_t kernels = 0, copies = 0, cpu_ops = 0, regions = 0, steps = 0;
     uint64_t synthetic_kernels = 0;  // kernels without timestamps, laid out back to back
+    uint64_t flows = 0;              // launch -> kernel/copy arrows (one "s" and one "f" event each)
     uint64_t processes = 0;
 };
 

@@ -87,6 +87,56 @@ TEST_CASE("Chrome-trace export of a Kineto trace re-imports with the same counts
     CHECK(named >= 2);
 }
 
+TEST_CASE("Chrome-trace export keeps the launch -> kernel flow arrows") {
+    // Expected count, from the Trace itself: GPU events with timestamps whose correlation id is
+    // that of a timed runtime or driver call.
+    auto traces = load_traces({real_data("kineto/h100-bert-small-infer.json.gz")}, {});
+    REQUIRE(traces.size() == 1);
+    const Trace& tr = traces[0];
+    std::set<uint64_t> launched;
+    for (const auto& c : tr.cpu_ops)
+        if (c.correlation && (c.kind == CpuEventKind::runtime || c.kind == CpuEventKind::driver) &&
+            c.end_ns > c.start_ns)
+            launched.insert(c.correlation);
+    uint64_t expected = 0;
+    for (size_t i = 0; i < tr.kernels.size(); ++i)
+        expected += tr.kernels.end_ns[i] > tr.kernels.start_ns[i] && launched.count(tr.kernels.correlation[i]);
+    for (const auto& c : tr.copies) expected += c.end_ns > c.start_ns && launched.count(c.correlation);
+    CHECK(expected == 61);  // 60 kernels and the memcpy, each launched inside the profile
+
+    std::ostringstream out;
+    ChromeExportStats st = write_chrome_trace(traces, out);
+    CHECK(st.flows == expected);
+    simdjson::ondemand::parser p;
+    simdjson::padded_string json(out.str());
+    auto doc = p.iterate(json);
+    std::multiset<uint64_t> starts, ends;
+    for (auto ev : doc["traceEvents"].get_array()) {
+        std::string_view ph = ev["ph"].get_string().value();
+        if (ph != "s" && ph != "f") continue;
+        CHECK(ev["cat"].get_string().value() == "ac2g");
+        uint64_t id = ev["id"].get_uint64().value();
+        if (ph == "s") {
+            starts.insert(id);
+        } else {
+            CHECK(ev["bp"].get_string().value() == "e");
+            ends.insert(id);
+        }
+    }
+    CHECK(starts.size() == expected);
+    CHECK(ends == starts);
+    CHECK(std::set<uint64_t>(starts.begin(), starts.end()).size() == starts.size());  // one pair per id
+
+    // Nsight Compute exports have no runtime calls: no arrows.
+    Machine m = load_machine("v100-sxm2");
+    ImportOptions io;
+    io.arch = m.arch;
+    auto ncu = load_traces({source_dir() + "/examples/ncu/deepcam-v100-fw"}, io);
+    std::ostringstream none;
+    CHECK(write_chrome_trace(ncu, none).flows == 0);
+    CHECK(none.str().find("\"ac2g\"") == std::string::npos);
+}
+
 TEST_CASE("Chrome-trace export of ncu exports: synthetic timeline, per-row FLOPs and bytes") {
     ImportOptions io;
     Machine m = load_machine("v100-sxm2");

@@ -109,4 +109,25 @@ TEST_CASE("kernel_name_hint finds the function named in the template arguments")
     CHECK(kernel_name_hint(kConv).empty());  // only types and numbers
     CHECK(kernel_name_hint("volta_sgemm_128x64_nn").empty());
     CHECK(kernel_name_hint("void f(int)").empty());  // the argument list is not searched
+    // PyTorch's gpu_kernel_impl(_nocast) wrappers: the functor they wrap, without namespaces (real
+    // names from the Qwen trace, where three such kernels otherwise all read "gpu_kernel_impl_nocast").
+    CHECK(kernel_name_hint("void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl_nocast<at::"
+                           "native::BinaryFunctor<c10::BFloat16, c10::BFloat16, c10::BFloat16, at::native::"
+                           "binary_internal::MulFunctor<float> > >(at::TensorIteratorBase&, at::native::BinaryFunctor"
+                           "<c10::BFloat16, c10::BFloat16, c10::BFloat16, at::native::binary_internal::MulFunctor<"
+                           "float> > const&)::{lambda(int)#1}>(int, int)") ==
+          "BinaryFunctor<BFloat16, BFloat16, BFloat16, MulFunctor<float>>");
+    CHECK(kernel_name_hint("void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl_nocast<at::"
+                           "native::CUDAFunctor_add<c10::BFloat16> >(at::TensorIteratorBase&, at::native::"
+                           "CUDAFunctor_add<c10::BFloat16> const&)::{lambda(int)#1}>(int, int)") ==
+          "CUDAFunctor_add<BFloat16>");
+    // Vectorized kernels take the functor as a template argument.
+    CHECK(kernel_name_hint("void at::native::vectorized_elementwise_kernel<4, at::native::CUDAFunctor_add<c10::"
+                           "BFloat16>, std::array<char*, 3ul> >(int, at::native::CUDAFunctor_add<c10::BFloat16>, "
+                           "std::array<char*, 3ul>)") == "CUDAFunctor_add<BFloat16>");
+    // A function inside the wrapper still wins.
+    CHECK(kernel_name_hint("void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl_nocast<at::"
+                           "native::direct_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda()#3}::operator()() "
+                           "const::{lambda(c10::BFloat16)#1}>(at::TensorIteratorBase&, int)::{lambda(int)#1}>(int, int)") ==
+          "direct_copy_kernel_cuda");
 }

@@ -5,6 +5,7 @@
 // They are split into top-level atoms (words, "::", bracket groups, spaces) so that nothing
 // inside a bracket group is mistaken for the structure of the outer name.
 #include <cctype>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -370,6 +371,15 @@ std::string shorten_kernel_name(std::string_view demangled, size_t width) {
     if (comp.empty()) comp = base;
     size_t keep = width - 3, head = (keep + 1) / 2;
     return comp.substr(0, head) + "..." + comp.substr(comp.size() - (keep - head));
+}
+
+std::vector<std::string> duplicate_ordinals(const std::vector<std::string>& names) {
+    std::map<std::string_view, size_t> count, seen;
+    for (const auto& n : names) ++count[n];
+    std::vector<std::string> out(names.size());
+    for (size_t i = 0; i < names.size(); ++i)
+        if (count[names[i]] > 1) out[i] = " #" + std::to_string(++seen[names[i]]);
+    return out;
 }
 
 } // namespace rafter

@@ -3,6 +3,7 @@
 // the hint that tells PyTorch's elementwise kernels apart, and shortening for tables.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rafter {
 
@@ -19,5 +20,9 @@ std::string kernel_name_hint(std::string_view demangled);
 // Shortens a C++ name to at most `width` characters, keeping the base name and template head:
 // "cudnn::detail::implicit_convolve_sgemm<__half, __half, ...>". Deterministic.
 std::string shorten_kernel_name(std::string_view demangled, size_t width);
+// The last resort for names that still read the same after shortening and hints (instantiations
+// that differ only in numbers): " #1", " #2", ... per set of equal names, in the given order (report
+// order: the larger group first); "" for a name that is unique. One entry per name.
+std::vector<std::string> duplicate_ordinals(const std::vector<std::string>& names);
 
 } // namespace rafter

@@ -131,6 +131,10 @@ std::vector<std::string> distinct_group_names(const RooflineReport& r, const std
         std::string tail = " [" + fit_text(hint, max_px / 2, font_size) + "]";
         names[i] = group_name_fitting(r.groups[groups[i]], max_px - text_width(tail, font_size), font_size) + tail;
     }
+    std::vector<std::string> ordinal = duplicate_ordinals(names);
+    for (size_t i = 0; i < names.size(); ++i)
+        if (!ordinal[i].empty())
+            names[i] = fit_text(names[i], max_px - text_width(ordinal[i], font_size), font_size) + ordinal[i];
     return names;
 }
 

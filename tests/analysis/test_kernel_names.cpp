@@ -131,3 +131,10 @@ TEST_CASE("kernel_name_hint finds the function named in the template arguments")
                            "const::{lambda(c10::BFloat16)#1}>(at::TensorIteratorBase&, int)::{lambda(int)#1}>(int, int)") ==
           "direct_copy_kernel_cuda");
 }
+
+TEST_CASE("duplicate_ordinals numbers only the names that are still equal, in order") {
+    std::vector<std::string> names = {"a", "b", "a", "c", "b", "a"};
+    std::vector<std::string> want = {" #1", " #1", " #2", "", " #2", " #3"};
+    CHECK(duplicate_ordinals(names) == want);
+    CHECK(duplicate_ordinals({}).empty());
+}

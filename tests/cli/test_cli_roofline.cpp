@@ -5,7 +5,10 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "test_support.h"
 
@@ -324,4 +327,29 @@ TEST_CASE("inference traces: groups with a bound and an efficiency hold at least
     CHECK(std::string_view(g0["name"]) == "(launched before the profile)");
     CHECK(uint64_t(g0["launches"]) == 509);
     CHECK(std::string_view(g0["reason"]).find("launched before the profile began") == 0);
+}
+
+TEST_CASE("kernel rows that read alike are told apart in the table (Qwen's elementwise kernels)") {
+    auto s = scratch_dir("roofline-names");
+    auto r = run_rafter("roofline '" + real_data("kineto/h100-qwen1.5-0.5b-infer.json.gz") +
+                            "' --group-by kernel --top 0",
+                        s);
+    REQUIRE(r.exit_code == 0);
+    std::istringstream lines(r.out);
+    std::set<std::string> names;
+    size_t rows = 0;
+    for (std::string line; std::getline(lines, line);) {
+        size_t p = line.find_first_not_of(' ');
+        if (p == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[p]))) continue;
+        size_t name_at = line.find(' ', p);
+        if (name_at == std::string::npos || name_at > 4) continue;  // rank column, then the name
+        size_t end = line.find("  ", name_at + 1);
+        if (end == std::string::npos) continue;
+        names.insert(line.substr(name_at + 1, end - name_at - 1));
+        ++rows;
+    }
+    CHECK(rows == 27);  // every kernel group of the trace (--top 0)
+    CHECK(names.size() == rows);
+    CHECK(names.count("eleme...ernel [BinaryFunctor<BF...]") == 1);
+    CHECK(names.count("...CatArrayBatchedCopy #2") == 1);
 }

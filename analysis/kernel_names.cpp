@@ -189,8 +189,6 @@ std::vector<std::string_view> template_args(std::string_view group) {
     return out;
 }
 
-// Depth-first, template arguments before the function they parameterize (so that
-// gpu_kernel_impl<copy_device_to_device(...)> gives copy_device_to_device).
 // A C++ type without its namespaces and with ">>" spacing closed up:
 // "at::native::BinaryFunctor<c10::BFloat16, at::native::binary_internal::MulFunctor<float> >" ->
 // "BinaryFunctor<BFloat16, MulFunctor<float>>".
@@ -219,23 +217,22 @@ std::string unqualified_type(std::string_view s) {
     return out;
 }
 
-// `s` trimmed, without closing brackets that close nothing (a group's text may end with its '>').
-std::string_view balanced(std::string_view s) {
-    s = trim(s);
-    long open = 0;
-    for (char c : s) open += c == '<' ? 1 : c == '>' ? -1 : 0;
-    while (open < 0 && !s.empty() && s.back() == '>') {
-        s = trim(s.substr(0, s.size() - 1));
-        ++open;
-    }
-    return s;
-}
-
 // PyTorch's elementwise launch wrappers: the functor they wrap tells the kernels apart.
 bool is_launch_wrapper(std::string_view word) {
     return word == "gpu_kernel_impl" || word == "gpu_kernel_impl_nocast";
 }
 
+// The first template argument of `group` ("<...>") that names a functor ("...Functor..."),
+// unqualified: PyTorch's vectorized kernels take the functor itself ("vectorized_elementwise_kernel
+// <4, at::native::CUDAFunctor_add<c10::BFloat16>, std::array<char*, 3ul> >"). Empty when none.
+std::string functor_argument(std::string_view group) {
+    for (std::string_view arg : template_args(group))
+        if (std::string t = unqualified_type(arg); t.find("Functor") != std::string::npos) return t;
+    return {};
+}
+
+// Depth-first, template arguments before the function they parameterize (so that
+// gpu_kernel_impl<copy_device_to_device(...)> gives copy_device_to_device).
 std::string function_in(std::string_view s) {
     std::vector<Atom> atoms = atoms_of(s);
     for (size_t i = 0; i < atoms.size(); ++i) {
@@ -249,38 +246,17 @@ std::string function_in(std::string_view s) {
         if (s.substr(a.b, a.e - a.b).find("operator") != std::string_view::npos) continue;
         size_t j = i + 1;
         if (j < atoms.size() && atoms[j].kind == Atom::group && atoms[j].open == '<') {
-            std::string_view args = s.substr(atoms[j].b + 1, atoms[j].e - atoms[j].b - 1);
-            std::string inner = function_in(args);
+            std::string inner = function_in(s.substr(atoms[j].b + 1, atoms[j].e - atoms[j].b - 1));
             if (!inner.empty()) return inner;
-            if (is_launch_wrapper(s.substr(a.b, a.e - a.b))) return unqualified_type(balanced(args));
+            if (is_launch_wrapper(s.substr(a.b, a.e - a.b))) {
+                auto args = template_args(s.substr(atoms[j].b, atoms[j].e - atoms[j].b));
+                if (!args.empty()) return unqualified_type(args.front());
+            }
             ++j;
         }
         if (j < atoms.size() && atoms[j].kind == Atom::group && atoms[j].open == '(' &&
             !is_anonymous_namespace(s, atoms[j]))
             return std::string(s.substr(a.b, a.e - a.b));
-    }
-    return {};
-}
-
-} // namespace
-
-namespace {
-
-// The first top-level template argument that names a functor ("...Functor..."), unqualified:
-// PyTorch's vectorized kernels take the functor itself ("vectorized_elementwise_kernel<4,
-// at::native::CUDAFunctor_add<c10::BFloat16>, std::array<char*, 3ul> >"). Empty when none.
-std::string functor_argument(std::string_view args) {
-    int depth = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= args.size(); ++i) {
-        char c = i < args.size() ? args[i] : ',';
-        if (c == '<' || c == '(' || c == '{' || c == '[') ++depth;
-        else if (c == '>' || c == ')' || c == '}' || c == ']') --depth;
-        else if (c == ',' && depth == 0) {
-            std::string t = unqualified_type(balanced(args.substr(start, i - start)));
-            if (t.find("Functor") != std::string::npos) return t;
-            start = i + 1;
-        }
     }
     return {};
 }
@@ -297,7 +273,7 @@ std::string kernel_name_hint(std::string_view demangled) {
                 return f;
     for (size_t i = r.first; i < r.last; ++i)
         if (atoms[i].kind == Atom::group && atoms[i].open == '<')
-            if (std::string f = functor_argument(s.substr(atoms[i].b + 1, atoms[i].e - atoms[i].b - 1)); !f.empty())
+            if (std::string f = functor_argument(s.substr(atoms[i].b, atoms[i].e - atoms[i].b)); !f.empty())
                 return f;
     return {};
 }

@@ -69,7 +69,8 @@ int cmd_export(const Args& args) {
     file.commit();
     if (!quiet) {
         std::cerr << "rafter export: wrote " << out << ": " << st.kernels << " kernels, " << st.copies
-                  << " copies, " << st.cpu_ops << " CPU events, " << st.flows << " launch arrows, " << st.regions + st.steps << " ranges in "
+                  << " copies, " << st.cpu_ops << " CPU events, " << st.flows << " launch arrows, "
+                  << st.regions + st.steps << " ranges in "
                   << st.processes << " process" << (st.processes == 1 ? "" : "es") << '\n';
         if (st.synthetic_kernels)
             std::cerr << "rafter export: " << st.synthetic_kernels

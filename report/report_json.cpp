@@ -176,7 +176,7 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     w.field("kernel_floor_s", r.kernel_floor_s);
     if (r.machine.name.empty()) {
         w.key("machine").null();
-        w.field("machine_missing_reason", r.no_machine_reason.empty() ? std::string("no machine given") : r.no_machine_reason);
+        w.field("machine_missing_reason", r.no_machine_reason.empty() ? std::string("none given") : r.no_machine_reason);
     } else {
         write_machine(w, r.machine);
     }

@@ -52,14 +52,16 @@ std::vector<std::string> row_names(const RooflineReport& r, size_t shown, size_t
     bool kernel_names = r.group_by == GroupBy::kernel || r.group_by == GroupBy::base;
     for (size_t i = 0; i < shown; ++i)
         names.push_back(kernel_names ? shorten_kernel_name(r.groups[i].name, width) : clip(r.groups[i].name, width));
-    std::map<std::string, size_t> seen;
-    for (const auto& n : names) ++seen[n];
-    for (size_t i = 0; i < shown && r.group_by == GroupBy::kernel; ++i) {
-        if (seen[names[i]] < 2) continue;
-        std::string hint = kernel_name_hint(r.groups[i].name);
-        if (hint.empty()) continue;
-        std::string tail = " [" + clip(hint, width > 16 ? width - 16 : width / 2) + "]";
-        names[i] = shorten_kernel_name(r.groups[i].name, width - tail.size()) + tail;
+    if (r.group_by == GroupBy::kernel) {
+        std::map<std::string, size_t> seen;
+        for (const auto& n : names) ++seen[n];
+        for (size_t i = 0; i < shown; ++i) {
+            if (seen[names[i]] < 2) continue;
+            std::string hint = kernel_name_hint(r.groups[i].name);
+            if (hint.empty()) continue;
+            std::string tail = " [" + clip(hint, width > 16 ? width - 16 : width / 2) + "]";
+            names[i] = shorten_kernel_name(r.groups[i].name, width - tail.size()) + tail;
+        }
     }
     std::vector<std::string> ordinal = duplicate_ordinals(names);
     for (size_t i = 0; i < shown; ++i)

@@ -35,25 +35,28 @@ void print_table(std::ostream& out) {
         {"DRAM", [](const Machine& m) { return m.bw(MemLevel::dram); }},
         {"L2", [](const Machine& m) { return m.bw(MemLevel::l2); }},
         {"L1", [](const Machine& m) { return m.bw(MemLevel::l1); }},
+        {"LINK", [](const Machine& m) { return m.bw(MemLevel::nvlink); }},
+        {"NIC", [](const Machine& m) { return m.nic_bandwidth; }},
     };
-    char line[160];
-    std::snprintf(line, sizeof line, "%-16s %-4s %-7s", "NAME", "KIND", "ARCH");
+    char line[192];
+    std::snprintf(line, sizeof line, "%-14s %-9s", "NAME", "ARCH");
     out << line;
     for (const auto& c : columns) {
-        std::snprintf(line, sizeof line, " %8s", c.title);
+        std::snprintf(line, sizeof line, " %7s", c.title);
         out << line;
     }
     out << '\n';
     for (const auto& m : builtin_machines()) {
-        std::snprintf(line, sizeof line, "%-16s %-4s %-7s", m.name.c_str(), m.kind.c_str(), m.arch.c_str());
+        std::snprintf(line, sizeof line, "%-14s %-9s", m.name.c_str(), m.arch.c_str());
         out << line;
         for (const auto& c : columns) {
-            std::snprintf(line, sizeof line, " %8s", cell(c.get(m)).c_str());
+            std::snprintf(line, sizeof line, " %7s", cell(c.get(m)).c_str());
             out << line;
         }
         out << '\n';
     }
-    out << "\nFLOP/s: FP64/FP32 vector, TC = tensor core (dense). Bytes/s: DRAM, L2, L1.\n"
+    out << "\nFLOP/s: FP64/FP32 vector, TC = tensor core (dense). Bytes/s: DRAM, L2, L1; LINK = scale-up\n"
+           "links (NVLink, Infinity Fabric) and NIC = typical network, per GPU in one direction.\n"
            "Sources of every figure: rafter machines --show NAME\n";
 }
 

@@ -28,6 +28,9 @@ struct Machine {
     // The shortest time a kernel takes on the GPU, launch to completion as the device records it:
     // no kernel, however little its work, runs faster. The launch floor of the roofline.
     std::optional<double> kernel_floor_s;
+    // Typical network bandwidth per GPU in one direction (the NICs of the usual node design divided
+    // by its GPUs); scale-up links are bandwidth[nvlink], the host link bandwidth[pcie].
+    std::optional<double> nic_bandwidth;
     std::vector<std::string> device_names;  // substrings of driver device names that identify it
     // Where each figure comes from, keyed by field path ("peaks_flops.fp64", "bandwidths.l1",
     // "launch_latency_s", ...), in file order. A key may explain a null (unknown) figure too.

@@ -67,7 +67,7 @@ bool is_source_key(std::string_view key) {
     if (key.substr(0, peaks.size()) == peaks) return flop_kind_from_string(key.substr(peaks.size())).has_value();
     if (key.substr(0, bws.size()) == bws) return mem_level_from_string(key.substr(bws.size())).has_value();
     for (std::string_view k : {"name", "kind", "arch", "description", "device_names", "launch_latency_s",
-                               "kernel_floor_s"})
+                               "kernel_floor_s", "nic_bandwidth"})
         if (key == k) return true;
     return false;
 }
@@ -87,16 +87,16 @@ Machine parse_machine_json(std::string_view json, const std::string& origin) {
     std::bitset<16> seen;  // top-level keys seen, to reject duplicates
     static const std::string_view kKeys[] = {"schema", "name", "kind", "arch", "description",
                                              "device_names", "peaks_flops", "bandwidths",
-                                             "launch_latency_s", "kernel_floor_s", "source", "sources",
-                                             "comment"};
+                                             "launch_latency_s", "kernel_floor_s", "nic_bandwidth", "source",
+                                             "sources", "comment"};
     for (auto [key, value] : top) {
         size_t idx = std::size(kKeys);
         for (size_t i = 0; i < std::size(kKeys); ++i)
             if (key == kKeys[i]) idx = i;
         if (idx == std::size(kKeys))
             fail(origin, key, "unknown field (expected one of: schema, name, kind, arch, description, "
-                              "device_names, peaks_flops, bandwidths, launch_latency_s, kernel_floor_s, source, "
-                              "sources, comment)");
+                              "device_names, peaks_flops, bandwidths, launch_latency_s, kernel_floor_s, "
+                              "nic_bandwidth, source, sources, comment)");
         if (seen[idx]) fail(origin, key, "given twice");
         seen[idx] = true;
 
@@ -155,6 +155,8 @@ Machine parse_machine_json(std::string_view json, const std::string& origin) {
             m.launch_latency_s = get_figure(value, origin, key, "seconds");
         } else if (key == "kernel_floor_s") {
             m.kernel_floor_s = get_figure(value, origin, key, "seconds");
+        } else if (key == "nic_bandwidth") {
+            m.nic_bandwidth = get_figure(value, origin, key, "bytes/s");
         } else if (key == "sources") {
             for (auto [k, v] : get_object(value, origin, key)) {
                 std::string field = "sources." + std::string(k);
@@ -198,6 +200,7 @@ void write_machine_json(JsonWriter& w, const Machine& m) {
     w.end_object();
     w.field("launch_latency_s", m.launch_latency_s);
     w.field("kernel_floor_s", m.kernel_floor_s);
+    w.field("nic_bandwidth", m.nic_bandwidth);
     if (!m.source.empty()) w.field("source", m.source);
     w.key("sources").begin_object();
     for (const auto& [k, v] : m.sources) w.field(k, v);

@@ -104,6 +104,12 @@ TEST_CASE("every built-in machine parses and has the required fields, positive f
             CHECK(m.peak(FlopKind::tensor_fp16).has_value());
             if (!m.peak(FlopKind::fp16)) CHECK(has_source(m, "peaks_flops.fp16"));
             if (!m.launch_latency_s) CHECK(has_source(m, "launch_latency_s"));
+            // Links are given or explained (absent, or depends on the server).
+            if (!m.bw(MemLevel::nvlink)) CHECK(has_source(m, "bandwidths.nvlink"));
+            if (!m.bw(MemLevel::pcie)) CHECK(has_source(m, "bandwidths.pcie"));
+            CHECK(has_source(m, "nic_bandwidth"));
+            if (m.nic_bandwidth) CHECK(*m.nic_bandwidth > 0);
+            if (m.bw(MemLevel::nvlink) && m.nic_bandwidth) CHECK(bw(m, MemLevel::nvlink) > *m.nic_bandwidth);
             // Ceilings are ordered: L1 above DRAM; vector FP64 at most FP32.
             if (m.bw(MemLevel::l1)) CHECK(bw(m, MemLevel::l1) > bw(m, MemLevel::dram));
             CHECK(peak(m, FlopKind::fp64) <= peak(m, FlopKind::fp32));
@@ -190,6 +196,49 @@ TEST_CASE("H100 and H200 match the H100 whitepaper (2022) and the H100/H200 data
     const auto& h200 = builtin("h200-sxm");
     CHECK(bw(h200, MemLevel::dram) == 4.8e12);
     CHECK(h200.peak_flops == sxm.peak_flops);  // same GH100 compute as the H100 SXM5
+}
+
+TEST_CASE("the issue's list of GPUs is built in, with data-sheet peaks and derived figures that agree") {
+    for (const char* name : {"a100-sxm4-40gb", "a100-sxm4-80gb", "h100-sxm", "h100-pcie", "h200-sxm", "gh200",
+                             "b200", "l40s", "l4", "a10", "rtx6000-ada", "v100-sxm2", "mi210", "mi250x", "mi300x"})
+        CHECK_MESSAGE(find_builtin_machine(name).has_value(), name);
+    // NVIDIA SMs move 128 L1 bytes per clock and do 2 FP32 FLOP per lane: with 128 FP32 lanes per
+    // SM (Hopper, GA102, Ada) a derived L1 is half the FP32 peak, with 64 (Volta, GA100) equal to
+    // it (to the data sheet's rounding), whatever the SM count and clock.
+    for (const char* name : {"h100-sxm", "gh200", "l40s", "l4", "a10", "rtx6000-ada"}) {
+        const auto& m = builtin(name);
+        CAPTURE(m.name);
+        CHECK(bw(m, MemLevel::l1) == doctest::Approx(peak(m, FlopKind::fp32) / 2).epsilon(0.003));
+    }
+    for (const char* name : {"v100-sxm2", "a100-sxm4-80gb"})
+        CHECK(bw(builtin(name), MemLevel::l1) == doctest::Approx(peak(builtin(name), FlopKind::fp32)).epsilon(0.003));
+    // Ada and GA102 run FP64 at 1/64 of FP32 (CUDA guide throughput table, cc 8.6 / 8.9).
+    for (const char* name : {"l40s", "l4", "rtx6000-ada", "a10"})
+        CHECK(peak(builtin(name), FlopKind::fp64) == doctest::Approx(peak(builtin(name), FlopKind::fp32) / 64).epsilon(0.003));
+    CHECK(peak(builtin("l40s"), FlopKind::fp32) == 91.6e12);
+    CHECK(peak(builtin("l40s"), FlopKind::tensor_fp16) == 362.05e12);
+    CHECK(bw(builtin("l40s"), MemLevel::dram) == 864e9);
+    CHECK(peak(builtin("l4"), FlopKind::tensor_fp8) == 242.5e12);
+    CHECK(bw(builtin("l4"), MemLevel::dram) == 300e9);
+    CHECK(peak(builtin("a10"), FlopKind::tensor_fp16) == 125e12);
+    CHECK_FALSE(builtin("a10").peak(FlopKind::tensor_fp8).has_value());  // no FP8 on Ampere
+    CHECK(peak(builtin("b200"), FlopKind::tensor_bf16) == 2250e12);
+    CHECK(bw(builtin("b200"), MemLevel::nvlink) == 900e9);
+    // GH200's GPU is the H100 SXM5's; only memory and links differ.
+    CHECK(builtin("gh200").peak_flops == builtin("h100-sxm").peak_flops);
+    CHECK(bw(builtin("gh200-144gb"), MemLevel::dram) == 4.9e12);
+    // MI250X is described per GCD: half the OAM's data-sheet 47.9 / 95.7 / 383 TFLOPS, 3.2768 TB/s.
+    const auto& gcd = builtin("mi250x");
+    CHECK(2 * peak(gcd, FlopKind::fp64) == doctest::Approx(47.9e12).epsilon(1e-9));
+    CHECK(2 * peak(gcd, FlopKind::tensor_fp64) == doctest::Approx(95.7e12).epsilon(1e-9));
+    CHECK(2 * peak(gcd, FlopKind::tensor_fp16) == doctest::Approx(383e12).epsilon(1e-9));
+    CHECK(2 * bw(gcd, MemLevel::dram) == doctest::Approx(3.2768e12).epsilon(1e-9));
+    // CDNA peaks follow from CUs x 64 lanes x 2 FLOP x 1.7 GHz.
+    CHECK(peak(builtin("mi210"), FlopKind::fp64) == doctest::Approx(104 * 64 * 2 * 1.7e9).epsilon(0.003));
+    CHECK(peak(gcd, FlopKind::fp64) == doctest::Approx(110 * 64 * 2 * 1.7e9).epsilon(0.003));
+    // Per direction: NVLink 4 is 900 GB/s both ways.
+    CHECK(bw(builtin("h100-sxm"), MemLevel::nvlink) == 450e9);
+    CHECK(*builtin("h100-sxm").nic_bandwidth == 50e9);
 }
 
 TEST_CASE("the EPYC 7763 figures follow from cores x clock x FLOPs per cycle") {
@@ -351,6 +400,19 @@ TEST_CASE("match_machine_for_device picks the machine from CUDA device names") {
     // The H200 NVL has lower peaks: the anchored "H200$" must not take it.
     CHECK_FALSE(match_machine_for_device("NVIDIA H200 NVL").has_value());
     CHECK_FALSE(match_machine_for_device("NVIDIA GeForce RTX 4090").has_value());
+    // Names that contain each other: anchors and the longest match keep them apart.
+    CHECK(match_machine_for_device("NVIDIA A10")->name == "a10");
+    CHECK_FALSE(match_machine_for_device("NVIDIA A10G").has_value());  // AWS part, other peaks
+    CHECK(match_machine_for_device("NVIDIA A100-SXM4-80GB")->name == "a100-sxm4-80gb");
+    CHECK(match_machine_for_device("NVIDIA L4")->name == "l4");
+    CHECK(match_machine_for_device("NVIDIA L40S")->name == "l40s");
+    CHECK_FALSE(match_machine_for_device("NVIDIA L40").has_value());
+    CHECK(match_machine_for_device("NVIDIA GH200 480GB")->name == "gh200");
+    CHECK(match_machine_for_device("NVIDIA GH200")->name == "gh200");  // not h200-sxm's "H200$"
+    CHECK(match_machine_for_device("NVIDIA GH200 144G HBM3e")->name == "gh200-144gb");
+    CHECK(match_machine_for_device("NVIDIA RTX 6000 Ada Generation")->name == "rtx6000-ada");
+    CHECK(match_machine_for_device("AMD Instinct MI250X/MI250")->name == "mi250x");
+    CHECK(match_machine_for_device("AMD Instinct MI210")->name == "mi210");
     CHECK_FALSE(match_machine_for_device("").has_value());
     // Device names recorded by PyTorch's profiler in real traces.
     std::string h100 = device_name_in_trace(test::real_data("kineto/h100-bert-small-infer.json.gz"));
@@ -359,6 +421,8 @@ TEST_CASE("match_machine_for_device picks the machine from CUDA device names") {
     std::string a100 = device_name_in_trace(test::real_data("kineto/a100-alexnet-1gpu.json.gz"));
     CHECK(a100 == "NVIDIA A100-PG509-200");
     CHECK(match_machine_for_device(a100)->name == "a100-sxm4-40gb");
+    std::string mi300 = device_name_in_trace(test::real_data("kineto/mi300x-bert-small-infer.json.gz"));
+    CHECK(match_machine_for_device(mi300)->name == "mi300x");
 }
 
 TEST_CASE("rafter machines lists the built-in machines and shows one in full") {

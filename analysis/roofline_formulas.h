@@ -22,6 +22,8 @@ namespace rafter {
 enum class GroupBy { kernel, base, op, op_shape, region };
 const char* to_string(GroupBy g);  // "kernel", "base", "op", "op-shape", "region"
 std::optional<GroupBy> group_by_from_string(std::string_view s);  // also accepts "op_shape"
+// Whether group names are kernel names (C++ signatures that display names shorten).
+inline bool has_kernel_names(GroupBy g) { return g == GroupBy::kernel || g == GroupBy::base; }
 
 // What limits a group: the largest of its compute time, its memory time per level, and its
 // launch floor (each kernel takes at least the machine's kernel_floor_s on the GPU).

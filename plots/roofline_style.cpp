@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/display_names.h"
 #include "analysis/kernel_names.h"
 #include "core/text.h"
 #include "plots/chart_frame.h"
@@ -109,33 +110,27 @@ std::string group_display_name(const GroupMetrics& g, size_t width) {
     return shorten_kernel_name(g.name, width);
 }
 
-std::string group_name_fitting(const GroupMetrics& g, double max_px, double font_size) {
-    if (g.name.empty()) return "(unnamed)";
-    for (size_t w = std::min<size_t>(g.name.size(), 80); w >= 8; --w) {
-        std::string s = shorten_kernel_name(g.name, w);
-        if (text_width(s, font_size) <= max_px) return s;
+namespace {
+// Widths in pixels at a font size, for the shared display-name rule.
+class PixelMeasure : public TextMeasure {
+public:
+    explicit PixelMeasure(double font_size) : font_size_(font_size) {}
+    double width(std::string_view text) const override { return text_width(text, font_size_); }
+    // No glyph is narrower than a quarter em.
+    size_t max_chars(double room) const override {
+        return room > 0 ? static_cast<size_t>(room / (0.25 * font_size_)) : 0;
     }
-    return fit_text(shorten_kernel_name(g.name, 8), max_px, font_size);
-}
+
+private:
+    double font_size_;
+};
+} // namespace
 
 std::vector<std::string> distinct_group_names(const RooflineReport& r, const std::vector<size_t>& groups,
                                               double max_px, double font_size) {
-    std::vector<std::string> names;
-    for (size_t gi : groups) names.push_back(group_name_fitting(r.groups[gi], max_px, font_size));
-    std::map<std::string, size_t> seen;
-    for (const auto& n : names) ++seen[n];
-    for (size_t i = 0; i < names.size(); ++i) {
-        if (seen[names[i]] < 2) continue;
-        std::string hint = kernel_name_hint(r.groups[groups[i]].name);
-        if (hint.empty()) continue;
-        std::string tail = " [" + fit_text(hint, max_px / 2, font_size) + "]";
-        names[i] = group_name_fitting(r.groups[groups[i]], max_px - text_width(tail, font_size), font_size) + tail;
-    }
-    std::vector<std::string> ordinal = duplicate_ordinals(names);
-    for (size_t i = 0; i < names.size(); ++i)
-        if (!ordinal[i].empty())
-            names[i] = fit_text(names[i], max_px - text_width(ordinal[i], font_size), font_size) + ordinal[i];
-    return names;
+    std::vector<std::string> full;
+    for (size_t gi : groups) full.push_back(r.groups[gi].name);
+    return distinct_display_names(full, has_kernel_names(r.group_by), max_px, PixelMeasure(font_size));
 }
 
 std::vector<LegendEntry> group_legend_entries(const RooflineReport& r, const std::vector<bool>& plotted,

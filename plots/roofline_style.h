@@ -50,10 +50,8 @@ double share_radius(const std::optional<double>& share, double r_max, double r_m
 
 // A group's name for labels and legends, shortened to `width` characters.
 std::string group_display_name(const GroupMetrics& g, size_t width);
-// The longest shortening (shorten_kernel_name) of the group's name that fits max_px at font_size.
-std::string group_name_fitting(const GroupMetrics& g, double max_px, double font_size);
-// group_name_fitting for several groups; names that come out equal get the kernel's name hint
-// appended ("vectorized_elementwise_kernel [fill_kernel_cuda]"), as the roofline table does.
+// Names for several groups that fit max_px at font_size and tell them apart by the rule every
+// output shares (analysis/display_names.h): shortened, then the kernel's hint, then " #1", " #2".
 std::vector<std::string> distinct_group_names(const RooflineReport& r, const std::vector<size_t>& groups,
                                               double max_px, double font_size);
 

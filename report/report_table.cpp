@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
-#include "analysis/kernel_names.h"
+#include "analysis/display_names.h"
 #include "core/text.h"
 
 namespace rafter {
@@ -45,28 +44,11 @@ std::string intensity(std::optional<double> v) {
     return buf;
 }
 
-// Short names for the rows shown. Where two kernels would read the same, the function named in
-// their template arguments is added ("vectorized_elementwise_kernel [fill_kernel_cuda]").
+// Short names for the rows shown, told apart as everywhere else (analysis/display_names.h).
 std::vector<std::string> row_names(const RooflineReport& r, size_t shown, size_t width) {
-    std::vector<std::string> names;
-    bool kernel_names = r.group_by == GroupBy::kernel || r.group_by == GroupBy::base;
-    for (size_t i = 0; i < shown; ++i)
-        names.push_back(kernel_names ? shorten_kernel_name(r.groups[i].name, width) : clip(r.groups[i].name, width));
-    if (r.group_by == GroupBy::kernel) {
-        std::map<std::string, size_t> seen;
-        for (const auto& n : names) ++seen[n];
-        for (size_t i = 0; i < shown; ++i) {
-            if (seen[names[i]] < 2) continue;
-            std::string hint = kernel_name_hint(r.groups[i].name);
-            if (hint.empty()) continue;
-            std::string tail = " [" + clip(hint, width > 16 ? width - 16 : width / 2) + "]";
-            names[i] = shorten_kernel_name(r.groups[i].name, width - tail.size()) + tail;
-        }
-    }
-    std::vector<std::string> ordinal = duplicate_ordinals(names);
-    for (size_t i = 0; i < shown; ++i)
-        if (!ordinal[i].empty()) names[i] = clip(names[i], width - ordinal[i].size()) + ordinal[i];
-    return names;
+    std::vector<std::string> full;
+    for (size_t i = 0; i < shown; ++i) full.push_back(r.groups[i].name);
+    return distinct_display_names(full, has_kernel_names(r.group_by), static_cast<double>(width), CharMeasure());
 }
 
 // Column widths; the name column takes what is left of the table width.

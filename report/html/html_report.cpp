@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "analysis/kernel_names.h"
+#include "analysis/display_names.h"
 #include "core/text.h"
 #include "plots/roofline_svg.h"
 #include "plots/scaling_svg.h"
@@ -79,7 +79,12 @@ std::string card(const std::string& k, const std::string& v) {
 }
 
 // What the table shows as a group's name: the op with its shapes for op-shape groups.
-std::string group_label(const GroupMetrics& g) { return g.name; }
+// Row names told apart by the rule the table and charts share (analysis/display_names.h).
+std::vector<std::string> group_row_names(const RooflineReport& r, size_t n, size_t width) {
+    std::vector<std::string> full;
+    for (size_t i = 0; i < n; ++i) full.push_back(r.groups[i].name);
+    return distinct_display_names(full, has_kernel_names(r.group_by), static_cast<double>(width), CharMeasure());
+}
 
 void write_summary(std::ostream& o, const RooflineReport& r) {
     const auto& t = r.totals;
@@ -108,10 +113,11 @@ void write_summary(std::ostream& o, const RooflineReport& r) {
              "(efficiency = bound time / measured time; headroom = measured time - bound time):</p>\n";
         o << "<table class=\"top\"><thead><tr><th class=\"text\">#</th><th class=\"name\">group</th><th>time</th>"
              "<th>share</th><th class=\"text\">bound</th><th>efficiency</th><th>headroom</th></tr></thead><tbody>\n";
+        const std::vector<std::string> names = group_row_names(r, n, 110);
         for (size_t i = 0; i < n; ++i) {
             const auto& g = r.groups[i];
-            o << "<tr data-group=\"" << i << "\"><td class=\"text\">" << i + 1 << "</td><td class=\"name\">"
-              << html_escape(shorten_kernel_name(group_label(g), 110)) << "</td>" << time_cell(g.time_s)
+            o << "<tr data-group=\"" << i << "\"><td class=\"text\">" << i + 1 << "</td><td class=\"name\" title=\""
+              << html_escape(g.name) << "\">" << html_escape(names[i]) << "</td>" << time_cell(g.time_s)
               << cell(g.time_share, g.time_share ? pct(*g.time_share) : "")
               << "<td class=\"text\">" << (g.bound == Bound::unknown ? kMissing : to_string(g.bound)) << "</td>";
             if (g.efficiency) {
@@ -158,13 +164,14 @@ void write_group_table(std::ostream& o, const RooflineReport& r) {
          "<th data-key=\"dram\">DRAM bytes</th><th data-key=\"ai_dram\">AI DRAM</th><th data-key=\"ai_l2\">AI L2</th>"
          "<th data-key=\"rate\">FLOP rate</th><th class=\"text\" data-key=\"bound\">bound</th>"
          "<th data-key=\"eff\">efficiency</th><th class=\"text\" data-key=\"prov\">FLOPs from</th></tr></thead><tbody>\n";
+    const std::vector<std::string> names = group_row_names(r, r.groups.size(), 110);
     for (size_t i = 0; i < r.groups.size(); ++i) {
         const auto& g = r.groups[i];
         auto dram = value_of(g.bytes[static_cast<size_t>(MemLevel::dram)]);
-        std::string name = group_label(g);
+        std::string name = names[i];
         if (!g.input_dims.empty()) name += "  " + g.input_dims;
         o << "<tr data-group=\"" << i << "\"><td data-v=\"" << i + 1 << "\">" << i + 1 << "</td>"
-          << "<td class=\"name\" title=\"" << html_escape(g.name) << "\">" << html_escape(shorten_kernel_name(name, 140))
+          << "<td class=\"name\" title=\"" << html_escape(g.name) << "\">" << html_escape(name)
           << "</td>" << time_cell(g.time_s) << cell(g.time_share, g.time_share ? pct(*g.time_share) : "")
           << cell(static_cast<double>(g.launches), std::to_string(g.launches))
           << unit_cell(g.flops_total, "FLOP") << unit_cell(dram, "B")

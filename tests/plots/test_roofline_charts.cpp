@@ -313,3 +313,51 @@ TEST_CASE("rendered charts are not blank (rsvg-convert)") {
         CHECK(st.colored > area * 0.005);
     }
 }
+
+TEST_CASE("time chart with 60 groups: time boxes and labels for the top few, a point for each, no label on a marker") {
+    auto r = test::synthetic_report(60, 7);
+    REQUIRE(r.groups.size() == 60);
+    size_t plottable = 0;
+    for (const auto& g : r.groups) {
+        const Value& b = g.bytes[static_cast<size_t>(MemLevel::dram)];
+        if (g.flops_total && *g.flops_total > 0 && b.has() && b.value > 0) ++plottable;
+    }
+    REQUIRE(plottable >= 50);
+    ChartOptions opt;
+    auto svg = render_time_roofline_svg(r, opt);
+    check_valid(svg, "time-60");
+    // Time boxes only for the largest groups (at most max_labels), not 60 overlapping rectangles.
+    size_t boxes = count(svg, "fill-opacity=\"0.02\"");
+    CHECK(boxes >= 1);
+    CHECK(boxes <= opt.max_labels);
+    // Every plottable group is a marker; the markers are the circles of the points layer.
+    size_t points_at = svg.find("<g class=\"points\"");
+    size_t labels_at = svg.find("<g class=\"labels\"");
+    REQUIRE(points_at != std::string::npos);
+    REQUIRE(labels_at != std::string::npos);
+    REQUIRE(labels_at > points_at);
+    struct Mark { double x, y, r; };
+    std::vector<Mark> marks;
+    std::regex circle(R"re(<circle [^>]*cx="([-0-9.]+)" cy="([-0-9.]+)" r="([-0-9.]+)")re");
+    std::string layer = svg.substr(points_at, labels_at - points_at);
+    for (std::sregex_iterator it(layer.begin(), layer.end(), circle), end; it != end; ++it)
+        marks.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3])});
+    CHECK(marks.size() == plottable);
+    // Labels: at most max_labels, each a box that covers no marker (the layout's hard rule).
+    std::regex label(R"re(<rect x="([-0-9.]+)" y="([-0-9.]+)" width="([-0-9.]+)" height="([-0-9.]+)" rx="2")re");
+    std::string labels = svg.substr(labels_at);
+    size_t n_labels = 0;
+    for (std::sregex_iterator it(labels.begin(), labels.end(), label), end; it != end; ++it) {
+        ++n_labels;
+        double x0 = std::stod((*it)[1]), y0 = std::stod((*it)[2]);
+        double x1 = x0 + std::stod((*it)[3]), y1 = y0 + std::stod((*it)[4]);
+        for (const auto& m : marks) {
+            double dx = std::max({x0 - m.x, 0.0, m.x - x1}), dy = std::max({y0 - m.y, 0.0, m.y - y1});
+            CAPTURE(m.x);
+            CAPTURE(m.y);
+            CHECK(dx * dx + dy * dy >= m.r * m.r * 0.999);
+        }
+    }
+    CHECK(n_labels >= 4);
+    CHECK(n_labels <= opt.max_labels);
+}

@@ -43,6 +43,7 @@ constexpr Pattern kPatterns[] = {
     {"winograd", KernelCategory::conv},
     {"implicit_gemm", KernelCategory::conv},
     {"implicit_convolve", KernelCategory::conv},
+    {"igemm_", KernelCategory::conv},  // MIOpen's implicit-GEMM convolutions (igemm_fwd_gtcx2_...)
     {"nchwtonhwc", KernelCategory::conv},
     {"nhwctonchw", KernelCategory::conv},
     // Normalization (before reductions: they reduce)
@@ -69,6 +70,7 @@ constexpr Pattern kPatterns[] = {
     {"gemv", KernelCategory::gemm},
     {"splitkreduce", KernelCategory::gemm},
     {"wmma", KernelCategory::gemm},
+    {"cijk_", KernelCategory::gemm},  // AMD Tensile / hipBLASLt GEMMs (Cijk_Alik_Bljk_...)
     // Reductions (softmax is a row reduction)
     {"softmax", KernelCategory::reduction},
     {"reduce", KernelCategory::reduction},

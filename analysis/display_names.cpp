@@ -30,6 +30,17 @@ std::string clip_to(std::string_view s, double room, const TextMeasure& m) {
     return out.empty() ? std::string(s.substr(0, std::min<size_t>(s.size(), m.max_chars(room)))) : out + "...";
 }
 
+// Keeps the start and the end of `s` around "...": generated names (cutlass_80_tensorop_..._align8)
+// differ in their tails as often as in their heads.
+std::string clip_middle(const std::string& s, double room, const TextMeasure& m) {
+    if (m.width(s) <= room) return s;
+    for (size_t keep = s.size(); keep-- > 2;) {
+        std::string cand = s.substr(0, (keep + 1) / 2) + "..." + s.substr(s.size() - keep / 2);
+        if (m.width(cand) <= room) return cand;
+    }
+    return clip_to(s, room, m);
+}
+
 } // namespace
 
 std::string fit_display_name(std::string_view full_name, bool kernel_names, double room, const TextMeasure& measure) {
@@ -57,6 +68,14 @@ std::vector<std::string> distinct_display_names(const std::vector<std::string>& 
             if (hint.empty()) continue;
             // The hint is what tells the rows apart, so it may take most of the room.
             tails[i] = " [" + clip_to(hint, room * 0.6, measure) + "]";
+            names[i] = fit_display_name(full_names[i], true, room - measure.width(tails[i]), measure) + tails[i];
+        }
+        // Hints that still read alike after clipping their end may differ at the end: keep both ends.
+        std::map<std::string, size_t> again;
+        for (const auto& n : names) ++again[n];
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (tails[i].empty() || again[names[i]] < 2) continue;
+            tails[i] = " [" + clip_middle(kernel_name_hint(full_names[i]), room * 0.6, measure) + "]";
             names[i] = fit_display_name(full_names[i], true, room - measure.width(tails[i]), measure) + tails[i];
         }
     }

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "analysis/kernel_names.h"
+
+#include <algorithm>
 #include "analysis/roofline.h"
 #include "core/text.h"
 
@@ -275,6 +277,23 @@ std::string kernel_name_hint(std::string_view demangled) {
         if (atoms[i].kind == Atom::group && atoms[i].open == '<')
             if (std::string f = functor_argument(s.substr(atoms[i].b, atoms[i].e - atoms[i].b)); !f.empty())
                 return f;
+    // A wrapper around one named type (cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_..._align8>):
+    // the type's name is what tells the instantiations apart.
+    for (size_t i = r.first; i < r.last; ++i) {
+        if (atoms[i].kind != Atom::group || atoms[i].open != '<') continue;
+        auto args = template_args(s.substr(atoms[i].b, atoms[i].e - atoms[i].b));
+        if (args.size() != 1) continue;
+        std::string t = unqualified_type(args.front());
+        static constexpr std::string_view kScalars[] = {"float", "double", "int", "bool", "char", "long", "short",
+                                                         "unsigned", "half", "__half", "__nv_bfloat16", "Half",
+                                                         "BFloat16", "int8_t", "uint8_t", "int64_t", "int32_t"};
+        if (std::find(std::begin(kScalars), std::end(kScalars), t) != std::end(kScalars)) continue;
+        bool identifier = !t.empty() && !std::isdigit(static_cast<unsigned char>(t[0])) &&
+                          std::all_of(t.begin(), t.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                          });
+        if (identifier) return t;
+    }
     return {};
 }
 

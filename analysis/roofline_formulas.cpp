@@ -343,6 +343,29 @@ ExplainedTime explained_time(const RooflineReport& r) {
     return e;
 }
 
+KnownSum known_flops(const RooflineReport& r) {
+    KnownSum k;
+    for (const GroupMetrics& g : r.groups) {
+        if (!g.flops_total) { ++k.missing; continue; }
+        k.sum += *g.flops_total;
+        k.time_s += g.time_s.value_or(0);
+        ++k.groups;
+    }
+    return k;
+}
+
+KnownSum known_bytes(const RooflineReport& r, MemLevel level) {
+    KnownSum k;
+    for (const GroupMetrics& g : r.groups) {
+        const Value& b = g.bytes[static_cast<size_t>(level)];
+        if (!b.has()) { ++k.missing; continue; }
+        k.sum += b.value;
+        k.time_s += g.time_s.value_or(0);
+        ++k.groups;
+    }
+    return k;
+}
+
 void finalize_report(RooflineReport& report) {
     // Totals over the groups, with the same completeness rule as within a group.
     GroupSums sums;

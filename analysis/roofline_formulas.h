@@ -113,6 +113,18 @@ struct ExplainedTime {
 };
 ExplainedTime explained_time(const RooflineReport& r);
 
+// A per-group figure summed over the groups that have it: what a summary can show when some
+// groups lack the figure and the report's total is therefore missing. Never the total itself:
+// the output must say it covers `time_s` of the time (a lower bound on the whole).
+struct KnownSum {
+    double sum = 0;
+    double time_s = 0;   // time of the groups that have the figure
+    size_t groups = 0;   // groups that have it
+    size_t missing = 0;  // groups that do not
+};
+KnownSum known_flops(const RooflineReport& r);
+KnownSum known_bytes(const RooflineReport& r, MemLevel level);
+
 // A sum of Values over the contributions of a group, remembering how many had a value and the
 // weakest provenance among them (measured > derived > analytic).
 struct ValueSum {

@@ -78,11 +78,12 @@ int cmd_report(const Args& args) {
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (chosen && group_by != GroupBy::kernel) {
         // Without --group-by the summary and charts use whichever of the default and the kernel
-        // grouping explains more of the time (has a bound and an efficiency).
+        // grouping explains more of the time (has a bound and an efficiency); the default keeps
+        // ties, and rounding-level differences (half a percentage point) count as ties.
         ropts.group_by = GroupBy::kernel;
         RooflineReport by_kernel = analyze_roofline(traces, machine, ropts);
         if (by_kernel.totals.time_s && report.totals.time_s &&
-            explained_time(by_kernel).share().value_or(0) > explained_time(report).share().value_or(0))
+            explained_time(by_kernel).share().value_or(0) > explained_time(report).share().value_or(0) + 0.005)
             report = std::move(by_kernel);
     }
     if (report.inputs.empty()) report.inputs = inputs;

@@ -96,9 +96,19 @@ std::string totals_line(const RooflineReport& r) {
                     " launches";
     if (r.group_by == GroupBy::region) s += ", " + std::to_string(t.invocations) + " calls";
     s += ", time " + (t.time_s ? format_seconds(*t.time_s) : std::string(kDash));
-    s += ", " + (t.flops_total ? si_unit(*t.flops_total, "FLOP") : std::string("FLOPs -"));
+    // A missing total with some groups known: their sum as a lower bound and the time it covers.
+    auto partial = [&](const KnownSum& k, const char* unit) {
+        std::string cover = t.time_s && *t.time_s > 0 ? format_percent(k.time_s / *t.time_s) + " of time" : "part";
+        return ">=" + si_unit(k.sum, unit) + " (groups with " + cover + ")";
+    };
+    const KnownSum kf = known_flops(r), kb = known_bytes(r, MemLevel::dram);
+    s += ", ";
+    if (t.flops_total) s += si_unit(*t.flops_total, "FLOP");
+    else s += kf.groups ? "FLOPs " + partial(kf, "FLOP") : std::string("FLOPs -");
     const Value& dram = t.bytes[static_cast<size_t>(MemLevel::dram)];
-    s += ", DRAM " + (dram.has() ? si_unit(dram.value, "B") : std::string(kDash));
+    s += ", DRAM ";
+    if (dram.has()) s += si_unit(dram.value, "B");
+    else s += kb.groups ? partial(kb, "B") : std::string(kDash);
     if (t.flops_total && t.time_s && *t.time_s > 0) s += ", " + si_unit(*t.flops_total / *t.time_s, "FLOP/s");
     return s;
 }

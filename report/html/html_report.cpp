@@ -78,7 +78,6 @@ std::string card(const std::string& k, const std::string& v) {
     return "<div class=\"card\"><div class=\"k\">" + html_escape(k) + "</div><div class=\"v\">" + v + "</div></div>";
 }
 
-// What the table shows as a group's name: the op with its shapes for op-shape groups.
 // Row names told apart by the rule the table and charts share (analysis/display_names.h).
 std::vector<std::string> group_row_names(const RooflineReport& r, size_t n, size_t width) {
     std::vector<std::string> full;
@@ -97,12 +96,26 @@ void write_summary(std::ostream& o, const RooflineReport& r) {
         o << card("machine", html_escape(m.name) + (m.description.empty() ? "" : "<div class=\"k\">" + html_escape(m.description) + "</div>"));
     o << card("GPU time (sum of kernels)", t.time_s ? html_escape(format_seconds(*t.time_s)) : kMissing);
     o << card("kernel launches", html_escape(std::to_string(t.launches)));
-    o << card("FLOPs", t.flops_total ? html_escape(si_unit(*t.flops_total, "FLOP")) : kMissing);
+    // When some groups lack a figure the total is missing; the card then shows the sum over the
+    // groups that have it, marked as a lower bound, with the share of time it covers.
+    auto covered = [&](const KnownSum& k) {
+        std::string share = t.time_s && *t.time_s > 0 ? pct(k.time_s / *t.time_s) : std::string("part");
+        return "<div class=\"k\">groups holding " + share + " of the time; " +
+               std::to_string(k.missing) + (k.missing == 1 ? " group has" : " groups have") + " none</div>";
+    };
+    const KnownSum kf = known_flops(r), kb = known_bytes(r, MemLevel::dram);
+    if (t.flops_total) o << card("FLOPs", html_escape(si_unit(*t.flops_total, "FLOP")));
+    else if (kf.groups) o << card("FLOPs", "\xE2\x89\xA5 " + html_escape(si_unit(kf.sum, "FLOP")) + covered(kf));
+    else o << card("FLOPs", kMissing);
     auto dram = value_of(t.bytes[static_cast<size_t>(MemLevel::dram)]);
-    o << card("DRAM bytes", dram ? html_escape(si_unit(*dram, "B")) : kMissing);
-    std::optional<double> rate;
-    if (t.flops_total && t.time_s && *t.time_s > 0) rate = *t.flops_total / *t.time_s;
-    o << card("achieved FLOP rate", rate ? html_escape(si_unit(*rate, "FLOP/s")) : kMissing);
+    if (dram) o << card("DRAM bytes", html_escape(si_unit(*dram, "B")));
+    else if (kb.groups) o << card("DRAM bytes", "\xE2\x89\xA5 " + html_escape(si_unit(kb.sum, "B")) + covered(kb));
+    else o << card("DRAM bytes", kMissing);
+    if (t.flops_total && t.time_s && *t.time_s > 0)
+        o << card("achieved FLOP rate", html_escape(si_unit(*t.flops_total / *t.time_s, "FLOP/s")));
+    else if (kf.groups && kf.time_s > 0)
+        o << card("achieved FLOP rate", html_escape(si_unit(kf.sum / kf.time_s, "FLOP/s")) + covered(kf));
+    else o << card("achieved FLOP rate", kMissing);
     o << card("groups (by " + std::string(to_string(r.group_by)) + ")", std::to_string(r.groups.size()));
     o << "</div>\n";
 

@@ -50,6 +50,11 @@ TEST_CASE("kernel categories by name") {
     CHECK(classify_kernel("void fbgemm_gpu::permute_2D_lengths_kernel<int>(int, int, int const*, int const*, int*)") ==
           KernelCategory::other);
     CHECK(classify_kernel("mystery") == KernelCategory::other);
+    // AMD kernel names (TraceLens MI300X / MI210 traces): Tensile GEMMs, MIOpen convolutions, Triton attention.
+    CHECK(classify_kernel("Cijk_Alik_Bljk_B_BS_BH_Bias_HA_S_SAV_UserArgs_MT128x144x64_MI16x16x1_SN_LDSB1_AFC1") ==
+          KernelCategory::gemm);
+    CHECK(classify_kernel("igemm_wrw_gtcx2_nhwc_fp16_bx0_ex0_bt128x128x16_wt32x32x8_ws2x1_wr2x2") == KernelCategory::conv);
+    CHECK(classify_kernel("attn_fwd") == KernelCategory::attention);
     CHECK(collective_type_from_kernel(kNccl) == "AllReduce");
     CHECK(collective_type_from_kernel("ncclKernel_SendRecv_RING_SIMPLE_Sum_int8_t(ncclDevComm*)") == "SendRecv");
 }

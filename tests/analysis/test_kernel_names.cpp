@@ -2,6 +2,7 @@
 // (tests/data/real/ncu) and on hand-written corner cases.
 #include <doctest/doctest.h>
 
+#include "analysis/display_names.h"
 #include "analysis/kernel_names.h"
 #include "analysis/roofline.h"
 
@@ -130,6 +131,13 @@ TEST_CASE("kernel_name_hint finds the function named in the template arguments")
                            "native::direct_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda()#3}::operator()() "
                            "const::{lambda(c10::BFloat16)#1}>(at::TensorIteratorBase&, int)::{lambda(int)#1}>(int, int)") ==
           "direct_copy_kernel_cuda");
+    // A wrapper around one named type: the type (real names from the BERT trace, where three
+    // cuBLAS-launched CUTLASS kernels otherwise all read "cutlass::Kernel2<...>").
+    CHECK(kernel_name_hint("void cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_64x3_tn_align8>"
+                           "(cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_64x3_tn_align8::Params)") ==
+          "cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_64x3_tn_align8");
+    CHECK(kernel_name_hint("void foo<float>(float*)").empty());    // a type every kernel could have...
+    CHECK(kernel_name_hint("void foo<128>(float*)").empty());      // ...or a number: no hint
 }
 
 TEST_CASE("duplicate_ordinals numbers only the names that are still equal, in order") {
@@ -137,4 +145,35 @@ TEST_CASE("duplicate_ordinals numbers only the names that are still equal, in or
     std::vector<std::string> want = {" #1", " #1", " #2", "", " #2", " #3"};
     CHECK(duplicate_ordinals(names) == want);
     CHECK(duplicate_ordinals({}).empty());
+}
+
+TEST_CASE("distinct_display_names: fitted, then hints, then ordinals; the same rule for any width") {
+    const std::string k1 = "void cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_bf16_256x128_64x3_tn_align2>"
+                           "(cutlass_80_tensorop_bf16_s16816gemm_bf16_256x128_64x3_tn_align2::Params)";
+    const std::string k2 = "void cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_64x3_tn_align8>"
+                           "(cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_64x3_tn_align8::Params)";
+    const std::string same = "void at::native::CatArrayBatchedCopy<float, unsigned int, 3, 64, 64>(float*)";
+    const std::string same2 = "void at::native::CatArrayBatchedCopy<float, unsigned int, 4, 64, 64>(float*)";
+    CharMeasure chars;
+    for (double room : {30.0, 38.0, 60.0}) {
+        CAPTURE(room);
+        auto names = distinct_display_names({k1, k2, same, same2, "volta_sgemm_128x64_nn"}, true, room, chars);
+        REQUIRE(names.size() == 5);
+        for (const auto& n : names) CHECK(n.size() <= room);
+        // The CUTLASS kernels differ only late in their type name: both ends of it are kept.
+        CHECK(names[0] != names[1]);
+        CHECK(names[0].find("align2]") != std::string::npos);
+        CHECK(names[1].find("align8]") != std::string::npos);
+        // With room the template arguments tell these apart; without, ordinals in report order.
+        CHECK(names[2] != names[3]);
+        if (room < 40) {
+            CHECK(names[2].substr(names[2].size() - 3) == " #1");
+            CHECK(names[3].substr(names[3].size() - 3) == " #2");
+        }
+        CHECK(names[4] == "volta_sgemm_128x64_nn");  // unique and short: unchanged
+    }
+    // Names that are not kernel names are clipped, not parsed as C++.
+    auto ops = distinct_display_names({"aten::_scaled_dot_product_efficient_attention", "aten::mm"}, false, 20, chars);
+    CHECK(ops[0] == "aten::_scaled_dot...");
+    CHECK(ops[1] == "aten::mm");
 }

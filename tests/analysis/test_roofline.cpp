@@ -380,3 +380,25 @@ TEST_CASE("group_by and bound names round-trip") {
     CHECK_FALSE(group_by_from_string("kernels").has_value());
     CHECK(std::string(to_string(Bound::dram)) == "dram");
 }
+
+TEST_CASE("known_flops and known_bytes sum the groups that have the figure and the time they hold") {
+    RooflineReport r;
+    GroupMetrics a, b, c;
+    a.time_s = 1e-3;
+    a.flops_total = 1e9;
+    a.bytes[static_cast<size_t>(MemLevel::dram)] = Value::analytic(4e6);
+    b.time_s = 2e-3;  // no FLOPs, no bytes: e.g. an op without a cost model
+    c.time_s = 1e-3;
+    c.flops_total = 3e9;
+    r.groups = {a, b, c};
+    KnownSum f = known_flops(r);
+    CHECK(f.sum == 4e9);
+    CHECK(f.time_s == doctest::Approx(2e-3));
+    CHECK(f.groups == 2);
+    CHECK(f.missing == 1);
+    KnownSum d = known_bytes(r, MemLevel::dram);
+    CHECK(d.sum == 4e6);
+    CHECK(d.time_s == doctest::Approx(1e-3));
+    CHECK(d.groups == 1);
+    CHECK(d.missing == 2);
+}

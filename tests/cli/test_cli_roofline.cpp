@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.h"
 #include "test_support.h"
 
 using namespace rafter::test;
@@ -221,6 +222,20 @@ TEST_CASE("roofline picks the machine from a Kineto trace's device and groups by
     }
     CHECK(copies == 1);
     CHECK_FALSE(bool(doc["group_by_chosen"]));
+    // aten::_local_scalar_dense has no FLOP count, so the total is missing (null), and the table's
+    // total line gives the sum over the other ops as a lower bound with the time they cover.
+    CHECK(doc["totals"]["flops"]["total"].is_null());
+    double known = 0, known_time = 0, total_time = double(doc["totals"]["time_s"]);
+    for (simdjson::dom::element g : doc["groups"].get_array())
+        if (g["flops"]["total"].is_double()) {
+            known += double(g["flops"]["total"]);
+            known_time += double(g["time_s"]);
+        }
+    auto table = run_rafter("roofline " + in + " --group-by op", s);
+    REQUIRE(table.exit_code == 0);
+    CHECK(table.out.find("FLOPs >=" + rafter::si_unit(known, "FLOP") + " (groups with " +
+                         rafter::format_percent(known_time / total_time) + " of time)") != std::string::npos);
+    CHECK(rafter::format_percent(known_time / total_time) == "99.3%");
     // Without --group-by, a trace with framework ops is grouped by op, and the JSON says so.
     auto d = run_rafter("roofline " + in + " --format json", s);
     REQUIRE(d.exit_code == 0);

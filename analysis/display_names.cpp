@@ -60,24 +60,23 @@ std::vector<std::string> distinct_display_names(const std::vector<std::string>& 
     names.reserve(full_names.size());
     for (const auto& n : full_names) names.push_back(fit_display_name(n, kernel_names, room, measure));
     if (kernel_names) {
-        std::map<std::string, size_t> seen;
-        for (const auto& n : names) ++seen[n];
-        for (size_t i = 0; i < names.size(); ++i) {
-            if (seen[names[i]] < 2) continue;
-            std::string hint = kernel_name_hint(full_names[i]);
-            if (hint.empty()) continue;
-            // The hint is what tells the rows apart, so it may take most of the room.
-            tails[i] = " [" + clip_to(hint, room * 0.6, measure) + "]";
-            names[i] = fit_display_name(full_names[i], true, room - measure.width(tails[i]), measure) + tails[i];
-        }
-        // Hints that still read alike after clipping their end may differ at the end: keep both ends.
-        std::map<std::string, size_t> again;
-        for (const auto& n : names) ++again[n];
-        for (size_t i = 0; i < names.size(); ++i) {
-            if (tails[i].empty() || again[names[i]] < 2) continue;
-            tails[i] = " [" + clip_middle(kernel_name_hint(full_names[i]), room * 0.6, measure) + "]";
-            names[i] = fit_display_name(full_names[i], true, room - measure.width(tails[i]), measure) + tails[i];
-        }
+        std::vector<std::string> hints;
+        hints.reserve(full_names.size());
+        for (const auto& n : full_names) hints.push_back(kernel_name_hint(n));
+        // Rows whose names (and, on the second pass, hints) still collide get the hint, clipped at
+        // its end first; hints that still read alike may differ at the end, so then both ends are kept.
+        auto add_hints = [&](bool only_with_tail, std::string (*clip)(const std::string&, double, const TextMeasure&)) {
+            std::map<std::string, size_t> seen;
+            for (const auto& n : names) ++seen[n];
+            for (size_t i = 0; i < names.size(); ++i) {
+                if (seen[names[i]] < 2 || hints[i].empty() || (only_with_tail && tails[i].empty())) continue;
+                // The hint is what tells the rows apart, so it may take most of the room.
+                tails[i] = " [" + clip(hints[i], room * 0.6, measure) + "]";
+                names[i] = fit_display_name(full_names[i], true, room - measure.width(tails[i]), measure) + tails[i];
+            }
+        };
+        add_hints(false, [](const std::string& h, double r, const TextMeasure& m) { return clip_to(h, r, m); });
+        add_hints(true, clip_middle);
     }
     // The ordinal shortens the name in front of the hint, never the hint's closing bracket.
     std::vector<std::string> ordinal = duplicate_ordinals(names);

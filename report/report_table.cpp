@@ -120,11 +120,16 @@ void write_wrapped(std::ostream& out, const std::string& text, size_t width) {
         size_t nl = text.find('\n', start);
         std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
         start = nl == std::string::npos ? text.size() : nl + 1;
+        // Continuation lines start with two spaces: a break must come after them, and a word
+        // longer than the width goes whole on its own line (cutting it would garble a name).
+        const size_t indent = 2;
         while (line.size() > width) {
             size_t cut = line.rfind(' ', width);
-            if (cut == std::string::npos || cut == 0) cut = width;
+            if (cut == std::string::npos || cut <= indent) cut = line.find(' ', width);
+            if (cut == std::string::npos) break;
             out << line.substr(0, cut) << '\n';
             line = "  " + std::string(trim(line.substr(cut)));
+            if (line.size() == indent) line.clear();
         }
         out << line << '\n';
     }

@@ -207,6 +207,23 @@ TEST_CASE("table fits 100 columns, shows top N, '-' for missing, machine and tot
     CHECK(all.str().find("groups shown") == std::string::npos);
 }
 
+TEST_CASE("table wraps a summary whose word is wider than the table: the word whole on its own line") {
+    // Regression: a name longer than the width after a continuation indent made the wrapper loop
+    // forever (the 16-rank A100 trace's torch::autograd::CppNode<...> op).
+    auto report = sample_report();
+    const std::string word = "torch::autograd::CppNode<" + std::string(120, 'x') + ">";
+    report.groups[1].efficiency.reset();
+    report.groups[1].reason = "no cost model for " + word;
+    std::ostringstream out;
+    TableReporter(ReporterOptions{.top = 5, .width = 100, .more_rows_hint = ""}).write(report, out);
+    const std::string text = out.str();
+    REQUIRE(text.size() < 20000);
+    const size_t at = text.find(word);
+    REQUIRE(at != std::string::npos);
+    CHECK(text.substr(at - 3, 3) == "\n  ");  // on a continuation line of its own
+    CHECK(text.find("\n \n") == std::string::npos);  // no blank continuation lines
+}
+
 TEST_CASE("report formats parse") {
     CHECK(report_format_from_string("json") == ReportFormat::json);
     CHECK(report_format_from_string("csv") == ReportFormat::csv);

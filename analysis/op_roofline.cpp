@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "analysis/analytic_costs.h"
+#include "analysis/collectives.h"
 #include "analysis/launch_window.h"
 #include "analysis/op_attribution.h"
 
@@ -21,6 +22,7 @@ struct OpGroups {
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
     std::vector<std::string> why_no_cost;  // per group: why its first uncosted call has no cost
+    std::unordered_map<size_t, CollectiveSums> collective;  // collective groups' link sums
 
     size_t get(const std::string& key, const std::string& name) {
         auto [it, inserted] = index.emplace(key, groups.size());
@@ -33,6 +35,17 @@ struct OpGroups {
         return it->second;
     }
 };
+
+// The collective group of a kernel row, or SIZE_MAX when it belongs in no collective group.
+size_t collective_group(const CollectiveCalls& calls, size_t t, size_t row, const PrelaunchedRows& pre,
+                        OpGroups& out) {
+    if (!in_collective_group(calls, t, row, row < pre.kernels.size() && pre.kernels[row])) return SIZE_MAX;
+    const CollectiveCall& c = calls.calls[calls.call_of_kernel[t][row]];
+    const std::string name = collective_group_name(c);
+    size_t gi = out.get("\x02" + name, name);
+    out.collective[gi].add(c);
+    return gi;
+}
 
 } // namespace
 
@@ -49,15 +62,29 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
     OpGroups out;
     out.kernel_floor_s = machine.kernel_floor_s;
     AnalyticCoverage coverage;
+    std::vector<OpAttribution> attrs;
+    attrs.reserve(traces.size());
+    for (const Trace& tr : traces) attrs.push_back(attribute_ops(tr));
+    const CollectiveCalls calls = find_collectives(traces, machine, {options.gpus_per_node}, attrs);
     for (size_t t = 0; t < traces.size(); ++t) {
         const Trace& tr = traces[t];
         report.diagnostics.merge(tr.diagnostics);
         for (const auto& f : tr.meta.source_files) report.inputs.push_back(f);
 
-        OpAttribution attr = attribute_ops(tr);
+        const OpAttribution& attr = attrs[t];
         add_attribution_diagnostics(attr, report.diagnostics);
         const KernelTable& k = tr.kernels;
         const PrelaunchedRows pre = find_prelaunched(tr);
+        // Collective kernels form groups of their own, by kind, size and group size.
+        std::vector<bool> in_collective(k.size(), false);
+        for (size_t row = 0; row < k.size(); ++row) {
+            size_t gi = collective_group(calls, t, row, pre, out);
+            if (gi == SIZE_MAX) continue;
+            in_collective[row] = true;
+            out.sums[gi].add_kernel(k, row);
+            out.groups[gi].kernel_rows.push_back(row);
+            out.groups[gi].kernel_traces.push_back(static_cast<uint32_t>(t));
+        }
 
         // Kernels and copies without an op: those launched before the profile, then the rest.
         auto unlinked_group = [&](bool prelaunched) {
@@ -65,7 +92,7 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
             return out.get(std::string("\x01") + name, name);
         };
         for (size_t row = 0; row < k.size(); ++row) {
-            if (attr.kernel_op[row] != OpAttribution::kNone) continue;
+            if (attr.kernel_op[row] != OpAttribution::kNone || in_collective[row]) continue;
             size_t gi = unlinked_group(pre.kernels[row]);
             out.sums[gi].add_kernel(k, row);
             out.groups[gi].kernel_rows.push_back(row);
@@ -89,7 +116,11 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
 
         OpCostTable costs(tr);
         for (size_t op = 0; op < tr.cpu_ops.size(); ++op) {
-            auto rows = op < kernels_of.ops() ? kernels_of.of(op) : std::span<const uint32_t>{};
+            auto all_rows = op < kernels_of.ops() ? kernels_of.of(op) : std::span<const uint32_t>{};
+            std::vector<uint32_t> rows;  // its kernels less the collectives
+            rows.reserve(all_rows.size());
+            for (uint32_t r : all_rows)
+                if (!in_collective[r]) rows.push_back(r);
             auto copies_it = copies_of.find(static_cast<uint32_t>(op));
             if (rows.empty() && copies_it == copies_of.end()) continue;
             std::string name(tr.strings.get(tr.cpu_ops[op].name));
@@ -147,12 +178,15 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
     for (size_t i = 0; i < out.groups.size(); ++i) {
         GroupMetrics& g = out.groups[i];
         store_sums(out.sums[i], g);
+        if (auto c = out.collective.find(i); c != out.collective.end()) c->second.store(g);
         // Op calls for op groups; the unattributed group counts kernels, not calls.
         g.invocations = g.op.empty() ? 0 : out.sums[i].items;
         finalize_group(g, machine, &report.diagnostics);
         if (g.efficiency) continue;
         // Say why in the op's own terms rather than "no counts".
-        if (g.name == kPrelaunchedGroup) g.reason = kPrelaunchedReason;
+        if (auto c = out.collective.find(i); c != out.collective.end()) {
+            if (!c->second.reason.empty()) g.reason = c->second.reason;
+        } else if (g.name == kPrelaunchedGroup) g.reason = kPrelaunchedReason;
         else if (g.op.empty()) g.reason = "launched outside any framework op: no analytic cost";
         else if (!out.why_no_cost[i].empty() && !g.flops_total) g.reason = "no analytic cost: " + out.why_no_cost[i];
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "analysis/collectives.h"
 #include "analysis/kernel_names.h"
 #include "analysis/launch_window.h"
 #include "analysis/op_roofline.h"
@@ -64,6 +65,7 @@ struct Grouper {
     std::unordered_map<std::string, size_t> index;
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
+    std::unordered_map<size_t, CollectiveSums> collective;  // collective groups' link sums
 
     size_t get(const std::string& key) {
         auto [it, inserted] = index.emplace(key, groups.size());
@@ -76,7 +78,7 @@ struct Grouper {
     }
 };
 
-void group_kernels(const std::vector<Trace>& traces, GroupBy by, Grouper& out) {
+void group_kernels(const std::vector<Trace>& traces, GroupBy by, const CollectiveCalls& calls, Grouper& out) {
     for (size_t t = 0; t < traces.size(); ++t) {
         const Trace& tr = traces[t];
         const KernelTable& k = tr.kernels;
@@ -87,7 +89,15 @@ void group_kernels(const std::vector<Trace>& traces, GroupBy by, Grouper& out) {
         for (size_t row = 0; row < k.size(); ++row) {
             StringId id = k.name[row];
             size_t gi_pre = SIZE_MAX;
-            if (pre.kernels[row]) gi_pre = out.get(kPrelaunchedGroup);
+            const bool prelaunched = row < pre.kernels.size() && pre.kernels[row];
+            if (in_collective_group(calls, t, row, prelaunched)) {
+                // Collectives group by kind, size and group size, not by kernel name.
+                const CollectiveCall& c = calls.calls[calls.call_of_kernel[t][row]];
+                gi_pre = out.get(collective_group_name(c));
+                out.collective[gi_pre].add(c);
+            } else if (prelaunched) {
+                gi_pre = out.get(kPrelaunchedGroup);
+            }
             size_t& gi_name = group_of_name[id];
             if (gi_pre == SIZE_MAX && gi_name == SIZE_MAX) {
                 std::string_view name = tr.strings.get(id);
@@ -138,13 +148,20 @@ RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine&
     Grouper grouper;
     grouper.kernel_floor_s = machine.kernel_floor_s;
     if (options.group_by == GroupBy::region) group_regions(traces, grouper);
-    else group_kernels(traces, options.group_by, grouper);
+    else group_kernels(traces, options.group_by, find_collectives(traces, machine, {options.gpus_per_node}), grouper);
 
     for (size_t i = 0; i < grouper.groups.size(); ++i) {
         GroupMetrics& g = grouper.groups[i];
         store_sums(grouper.sums[i], g);
+        auto coll = grouper.collective.find(i);
+        if (coll != grouper.collective.end()) coll->second.store(g);
         finalize_group(g, machine, &report.diagnostics);
-        if (g.name == kPrelaunchedGroup && !g.efficiency) g.reason = kPrelaunchedReason;
+        if (g.efficiency) continue;
+        if (coll != grouper.collective.end()) {
+            if (!coll->second.reason.empty()) g.reason = coll->second.reason;
+        } else if (g.name == kPrelaunchedGroup) {
+            g.reason = kPrelaunchedReason;
+        }
     }
     report.groups = std::move(grouper.groups);
     if (report.groups.empty())

@@ -35,6 +35,7 @@ const char* to_string(Bound b) {
     case Bound::l2: return "l2";
     case Bound::l1: return "l1";
     case Bound::launch_floor: return "launch_floor";
+    case Bound::link: return "link";
     case Bound::unknown: return "unknown";
     }
     return "unknown";
@@ -205,6 +206,11 @@ void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags)
     }
     g.flop_rate.reset();
     if (g.flops_total && g.time_s && *g.time_s > 0) g.flop_rate = *g.flops_total / *g.time_s;
+    g.algbw.reset(), g.busbw.reset();
+    if (!g.collective.empty() && g.time_s && *g.time_s > 0) {
+        if (g.message_bytes) g.algbw = *g.message_bytes / *g.time_s;
+        if (g.bus_bytes) g.busbw = *g.bus_bytes / *g.time_s;
+    }
 
     g.bound = Bound::unknown;
     g.bound_time_s.reset();
@@ -228,6 +234,8 @@ void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags)
     for (MemLevel l : kRoofLevels) have_roof_bytes |= g.bytes[static_cast<size_t>(l)].has();
     if (any_partial_flops || any_partial_bytes) {
         why_no_work = "some launches of the group lack FLOPs or bytes that others have";
+    } else if (!g.collective.empty()) {
+        why_no_work = "no link bound";  // the collective grouping says why
     } else if (!g.flops_total || !have_roof_bytes) {
         why_no_work = !g.flops_total && !have_roof_bytes ? "no FLOP or byte counts for these kernels"
                       : !g.flops_total                   ? "no FLOP counts for these kernels"
@@ -275,6 +283,13 @@ void finalize_group(GroupMetrics& g, const Machine& machine, Diagnostics* diags)
                     work_bound = bound_of(l);
                 }
             }
+        }
+    }
+
+    if (!g.collective.empty()) {
+        if (g.link_time_s && (!work || *g.link_time_s > *work)) {
+            work = g.link_time_s;
+            work_bound = Bound::link;
         }
     }
 

@@ -27,7 +27,8 @@ inline bool has_kernel_names(GroupBy g) { return g == GroupBy::kernel || g == Gr
 
 // What limits a group: the largest of its compute time, its memory time per level, and its
 // launch floor (each kernel takes at least the machine's kernel_floor_s on the GPU).
-enum class Bound { compute, dram, l2, l1, launch_floor, unknown };
+// `link`: a collective's bus bytes over the link it crossed (analysis/collectives.h).
+enum class Bound { compute, dram, l2, l1, launch_floor, link, unknown };
 const char* to_string(Bound b);  // "launch_floor"; "unknown" for Bound::unknown (JSON writes null)
 
 struct RooflineOptions {
@@ -36,6 +37,8 @@ struct RooflineOptions {
     // Why no machine was given or detected, when the analysis runs against no machine (a Machine
     // with an empty name, which has no ceilings): FLOPs, bytes, time and rates are still reported.
     std::string no_machine_reason;
+    // GPUs per node, to tell which collectives cross nodes (analysis/collectives.h); 0: 8.
+    int gpus_per_node = 0;
 };
 
 // The reason every group carries when the analysis has no machine: bounds need ceilings.
@@ -70,6 +73,18 @@ struct GroupMetrics {
     // (region rows for GroupBy::region).
     std::vector<size_t> kernel_rows;
     std::vector<uint32_t> kernel_traces;
+
+    // Collective groups only (analysis/collectives.h, docs/collectives.md): NCCL/RCCL kernels of
+    // one kind, message-size bucket and group size. Sums over the calls, each missing when any
+    // call lacks it. finalize_group takes link_time_s as the group's link bound.
+    std::string collective;                 // "all_reduce", ...; empty for other groups
+    int collective_ranks = 0;               // group size when all calls share one, else 0
+    std::string link;                       // "nvlink", "pcie" or "nic" when all calls share one
+    std::optional<double> link_bandwidth;   // the busbw ceiling on that link, bytes/s (one direction)
+    std::optional<double> message_bytes;    // summed nccl-tests message sizes
+    std::optional<double> bus_bytes;        // summed message x nccl-tests bus factor
+    std::optional<double> link_time_s;      // summed bus bytes / link ceiling of each call
+    std::optional<double> algbw, busbw;     // message_bytes / time_s, bus_bytes / time_s
 
     // Set when some contributions of the group had a value and others had none. The value is then
     // missing (a partial sum is never presented as the whole) and so is everything computed from

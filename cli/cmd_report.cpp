@@ -40,6 +40,7 @@ int cmd_report(const Args& args) {
     add_machine_option(opts);
     add_group_by_option(opts);
     add_exclude_unlaunched_option(opts);
+    add_gpus_per_node_option(opts);
     opts.add_options()
         ("scenario,s", po::value<std::string>()->value_name("FILE"),
          "add scaling curves for this rafter.scenario/1 file (as in rafter scale)")
@@ -75,6 +76,7 @@ int cmd_report(const Args& args) {
     ropts.group_by = group_by;
     ropts.group_by_chosen = chosen;
     ropts.no_machine_reason = loaded.why_no_machine;
+    ropts.gpus_per_node = gpus_per_node_arg(vm);
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (chosen && group_by != GroupBy::kernel) {
         // Without --group-by the summary and charts use whichever of the default and the kernel

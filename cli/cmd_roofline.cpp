@@ -71,6 +71,7 @@ int cmd_roofline(const Args& args) {
     add_machine_option(opts);
     add_group_by_option(opts);
     add_exclude_unlaunched_option(opts);
+    add_gpus_per_node_option(opts);
     opts.add_options()
         ("top,n", po::value<std::string>()->default_value("20")->value_name("N"),
          "groups shown in the table, largest time first (0 = all)");
@@ -109,6 +110,7 @@ int cmd_roofline(const Args& args) {
     ropts.group_by = group_by;
     ropts.group_by_chosen = group_by_chosen;
     ropts.no_machine_reason = loaded.why_no_machine;
+    ropts.gpus_per_node = gpus_per_node_arg(vm);
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
     report.diagnostics.merge(loaded.machine_diagnostics);

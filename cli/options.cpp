@@ -37,6 +37,27 @@ void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& t
     if (vm.count("exclude-unlaunched")) exclude_prelaunched(traces);
 }
 
+void add_gpus_per_node_option(po::options_description& opts) {
+    opts.add_options()("gpus-per-node", po::value<std::string>()->value_name("N"),
+                       "GPUs (ranks) per node, to tell collectives inside a node (NVLink ceiling) from "
+                       "those across nodes (NIC ceiling); default 8");
+}
+
+int gpus_per_node_arg(const po::variables_map& vm) {
+    if (!vm.count("gpus-per-node")) return 0;
+    const std::string s = vm["gpus-per-node"].as<std::string>();
+    size_t used = 0;
+    int n = 0;
+    try {
+        n = std::stoi(s, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != s.size() || n < 1 || n > 4096)
+        throw_usage_error("--gpus-per-node expects a whole number from 1 to 4096, got '" + s + "'");
+    return n;
+}
+
 void add_group_by_option(po::options_description& opts) {
     opts.add_options()("group-by,g", po::value<std::string>()->value_name("KEY"),
                        "kernel (full name), base (name without templates and arguments), op or op-shape "

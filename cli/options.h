@@ -35,6 +35,9 @@ void add_machine_option(po::options_description& opts, const char* help = kMachi
 // --exclude-unlaunched: drop the kernels and copies launched before the profile began
 // (analysis/launch_window.h).
 void add_exclude_unlaunched_option(po::options_description& opts);
+// --gpus-per-node N: 0 when not given (the analysis default applies).
+void add_gpus_per_node_option(po::options_description& opts);
+int gpus_per_node_arg(const po::variables_map& vm);
 // Applies --exclude-unlaunched to the loaded traces when it was given.
 void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& traces);
 // -g/--group-by KEY without a default: group_by_arg picks default_group_by(traces) when it is

@@ -41,7 +41,8 @@ void CsvReporter::write(const RooflineReport& r, std::ostream& out) const {
     for (size_t l = 0; l < kMemLevels; ++l) header.push_back(std::string("bytes_") + to_string(static_cast<MemLevel>(l)));
     for (const char* h : {"ai_l1", "ai_l2", "ai_dram", "flop_rate", "dram_bytes_rate", "bound", "bound_time_s",
                           "efficiency", "floor_time_s", "reason", "time_provenance", "flops_provenance",
-                          "bytes_provenance"})
+                          "bytes_provenance", "collective", "collective_ranks", "link", "link_bandwidth",
+                          "message_bytes", "bus_bytes", "link_time_s", "algbw", "busbw"})
         header.push_back(h);
     write_row(out, header);
 
@@ -73,6 +74,11 @@ void CsvReporter::write(const RooflineReport& r, std::ostream& out) const {
         f.push_back(to_string(g.time_prov));
         f.push_back(to_string(g.flops_prov));
         f.push_back(to_string(g.bytes_prov));
+        f.push_back(g.collective);
+        f.push_back(g.collective_ranks > 0 ? std::to_string(g.collective_ranks) : "");
+        f.push_back(g.link);
+        for (const auto& v : {g.link_bandwidth, g.message_bytes, g.bus_bytes, g.link_time_s, g.algbw, g.busbw})
+            f.push_back(num(v));
         write_row(out, f);
     }
 }

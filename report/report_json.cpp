@@ -158,6 +158,27 @@ void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, 
     if (g.reason.empty()) w.null();
     else w.value(g.reason);
     write_provenance(w, g.time_prov, g.flops_prov, g.bytes_prov, g.flops, g.bytes);
+    // Collective groups (docs/collectives.md); null for every other group.
+    w.key("collective");
+    if (g.collective.empty()) {
+        w.null();
+    } else {
+        w.begin_object();
+        w.field("kind", g.collective);
+        w.key("ranks");
+        if (g.collective_ranks > 0) w.value(static_cast<uint64_t>(g.collective_ranks));
+        else w.null();
+        w.key("link");
+        if (g.link.empty()) w.null();
+        else w.value(g.link);
+        w.field("link_bandwidth", g.link_bandwidth);
+        w.field("message_bytes", g.message_bytes);
+        w.field("bus_bytes", g.bus_bytes);
+        w.field("link_time_s", g.link_time_s);
+        w.field("algbw", g.algbw);
+        w.field("busbw", g.busbw);
+        w.end_object();
+    }
     w.end_object();
 }
 

@@ -179,6 +179,7 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
     {
         // Scoped: the timeline is freed before the attribution below builds its indexes.
         ActivityTimeline timeline(activity_intervals(trace, &r.untimed));
+        IdleTimeline idle(trace);
         if (r.untimed)
             diags.add(Severity::warning, "breakdown.untimed",
                       "kernels or copies without timestamps are left out of the time breakdown", r.untimed);
@@ -186,6 +187,8 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
             r.start_ns = timeline.first_ns();
             r.end_ns = timeline.last_ns();
             r.totals = timeline.window(r.start_ns, r.end_ns);
+            r.idle = idle.window(r.start_ns, r.end_ns);
+            r.launch = idle.launches(r.start_ns, r.end_ns + 1);
         }
         // Steps on the rank's clock, in time order.
         for (const StepRow& s : trace.steps) {
@@ -195,6 +198,8 @@ RankBreakdown rank_breakdown(const Trace& trace, size_t index, const BreakdownOp
             st.end_ns = s.end_ns;
             st.duration_s = seconds(s.end_ns - s.start_ns);
             st.times = timeline.window(s.start_ns, s.end_ns);
+            st.idle = idle.window(s.start_ns, s.end_ns);
+            st.launch = idle.launches(s.start_ns, s.end_ns);
             r.steps.push_back(std::move(st));
         }
     }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "analysis/clock_align.h"
+#include "analysis/idle.h"
 #include "core/diagnostics.h"
 #include "traces/trace.h"
 
@@ -86,6 +87,8 @@ struct StepBreakdown {
     double start_s = 0;                // on the common clock, from the earliest aligned time
     double duration_s = 0;
     ActivityTimes times;
+    IdleSplit idle;                    // times.idle_s split by cause (analysis/idle.h)
+    LaunchStats launch;                // kernels starting in the step
     bool straggler = false;            // slower than (1 + threshold) * the median over ranks
     // Kernels, copies and ops of this step: those whose GPU start lies in [start_ns, end_ns), the
     // same window as `times`.
@@ -98,6 +101,8 @@ struct RankBreakdown {
     std::string source;
     int64_t start_ns = 0, end_ns = 0;   // GPU activity span on the rank's clock
     ActivityTimes totals;               // over that span (wall_s = total_s)
+    IdleSplit idle;                     // totals.idle_s split by cause
+    LaunchStats launch;
     std::vector<StepBreakdown> steps;
     std::array<CategoryTime, kKernelCategories> categories{};
     std::vector<OpTime> top_ops;

@@ -34,6 +34,30 @@ void write_categories_and_ops(JsonWriter& w, const std::array<CategoryTime, kKer
     w.end_array();
 }
 
+void idle_json(JsonWriter& w, const IdleSplit& i, const LaunchStats& l) {
+    w.key("idle_causes").begin_object();
+    w.field("host_launch_s", i.host_launch_s);
+    w.field("sync_s", i.sync_s);
+    w.field("kernel_gap_s", i.kernel_gap_s);
+    w.field("other_s", i.other_s);
+    w.field("other_queued_s", i.other_queued_s);
+    w.field("host_launch_gaps", i.host_launch_gaps);
+    w.field("sync_gaps", i.sync_gaps);
+    w.field("kernel_gap_gaps", i.kernel_gap_gaps);
+    w.field("other_gaps", i.other_gaps);
+    w.end_object();
+    w.key("launches").begin_object();
+    w.field("kernels", l.kernels);
+    w.field("unlinked", l.unlinked);
+    w.field("median_launch_s", l.median_launch_s);
+    w.field("median_kernel_s", l.median_kernel_s);
+    w.field("median_delay_s", l.median_delay_s);
+    w.field("p90_delay_s", l.p90_delay_s);
+    w.field("shorter_than_launch", l.shorter_than_launch);
+    w.field("shorter_than_launch_s", l.shorter_than_launch_s);
+    w.end_object();
+}
+
 void times_json(JsonWriter& w, const ActivityTimes& t) {
     w.field("busy_s", t.busy_s);
     w.field("idle_s", t.idle_s);
@@ -58,6 +82,44 @@ std::string pct(double part, double whole) {
 }
 
 std::string secs(double s) { return format_seconds(s); }
+
+// One line on why the GPU is idle: the split and what the largest cause means.
+void idle_line(std::ostream& out, const ActivityTimes& t, const IdleSplit& i) {
+    out << "  idle " << secs(t.idle_s) << " (" << pct(t.idle_s, t.wall_s) << " of the span): host launch "
+        << secs(i.host_launch_s) << " (" << pct(i.host_launch_s, t.idle_s) << "), sync " << secs(i.sync_s) << " ("
+        << pct(i.sync_s, t.idle_s) << "), between queued kernels " << secs(i.kernel_gap_s) << " ("
+        << pct(i.kernel_gap_s, t.idle_s) << "), other " << secs(i.other_s) << " (" << pct(i.other_s, t.idle_s) << "; "
+        << secs(i.other_queued_s) << " with the next work already queued)\n";
+    if (t.idle_s <= 0) return;
+    // What the largest cause means, when it holds over a quarter of the idle time.
+    const std::pair<double, const char*> causes[] = {
+        {i.host_launch_s, "mostly host-launch bound: the GPU ran out of work before the CPU launched more (fewer, "
+                          "larger kernels: CUDA graphs, torch.compile, larger batches)"},
+        {i.sync_s, "mostly synchronization: the host waited for the GPU (cudaDeviceSynchronize, .item(), "
+                   "blocking copies) and then had to launch again"},
+        {i.kernel_gap_s, "mostly the GPU's own gaps between queued kernels (a few us each): the launch rate is "
+                         "fine; fewer kernels (fusion, CUDA graphs) shorten it"},
+        {i.other_queued_s, "mostly queued work waiting on a dependency the trace does not record (another "
+                           "stream's event, a CUDA graph, a host callback, a peer rank): not the CPU's launch rate"},
+    };
+    const auto* top = &causes[0];
+    for (const auto& c : causes)
+        if (c.first > top->first) top = &c;
+    if (top->first > 0.25 * t.idle_s) out << "    " << top->second << "\n";
+}
+
+void launch_line(std::ostream& out, const LaunchStats& l) {
+    if (!l.kernels) return;
+    out << "  launches: " << l.kernels << " kernels with a launch call; median launch call "
+        << secs(l.median_launch_s.value_or(0)) << ", median kernel " << secs(l.median_kernel_s.value_or(0))
+        << ", launch delay median " << secs(l.median_delay_s.value_or(0)) << " (p90 "
+        << secs(l.p90_delay_s.value_or(0)) << "); " << l.shorter_than_launch
+        << " kernels ran shorter than their launch call (" << secs(l.shorter_than_launch_s) << " of GPU time)\n";
+    if (l.median_delay_s && *l.median_delay_s > 1e-3)
+        out << "    the CPU runs ahead: a median kernel starts " << secs(*l.median_delay_s)
+            << " after its launch call\n";
+}
+
 
 std::string pad(std::string s, size_t w, bool right = true) {
     if (s.size() >= w) return s;
@@ -112,6 +174,7 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
         w.field("source", r.source);
         w.field("total_s", r.totals.wall_s);
         times_json(w, r.totals);
+        idle_json(w, r.idle, r.launch);
         w.field("kernels", r.kernels);
         w.field("comm_kernels", r.comm_kernels);
         w.field("memcpys", r.memcpys);
@@ -130,6 +193,7 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
             w.field("start_s", s.start_s);
             w.field("duration_s", s.duration_s);
             times_json(w, s.times);
+            idle_json(w, s.idle, s.launch);
             w.field("straggler", s.straggler);
             write_categories_and_ops(w, s.categories, s.top_ops);
             w.end_object();
@@ -164,18 +228,21 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
 
 void write_breakdown_csv(const BreakdownReport& rep, std::ostream& out) {
     out << "rank,step,start_s,duration_s,busy_s,idle_s,compute_s,comm_s,exposed_comm_s,memcpy_s,memset_s,"
-           "straggler\n";
+           "straggler,idle_host_launch_s,idle_sync_s,idle_kernel_gap_s,idle_other_s\n";
     auto line = [&](int32_t rank, const std::string& step, std::optional<double> start, double dur,
-                    const ActivityTimes& t, bool straggler) {
+                    const ActivityTimes& t, const IdleSplit& i, bool straggler) {
         out << rank << ',' << csv_field(step) << ',' << (start ? format_double(*start) : std::string()) << ','
             << format_double(dur) << ',' << format_double(t.busy_s) << ',' << format_double(t.idle_s) << ','
             << format_double(t.compute_s) << ',' << format_double(t.comm_s) << ',' << format_double(t.exposed_comm_s)
             << ',' << format_double(t.memcpy_s) << ',' << format_double(t.memset_s) << ','
-            << (straggler ? "true" : "false") << '\n';
+            << (straggler ? "true" : "false") << ',' << format_double(i.host_launch_s) << ','
+            << format_double(i.sync_s) << ',' << format_double(i.kernel_gap_s) << ',' << format_double(i.other_s)
+            << '\n';
     };
     for (const RankBreakdown& r : rep.ranks) {
-        line(r.rank, "", std::nullopt, r.totals.wall_s, r.totals, r.straggler);
-        for (const StepBreakdown& s : r.steps) line(r.rank, s.name, s.start_s, s.duration_s, s.times, s.straggler);
+        line(r.rank, "", std::nullopt, r.totals.wall_s, r.totals, r.idle, r.straggler);
+        for (const StepBreakdown& s : r.steps)
+            line(r.rank, s.name, s.start_s, s.duration_s, s.times, s.idle, s.straggler);
     }
 }
 
@@ -235,6 +302,8 @@ void write_breakdown_table(const BreakdownReport& rep, std::ostream& out, size_t
                     ws);
             }
         }
+        idle_line(out, r.totals, r.idle);
+        launch_line(out, r.launch);
         double ktotal = 0;
         for (const CategoryTime& c : r.categories) ktotal += c.time_s;
         out << "  kernel time by category:";

@@ -8,6 +8,7 @@
 #include "analysis/display_names.h"
 #include "core/text.h"
 #include "plots/roofline_svg.h"
+#include "plots/comm_roofline_svg.h"
 #include "plots/scaling_svg.h"
 #include "report/html/html_assets.h"
 
@@ -198,6 +199,62 @@ void write_group_table(std::ostream& o, const RooflineReport& r) {
     o << "</tbody></table></section>\n";
 }
 
+bool has_collectives(const RooflineReport& r) {
+    for (const auto& g : r.groups)
+        if (!g.collective.empty()) return true;
+    return false;
+}
+
+// The link names as the docs spell them.
+std::string link_title(const std::string& link) {
+    if (link == "nvlink") return "NVLink";
+    if (link == "pcie") return "PCIe";
+    if (link == "nic") return "NIC";
+    return link;
+}
+
+// Collectives on their own roofline (docs/collectives.md): the chart and one row per group.
+void write_collectives(std::ostream& o, const RooflineReport& r) {
+    CommRooflineChart chart;
+    chart.title = "Communication roofline";
+    std::vector<std::pair<std::pair<std::string, double>, std::string>> ceilings;  // (link, bw) -> kinds
+    for (const auto& g : r.groups) {
+        if (g.collective.empty()) continue;
+        if (g.message_bytes && g.busbw && g.launches)
+            chart.points.push_back({g.name, g.collective, *g.message_bytes / static_cast<double>(g.launches), *g.busbw,
+                                    g.time_share.value_or(0)});
+        if (g.link.empty() || !g.link_bandwidth) continue;
+        auto key = std::make_pair(g.link, *g.link_bandwidth);
+        auto it = std::find_if(ceilings.begin(), ceilings.end(), [&](const auto& c) { return c.first == key; });
+        if (it == ceilings.end()) ceilings.push_back({key, g.collective});
+        else if (it->second.find(g.collective) == std::string::npos) it->second += ", " + g.collective;
+    }
+    for (const auto& [key, kinds] : ceilings) chart.ceilings.push_back({link_title(key.first) + " (" + kinds + ")", key.second});
+
+    o << "<section id=\"collectives\"><h2>Collectives</h2>\n"
+         "<p class=\"sub\">NCCL/RCCL kernels by kind, message size and group size. algbw = message / time, busbw = "
+         "algbw x the nccl-tests factor; efficiency = busbw / the ceiling of the links the call crossed (NVLink in a "
+         "node; across nodes the node's NICs together, or each rank's NIC for all_to_all). See "
+         "docs/collectives.md.</p>\n<div class=\"chart\" id=\"chart-comm\">"
+      << comm_roofline_svg(chart) << "</div>\n";
+    o << "<table class=\"collectives sortable\"><thead><tr><th class=\"name\">group</th><th>calls</th><th>time</th>"
+         "<th>share</th><th>message per call</th><th>algbw</th><th>busbw</th><th class=\"text\">link</th>"
+         "<th>ceiling</th><th>efficiency</th><th class=\"text\">why no efficiency</th></tr></thead><tbody>\n";
+    for (const auto& g : r.groups) {
+        if (g.collective.empty()) continue;
+        std::optional<double> per_call;
+        if (g.message_bytes && g.launches) per_call = *g.message_bytes / static_cast<double>(g.launches);
+        o << "<tr><td class=\"name\">" << html_escape(g.name) << "</td>"
+          << cell(static_cast<double>(g.launches), std::to_string(g.launches)) << time_cell(g.time_s)
+          << cell(g.time_share, g.time_share ? pct(*g.time_share) : "") << unit_cell(per_call, "B")
+          << unit_cell(g.algbw, "B/s") << unit_cell(g.busbw, "B/s") << "<td class=\"text\">"
+          << (g.link.empty() ? kMissing : link_title(g.link)) << "</td>" << unit_cell(g.link_bandwidth, "B/s")
+          << cell(g.efficiency, g.efficiency ? pct(*g.efficiency) : "") << "<td class=\"text msg\">"
+          << html_escape(g.efficiency ? std::string() : g.reason) << "</td></tr>\n";
+    }
+    o << "</tbody></table></section>\n";
+}
+
 struct Slice {
     const char* name;
     const char* colour;
@@ -241,6 +298,39 @@ void write_breakdown(std::ostream& o, const BreakdownReport& b) {
         o << "<tr><td data-v=\"" << r.rank << "\">" << r.rank << "</td>";
         for (const auto& c : r.categories) o << time_cell(c.count ? std::optional<double>(c.time_s) : std::nullopt);
         o << "</tr>\n";
+    }
+    o << "</tbody></table>\n";
+    // Why the GPU is idle (analysis/idle.h): the split adds up to the idle time.
+    o << "<h3 id=\"idle\">Why the GPU is idle</h3>\n<p class=\"sub\">Each idle gap is classified by the work "
+         "that ends it: <b>host launch</b>, its launch call returned after the GPU went idle (the queue was empty); "
+         "<b>sync</b>, as host launch while the launching thread was blocked in a synchronize call; <b>between "
+         "queued kernels</b>, under 10 us before work already queued (the GPU's own dispatch gap); <b>other</b>, "
+         "queued work waiting on a dependency the trace does not record, work launched before the profile, the "
+         "span's end. Launch delay = kernel start - launch call start. See docs/breakdown.md.</p>\n"
+         "<table class=\"idle sortable\"><thead><tr><th>rank</th><th>idle</th><th>idle share</th><th>host launch</th>"
+         "<th>sync</th><th>between queued kernels</th><th>other</th><th>of which queued</th></tr></thead><tbody>\n";
+    for (const auto& r : b.ranks) {
+        const auto& t = r.totals;
+        const auto& i = r.idle;
+        auto part = [&](double v) {
+            return cell(v, format_seconds(v) + (t.idle_s > 0 ? " (" + pct(v / t.idle_s) + ")" : std::string()));
+        };
+        o << "<tr><td data-v=\"" << r.rank << "\">" << r.rank << "</td>" << time_cell(t.idle_s)
+          << cell(t.wall_s > 0 ? std::optional<double>(t.idle_s / t.wall_s) : std::nullopt,
+                  t.wall_s > 0 ? pct(t.idle_s / t.wall_s) : "")
+          << part(i.host_launch_s) << part(i.sync_s) << part(i.kernel_gap_s) << part(i.other_s)
+          << time_cell(i.other_queued_s) << "</tr>\n";
+    }
+    o << "</tbody></table>\n<h3>Kernel launches</h3>\n<table class=\"launches sortable\"><thead><tr><th>rank</th>"
+         "<th>kernels launched</th><th>median launch call</th><th>median kernel</th><th>median launch delay</th>"
+         "<th>p90 launch delay</th><th>kernels shorter than their launch</th></tr></thead><tbody>\n";
+    for (const auto& r : b.ranks) {
+        o << "<tr><td data-v=\"" << r.rank << "\">" << r.rank << "</td>"
+          << cell(static_cast<double>(r.launch.kernels), std::to_string(r.launch.kernels))
+          << time_cell(r.launch.median_launch_s) << time_cell(r.launch.median_kernel_s)
+          << time_cell(r.launch.median_delay_s) << time_cell(r.launch.p90_delay_s)
+          << cell(static_cast<double>(r.launch.shorter_than_launch), std::to_string(r.launch.shorter_than_launch))
+          << "</tr>\n";
     }
     o << "</tbody></table></section>\n";
 }
@@ -286,12 +376,15 @@ std::string render_html_report(const HtmlReportInputs& in) {
     for (size_t i = 0; i < r.inputs.size() && i < 6; ++i) o << (i ? ", " : "") << html_escape(r.inputs[i]);
     if (r.inputs.size() > 6) o << ", ... (" << r.inputs.size() - 6 << " more)";
     o << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#roofline\">Roofline</a><a href=\"#groups\">Groups</a>";
-    if (breakdown) o << "<a href=\"#breakdown\">GPU time per rank</a>";
+    bool collectives = has_collectives(r);
+    if (collectives) o << "<a href=\"#collectives\">Collectives</a>";
+    if (breakdown) o << "<a href=\"#breakdown\">GPU time per rank</a><a href=\"#idle\">Idle</a>";
     if (in.scaling) o << "<a href=\"#scaling\">Scaling</a>";
     o << "<a href=\"#diagnostics\">Diagnostics</a></nav></header>\n<main>\n";
     write_summary(o, r);
     write_charts(o, r);
     write_group_table(o, r);
+    if (collectives) write_collectives(o, r);
     if (breakdown) write_breakdown(o, *in.breakdown);
     if (in.scaling) write_scaling(o, *in.scaling);
     Diagnostics diags = r.diagnostics;

@@ -265,11 +265,12 @@ TEST_CASE("report writers") {
     std::stringstream ss(line.substr(std::string("0,ProfilerStep#1,").size()));
     for (std::string cell; std::getline(ss, cell, ',');)
         if (cell != "false" && cell != "true") v.push_back(std::stod(cell));
-    REQUIRE(v.size() == 9);
+    REQUIRE(v.size() == 13);  // ..., memset_s, idle_host_launch_s, idle_sync_s, idle_kernel_gap_s, idle_other_s
     CHECK(v[0] == 0.0);
     CHECK(v[1] == doctest::Approx(200e-6));
     CHECK(v[2] == doctest::Approx(200e-6));
     CHECK(v[4] == doctest::Approx(150e-6));
     CHECK(v[6] == doctest::Approx(50e-6));
+    CHECK(v[9] + v[10] + v[11] + v[12] == doctest::Approx(v[3]));  // the idle split sums to idle_s
     CHECK(table.str().find("exp.comm") != std::string::npos);
 }

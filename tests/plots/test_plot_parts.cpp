@@ -5,6 +5,7 @@
 #include <random>
 
 #include "plots/chart_frame.h"
+#include "plots/comm_roofline_svg.h"
 #include "plots/label_layout.h"
 #include "plots/log_axis.h"
 #include "plots/svg_writer.h"
@@ -255,4 +256,22 @@ TEST_CASE("label layout property: crowded cases never overlap") {
         CHECK(pl[0].placed);
         CHECK(placed * 2 >= std::min<size_t>(n, 30));
     }
+}
+
+TEST_CASE("communication roofline: a marker per sized group, dashed ceilings, well-formed, empty message") {
+    CommRooflineChart c;
+    c.title = "Communication roofline";
+    c.points.push_back({"nccl all_reduce 1-16 MiB x2", "all_reduce", 4e6, 2e10, 0.1});
+    c.points.push_back({"nccl all_to_all <64 KiB x16", "all_to_all", 448, 2.5e6, 0.01});
+    c.points.push_back({"nccl all_reduce size unknown x2", "all_reduce", 0, 0, 0.05});  // not plottable
+    c.ceilings.push_back({"NVLink (all_reduce)", 300e9});
+    std::string svg = comm_roofline_svg(c);
+    CHECK(rafter::test::xml_wellformed_error(svg).empty());
+    size_t markers = 0;
+    for (size_t p = 0; (p = svg.find("<circle", p)) != std::string::npos; ++p) ++markers;
+    CHECK(markers == 2 + 2);  // two points, two legend kinds
+    CHECK(svg.find("stroke-dasharray=\"6 4\"") != std::string::npos);
+    CHECK(svg.find("NVLink (all_reduce) 300 GB/s") != std::string::npos);
+    c.points.resize(0);
+    CHECK(comm_roofline_svg(c).find("No collectives") != std::string::npos);
 }

@@ -99,6 +99,35 @@ TEST_CASE("HTML report of a Kineto trace has the GPU time per rank") {
     CHECK(count(html, "<tr data-group=") == r.groups.size() + std::min<size_t>(8, r.groups.size()));
 }
 
+TEST_CASE("HTML report of a multi-node training trace: collectives section and why the GPU is idle") {
+    auto traces = load_traces({real_data("kineto/a100-80gb-16rank-rank0.json.gz")}, {});
+    auto m = find_builtin_machine("a100-sxm4-80gb");
+    REQUIRE(m);
+    RooflineOptions ro;
+    ro.group_by = GroupBy::op;
+    RooflineReport r = analyze_roofline(traces, *m, ro);
+    BreakdownReport b = analyze_breakdown(traces);
+    HtmlReportInputs in;
+    in.roofline = &r;
+    in.breakdown = &b;
+    std::string html = render_html_report(in);
+    size_t collective_groups = 0;
+    for (const auto& g : r.groups) collective_groups += !g.collective.empty();
+    CHECK(collective_groups == 7);  // 3 all_to_all, 2 all_reduce, all_gather, reduce_scatter buckets
+    REQUIRE(html.find("id=\"collectives\"") != std::string::npos);
+    size_t sec = html.find("id=\"collectives\"");
+    std::string section = html.substr(sec, html.find("</section>", sec) - sec);
+    CHECK(count(section, "<tr><td class=\"name\">") == collective_groups);
+    // The communication roofline: one marker per group with a size, and the two NIC ceilings
+    // (ring-family 8 x 25 GB/s, all_to_all 25 GB/s x 15/8).
+    CHECK(count(section, "<circle") >= collective_groups);
+    CHECK(section.find("200 GB/s") != std::string::npos);
+    CHECK(section.find("46.9 GB/s") != std::string::npos);
+    CHECK(section.find("50.8%") != std::string::npos);  // the DDP bucket all_reduce
+    CHECK(html.find("id=\"idle\"") != std::string::npos);
+    CHECK(html.find("between queued kernels") != std::string::npos);
+}
+
 TEST_CASE("rafter report CLI: help, usage errors, bad input leaves no file, success writes one file") {
     auto s = scratch_dir("report-cli");
     auto h = run_rafter("report --help", s);

@@ -45,7 +45,20 @@ std::string clip_middle(const std::string& s, double room, const TextMeasure& m)
 
 std::string fit_display_name(std::string_view full_name, bool kernel_names, double room, const TextMeasure& measure) {
     if (full_name.empty()) return "(unnamed)";
-    if (!kernel_names) return clip_to(full_name, room, measure);
+    if (!kernel_names) {
+        // Paths (module paths "BertModel_0/BertEncoder_0/BertLayer_3/Linear_0") keep their most
+        // specific end: leading components give way to ".../" first.
+        if (measure.width(full_name) > room && full_name.find('/') != std::string_view::npos) {
+            for (size_t slash = full_name.find('/'); slash != std::string_view::npos;
+                 slash = full_name.find('/', slash + 1)) {
+                std::string s = ".../" + std::string(full_name.substr(slash + 1));
+                if (measure.width(s) <= room) return s;
+            }
+            // Not even the last component fits: it is what tells rows apart, so clip it.
+            return clip_to(".../" + std::string(full_name.substr(full_name.rfind('/') + 1)), room, measure);
+        }
+        return clip_to(full_name, room, measure);
+    }
     size_t start = std::min({full_name.size(), measure.max_chars(room), size_t{200}});
     for (size_t w = start; w >= 8; --w) {
         std::string s = shorten_kernel_name(full_name, w);

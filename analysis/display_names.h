@@ -25,7 +25,8 @@ public:
 
 // Names that fit `room` and tell the rows apart, in the given order (report order, largest first):
 // 1. each name is the longest shortening that fits: shorten_kernel_name for kernel names
-//    (kernel_names = true), clipped with "..." otherwise;
+//    (kernel_names = true); for paths ("A/B/C") the longest tail ".../B/C"; clipped with "..."
+//    otherwise;
 // 2. kernel names that still read alike get the kernel's hint: "... [fill_kernel_cuda]";
 // 3. names still equal get " #1", " #2" (duplicate_ordinals).
 std::vector<std::string> distinct_display_names(const std::vector<std::string>& full_names, bool kernel_names,

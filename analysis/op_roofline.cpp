@@ -5,6 +5,7 @@
 #include "analysis/analytic_costs.h"
 #include "analysis/collectives.h"
 #include "analysis/launch_window.h"
+#include "analysis/module_scopes.h"
 #include "analysis/op_attribution.h"
 
 namespace rafter {
@@ -22,6 +23,8 @@ struct OpGroups {
     std::vector<GroupMetrics> groups;
     std::vector<GroupSums> sums;
     std::vector<std::string> why_no_cost;  // per group: why its first uncosted call has no cost
+    std::vector<bool> module_group;        // per group: a module (or outside-any-module) group
+    std::vector<uint64_t> compiled_kernels, triton_kernels;  // per group: kernels of compiled regions
     std::unordered_map<size_t, CollectiveSums> collective;  // collective groups' link sums
 
     size_t get(const std::string& key, const std::string& name) {
@@ -31,6 +34,9 @@ struct OpGroups {
             groups.back().name = name;
             sums.emplace_back(kernel_floor_s);
             why_no_cost.emplace_back();
+            module_group.push_back(false);
+            compiled_kernels.push_back(0);
+            triton_kernels.push_back(0);
         }
         return it->second;
     }
@@ -47,6 +53,22 @@ size_t collective_group(const CollectiveCalls& calls, size_t t, size_t row, cons
     return gi;
 }
 
+// torch.compile regions: the autograd functions Inductor's compiled graphs run as
+// (CompiledFunction, CompiledFunctionBackward) and the profiler's own region names.
+bool is_compiled_region(std::string_view op) {
+    return op.rfind("CompiledFunction", 0) == 0 || op.rfind("Torch-Compiled Region", 0) == 0 ||
+           op.rfind("torch_compile", 0) == 0 || op.find("CompiledFxGraph") != std::string_view::npos;
+}
+
+bool is_triton_kernel(std::string_view name) { return name.rfind("triton_", 0) == 0; }
+
+// Why a group of compiled-region kernels has no cost, with what the trace does say.
+std::string compiled_region_reason(uint64_t kernels, uint64_t triton) {
+    return "compiled region (torch.compile): Inductor records no shapes for its " + std::to_string(kernels) +
+           " kernels (" + std::to_string(triton) + " Triton, " + std::to_string(kernels - triton) +
+           " library GEMMs and others); --group-by kernel shows each kernel's time, grid and bound";
+}
+
 } // namespace
 
 RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machine& machine,
@@ -56,8 +78,11 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
     report.no_machine_reason = options.no_machine_reason;
     report.group_by = options.group_by;
     report.group_by_chosen = options.group_by_chosen;
+    report.module_depth = options.module_depth;
     report.kernel_floor_s = machine.kernel_floor_s;
     const bool by_shape = options.group_by == GroupBy::op_shape;
+    const bool by_module = options.group_by == GroupBy::module;
+    uint64_t module_scopes_found = 0;
 
     OpGroups out;
     out.kernel_floor_s = machine.kernel_floor_s;
@@ -115,6 +140,17 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
         KernelsByOp kernels_of(attr);
 
         OpCostTable costs(tr);
+        ModuleScopes modules;
+        if (by_module) {
+            modules = find_module_scopes(tr, attr);
+            module_scopes_found += modules.module_events + modules.annotation_scopes;
+        }
+        // An op's compiled region: itself or an enclosing op (CompiledFunction > aten::mm).
+        auto in_compiled_region = [&](size_t op) {
+            for (uint32_t o = static_cast<uint32_t>(op); o != OpAttribution::kNone; o = attr.parent[o])
+                if (is_compiled_region(tr.strings.get(tr.cpu_ops[o].name))) return true;
+            return false;
+        };
         for (size_t op = 0; op < tr.cpu_ops.size(); ++op) {
             auto all_rows = op < kernels_of.ops() ? kernels_of.of(op) : std::span<const uint32_t>{};
             std::vector<uint32_t> rows;  // its kernels less the collectives
@@ -131,9 +167,25 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
                 key += '\0' + dims + '\0' + types;
                 if (!dims.empty()) display += " " + dims;
             }
+            if (by_module) {
+                uint32_t p = modules.path_of_op[op];
+                display = p == ModuleScopes::kNone ? kNoModuleGroup
+                                                   : truncate_module_path(modules.paths[p], options.module_depth);
+                // A module's ops without an analytic cost go to a row of their own: one uncosted
+                // op (a cat of a TensorList) must not take the FLOPs of the whole layer with it.
+                if (!costs.cost(op)) display += kUncostedSuffix;
+                key = "\x03" + display;
+            }
             size_t gi = out.get(key, display);
             GroupMetrics& g = out.groups[gi];
-            if (g.op.empty()) {
+            out.module_group[gi] = by_module;
+            if (in_compiled_region(op)) {
+                out.compiled_kernels[gi] += rows.size();
+                for (uint32_t r : rows) out.triton_kernels[gi] += is_triton_kernel(tr.strings.get(k.name[r]));
+            }
+            if (by_module) {
+                // A module's rows hold many ops: no single op, shape or type.
+            } else if (g.op.empty()) {
                 g.op = name;
                 g.input_dims = dims;
                 g.input_types = types;
@@ -169,26 +221,39 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
                 // equal reasons then add up in the table's summary.
                 std::string why = costs.why(op);
                 if (why.rfind(name + ": ", 0) == 0) why.erase(0, name.size() + 2);
-                out.why_no_cost[gi] = why.empty() ? "no cost model" : why;
+                if (why.empty()) why = "no cost model";
+                // A module group names the op that lacks the cost.
+                out.why_no_cost[gi] = by_module ? name + ": " + why : why;
             }
         }
     }
     coverage.add_diagnostics(report.diagnostics);
+    if (by_module && module_scopes_found == 0)
+        report.diagnostics.add(Severity::warning, "ops.no_modules",
+                               "--group-by module: the inputs record no nn.Module calls (profile with "
+                               "with_stack=True or with_modules=True) and no record_function annotations; every op "
+                               "is outside any module");
 
     for (size_t i = 0; i < out.groups.size(); ++i) {
         GroupMetrics& g = out.groups[i];
         store_sums(out.sums[i], g);
         if (auto c = out.collective.find(i); c != out.collective.end()) c->second.store(g);
         // Op calls for op groups; the unattributed group counts kernels, not calls.
-        g.invocations = g.op.empty() ? 0 : out.sums[i].items;
+        g.invocations = g.op.empty() && !out.module_group[i] ? 0 : out.sums[i].items;
         finalize_group(g, machine, &report.diagnostics);
         if (g.efficiency) continue;
         // Say why in the op's own terms rather than "no counts".
         if (auto c = out.collective.find(i); c != out.collective.end()) {
             if (!c->second.reason.empty()) g.reason = c->second.reason;
         } else if (g.name == kPrelaunchedGroup) g.reason = kPrelaunchedReason;
-        else if (g.op.empty()) g.reason = "launched outside any framework op: no analytic cost";
-        else if (!out.why_no_cost[i].empty() && !g.flops_total) g.reason = "no analytic cost: " + out.why_no_cost[i];
+        else if (g.op.empty() && !out.module_group[i]) g.reason = "launched outside any framework op: no analytic cost";
+        else if (out.compiled_kernels[i] > 0 && out.compiled_kernels[i] == g.kernel_rows.size())
+            g.reason = compiled_region_reason(out.compiled_kernels[i], out.triton_kernels[i]);
+        else if (!out.why_no_cost[i].empty() && (!g.flops_total || out.module_group[i]))
+            g.reason = "no analytic cost: " + out.why_no_cost[i] +
+                       (out.compiled_kernels[i] ? " (and " + std::to_string(out.compiled_kernels[i]) +
+                                                      " kernels of compiled regions)"
+                                                : "");
     }
     report.groups = std::move(out.groups);
     if (report.groups.empty())

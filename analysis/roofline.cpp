@@ -132,7 +132,7 @@ void group_regions(const std::vector<Trace>& traces, Grouper& out) {
 
 RooflineReport analyze_roofline(const std::vector<Trace>& traces, const Machine& machine,
                                 const RooflineOptions& options) {
-    if (options.group_by == GroupBy::op || options.group_by == GroupBy::op_shape)
+    if (is_op_grouping(options.group_by))
         return analyze_op_roofline(traces, machine, options);
     RooflineReport report;
     report.machine = machine;

@@ -15,6 +15,7 @@ const char* to_string(GroupBy g) {
     case GroupBy::op: return "op";
     case GroupBy::op_shape: return "op-shape";
     case GroupBy::region: return "region";
+    case GroupBy::module: return "module";
     }
     return "kernel";
 }
@@ -25,6 +26,7 @@ std::optional<GroupBy> group_by_from_string(std::string_view s) {
     if (s == "op") return GroupBy::op;
     if (s == "op-shape" || s == "op_shape") return GroupBy::op_shape;
     if (s == "region") return GroupBy::region;
+    if (s == "module") return GroupBy::module;
     return std::nullopt;
 }
 

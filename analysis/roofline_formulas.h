@@ -19,11 +19,14 @@
 namespace rafter {
 
 
-enum class GroupBy { kernel, base, op, op_shape, region };
-const char* to_string(GroupBy g);  // "kernel", "base", "op", "op-shape", "region"
+enum class GroupBy { kernel, base, op, op_shape, region, module };
+const char* to_string(GroupBy g);  // "kernel", "base", "op", "op-shape", "region", "module"
 std::optional<GroupBy> group_by_from_string(std::string_view s);  // also accepts "op_shape"
 // Whether group names are kernel names (C++ signatures that display names shorten).
 inline bool has_kernel_names(GroupBy g) { return g == GroupBy::kernel || g == GroupBy::base; }
+// Whether groups are made of framework-op calls (analysis/op_roofline.h): by op, op and shapes,
+// or the module the ops ran in.
+inline bool is_op_grouping(GroupBy g) { return g == GroupBy::op || g == GroupBy::op_shape || g == GroupBy::module; }
 
 // What limits a group: the largest of its compute time, its memory time per level, and its
 // launch floor (each kernel takes at least the machine's kernel_floor_s on the GPU).
@@ -39,6 +42,8 @@ struct RooflineOptions {
     std::string no_machine_reason;
     // GPUs per node, to tell which collectives cross nodes (analysis/collectives.h); 0: 8.
     int gpus_per_node = 0;
+    // --group-by module: the first `module_depth` levels of each op's module path (0: all).
+    int module_depth = 0;
 };
 
 // The reason every group carries when the analysis has no machine: bounds need ceilings.
@@ -109,6 +114,7 @@ struct RooflineReport {
     std::string no_machine_reason;
     GroupBy group_by = GroupBy::kernel;
     bool group_by_chosen = false;  // as in RooflineOptions: reports say the grouping was chosen
+    int module_depth = 0;          // as in RooflineOptions (GroupBy::module)
     std::vector<std::string> inputs;
     RooflineTotals totals;
     std::vector<GroupMetrics> groups;  // sorted by time, largest first (unknown time last)

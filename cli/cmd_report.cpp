@@ -6,6 +6,7 @@
 
 #include "analysis/analytic_costs.h"
 #include "analysis/breakdown.h"
+#include "analysis/module_scopes.h"
 #include "analysis/roofline.h"
 #include "cli/commands.h"
 #include "cli/load_inputs.h"
@@ -33,6 +34,9 @@ const char* kUsage =
     "See docs/report.md.\n\n";
 
 } // namespace
+
+// The Layers section's automatic depth keeps at most this many modules.
+constexpr size_t kLayersMaxRows = 16;
 
 int cmd_report(const Args& args) {
     po::options_description opts = command_options();
@@ -77,6 +81,9 @@ int cmd_report(const Args& args) {
     ropts.group_by_chosen = chosen;
     ropts.no_machine_reason = loaded.why_no_machine;
     ropts.gpus_per_node = gpus_per_node_arg(vm);
+    // --depth sets the module grouping's depth and the Layers section's (default there: automatic).
+    const int layers_depth = module_depth_arg(vm, GroupBy::module);
+    if (group_by == GroupBy::module) ropts.module_depth = layers_depth;
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (chosen && group_by != GroupBy::kernel) {
         // Without --group-by the summary and charts use whichever of the default and the kernel
@@ -90,12 +97,28 @@ int cmd_report(const Args& args) {
     }
     if (report.inputs.empty()) report.inputs = inputs;
     report.diagnostics.merge(loaded.machine_diagnostics);
+    // The roofline per layer, when the traces record module or annotation scopes.
+    std::optional<RooflineReport> modules;
+    if (report.group_by != GroupBy::module && has_module_scopes(traces)) {
+        RooflineOptions mo = ropts;
+        mo.group_by = GroupBy::module;
+        mo.group_by_chosen = false;
+        mo.module_depth = layers_depth;
+        modules = analyze_roofline(traces, machine, mo);
+        if (layers_depth == 0 && modules->groups.size() > kLayersMaxRows) {
+            std::vector<std::string> names;
+            for (const auto& g : modules->groups) names.push_back(g.name);
+            mo.module_depth = depth_for_at_most(names, kLayersMaxRows);
+            modules = analyze_roofline(traces, machine, mo);
+        }
+    }
     BreakdownReport breakdown = analyze_breakdown(traces);
     traces.clear();
 
     HtmlReportInputs in;
     in.roofline = &report;
     in.breakdown = &breakdown;
+    if (modules) in.modules = &*modules;
     in.scaling = scaling.get();
     if (vm.count("title")) in.title = vm["title"].as<std::string>();
     in.command_line = "rafter report";

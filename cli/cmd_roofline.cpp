@@ -104,13 +104,14 @@ int cmd_roofline(const Args& args) {
     bool group_by_chosen = false;
     const GroupBy group_by = group_by_arg(vm, traces, &group_by_chosen);
 
-    if (group_by != GroupBy::op && group_by != GroupBy::op_shape)
+    if (!is_op_grouping(group_by))
         apply_analytic_costs_to_traces(traces);  // kernels of Kineto ops get the op's analytic cost
     RooflineOptions ropts;
     ropts.group_by = group_by;
     ropts.group_by_chosen = group_by_chosen;
     ropts.no_machine_reason = loaded.why_no_machine;
     ropts.gpus_per_node = gpus_per_node_arg(vm);
+    ropts.module_depth = module_depth_arg(vm, group_by);
     RooflineReport report = analyze_roofline(traces, machine, ropts);
     if (report.inputs.empty()) report.inputs = inputs;
     report.diagnostics.merge(loaded.machine_diagnostics);

@@ -43,9 +43,9 @@ void add_gpus_per_node_option(po::options_description& opts) {
                        "those across nodes (NIC ceiling); default 8");
 }
 
-int gpus_per_node_arg(const po::variables_map& vm) {
-    if (!vm.count("gpus-per-node")) return 0;
-    const std::string s = vm["gpus-per-node"].as<std::string>();
+// The value of --NAME as a whole number in [lo, hi]; a usage error otherwise.
+static int whole_number_arg(const po::variables_map& vm, const std::string& name, int lo, int hi) {
+    const std::string s = vm[name].as<std::string>();
     size_t used = 0;
     int n = 0;
     try {
@@ -53,16 +53,31 @@ int gpus_per_node_arg(const po::variables_map& vm) {
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != s.size() || n < 1 || n > 4096)
-        throw_usage_error("--gpus-per-node expects a whole number from 1 to 4096, got '" + s + "'");
+    if (used != s.size() || n < lo || n > hi)
+        throw_usage_error("--" + name + " expects a whole number from " + std::to_string(lo) + " to " +
+                          std::to_string(hi) + ", got '" + s + "'");
     return n;
+}
+
+int gpus_per_node_arg(const po::variables_map& vm) {
+    return vm.count("gpus-per-node") ? whole_number_arg(vm, "gpus-per-node", 1, 4096) : 0;
 }
 
 void add_group_by_option(po::options_description& opts) {
     opts.add_options()("group-by,g", po::value<std::string>()->value_name("KEY"),
                        "kernel (full name), base (name without templates and arguments), op or op-shape "
-                       "(framework op), region; default: op for inputs with framework ops (PyTorch "
-                       "profiler traces), else kernel");
+                       "(framework op), module (the nn.Module or record_function scope the ops ran in), "
+                       "region; default: op for inputs with framework ops (PyTorch profiler traces), else "
+                       "kernel")
+        ("depth", po::value<std::string>()->value_name("N"),
+         "keep the first N levels of each module path: with --group-by module (default: all), and in "
+         "the report's Layers section (default: the deepest level with at most 16 modules)");
+}
+
+int module_depth_arg(const po::variables_map& vm, GroupBy group_by) {
+    if (!vm.count("depth")) return 0;
+    if (group_by != GroupBy::module) throw_usage_error("--depth applies to --group-by module");
+    return whole_number_arg(vm, "depth", 1, 1000);
 }
 
 GroupBy group_by_arg(const po::variables_map& vm, const std::vector<Trace>& traces, bool* chosen) {
@@ -73,7 +88,7 @@ GroupBy group_by_arg(const po::variables_map& vm, const std::vector<Trace>& trac
     if (chosen) *chosen = false;
     auto g = group_by_from_string(vm["group-by"].as<std::string>());
     if (!g)
-        throw_usage_error("--group-by expects kernel, base, op, op-shape or region, got '" +
+        throw_usage_error("--group-by expects kernel, base, op, op-shape, module or region, got '" +
                           vm["group-by"].as<std::string>() + "'");
     return *g;
 }

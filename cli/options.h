@@ -44,6 +44,8 @@ void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& t
 // absent, and says so in *chosen.
 void add_group_by_option(po::options_description& opts);
 GroupBy group_by_arg(const po::variables_map& vm, const std::vector<Trace>& traces, bool* chosen);
+// --depth N (with --group-by module): 0 when not given.
+int module_depth_arg(const po::variables_map& vm, GroupBy group_by);
 
 // Parses `args` against `opts` (store, then notify). With `positional`, the arguments that are
 // not options are collected under that name, an option --help does not list.

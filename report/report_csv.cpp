@@ -48,7 +48,7 @@ void CsvReporter::write(const RooflineReport& r, std::ostream& out) const {
 
     for (size_t i = 0; i < r.groups.size(); ++i) {
         const GroupMetrics& g = r.groups[i];
-        bool op_group = r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape;
+        bool op_group = is_op_grouping(r.group_by);
         bool counts_calls = op_group || r.group_by == GroupBy::region;
         std::vector<std::string> f = {std::to_string(i + 1),
                                       csv_field(g.name),

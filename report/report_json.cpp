@@ -116,7 +116,7 @@ void write_totals(JsonWriter& w, const RooflineReport& r) {
     w.field("explained_time_s", explained_time(r).explained_s);
     w.field("launches", t.launches);
     w.field("groups", static_cast<uint64_t>(r.groups.size()));
-    if (r.group_by == GroupBy::region || r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape)
+    if (r.group_by == GroupBy::region || is_op_grouping(r.group_by))
         w.field("invocations", t.invocations);
     write_flops(w, t.flops, t.flops_total);
     write_bytes(w, t.bytes);
@@ -128,17 +128,17 @@ void write_group(JsonWriter& w, const RooflineReport& r, const GroupMetrics& g, 
     w.begin_object();
     w.field("rank", static_cast<uint64_t>(rank));
     w.field("name", g.name);
-    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape) {
+    if (is_op_grouping(r.group_by)) {
         w.field("op", g.op);
         w.key("input_dims");
         write_input_dims(w, g.input_dims);
         w.key("input_types");
         write_input_types(w, g.input_types);
     }
-    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape || r.group_by == GroupBy::region)
+    if (is_op_grouping(r.group_by) || r.group_by == GroupBy::region)
         w.field("invocations", g.invocations);
     w.field("launches", g.launches);
-    if (r.group_by == GroupBy::op || r.group_by == GroupBy::op_shape) w.field("copies", g.copies);
+    if (is_op_grouping(r.group_by)) w.field("copies", g.copies);
     w.field("time_s", g.time_s);
     w.field("time_share", g.time_share);
     write_flops(w, g.flops, g.flops_total);

@@ -62,6 +62,7 @@ const char* name_header(GroupBy g) {
     case GroupBy::op: return "op";
     case GroupBy::op_shape: return "op (input shapes)";
     case GroupBy::region: return "region";
+    case GroupBy::module: return "module";
     }
     return "kernel";
 }
@@ -158,7 +159,7 @@ void TableReporter::write(const RooflineReport& r, std::ostream& out) const {
     if (r.group_by_chosen)
         write_wrapped(out, std::string("grouped by ") + to_string(r.group_by) +
                                (r.group_by == GroupBy::op ? " (the inputs record framework ops)" : "") +
-                               "; --group-by kernel, base, op or op-shape to change",
+                               "; --group-by kernel, base, op, op-shape or module to change",
                       width);
     out << '\n';
 

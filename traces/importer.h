@@ -26,7 +26,8 @@ struct ImportOptions {
     // GPU architecture ("volta", "ampere", "hopper", ...) used to turn instruction counters into
     // FLOPs when the input does not say (ncu CC column). Set from --machine.
     std::string arch;
-    bool include_python_events = false;  // Kineto python_function events are skipped by default
+    // Kineto python_function events are skipped by default, except nn.Module calls.
+    bool include_python_events = false;
     bool quiet = false;                  // --quiet: no progress bar on stderr
     ImportProgress progress = {};        // set by load_traces for the importers
 };

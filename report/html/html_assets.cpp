@@ -46,7 +46,7 @@ td.msg { white-space: normal; }
 td.name { white-space: normal; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-all; max-width: 520px; }
 tr.hl td { background: var(--hl); }
 tbody tr { cursor: default; }
-table.groups tbody tr { cursor: pointer; }
+table.groups tbody tr, table.modules tbody tr { cursor: pointer; }
 .missing { color: #9a9a9a; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
 .chart { flex: 1 1 100%; min-width: 0; max-width: 1060px; }
@@ -110,11 +110,11 @@ const char* const kReportJs = R"JS(
     Array.prototype.forEach.call(document.querySelectorAll('[data-group="' + group + '"]'), function (e) {
       e.classList.add('hl');
     });
-    var row = document.querySelector('table.groups tr[data-group="' + group + '"]');
+    var row = document.querySelector('tr[data-group="' + group + '"]');
     if (row && scroll && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
   }
   function current() {
-    var r = document.querySelector('table.groups tr.hl');
+    var r = document.querySelector('tr.hl[data-group]');
     return r ? r.getAttribute('data-group') : null;
   }
   function setupLinks() {
@@ -125,7 +125,7 @@ const char* const kReportJs = R"JS(
         highlight(current() === id ? null : id, true);
       });
     });
-    Array.prototype.forEach.call(document.querySelectorAll('table.groups tbody tr[data-group]'), function (tr) {
+    Array.prototype.forEach.call(document.querySelectorAll('table.groups tbody tr[data-group], table.modules tbody tr[data-group]'), function (tr) {
       tr.addEventListener('click', function () {
         var id = tr.getAttribute('data-group');
         highlight(current() === id ? null : id, false);

@@ -255,6 +255,38 @@ void write_collectives(std::ostream& o, const RooflineReport& r) {
     o << "</tbody></table></section>\n";
 }
 
+// The roofline per layer (module view, docs/roofline.md "Module view"): the time-based roofline
+// of the module groups and their table.
+void write_modules(std::ostream& o, const RooflineReport& m) {
+    // Points and rows link as in the group table, with ids of their own ("m3").
+    ChartOptions chart;
+    chart.group_attrs.resize(m.groups.size());
+    for (size_t i = 0; i < m.groups.size(); ++i) chart.group_attrs[i].data = {{"group", "m" + std::to_string(i)}};
+    o << "<section id=\"modules\"><h2>Layers</h2>\n<p class=\"sub\">GPU time, FLOPs and bytes of each "
+         "nn.Module or record_function scope"
+      << (m.module_depth > 0 ? " (paths cut at depth " + std::to_string(m.module_depth) + ")" : std::string())
+      << ", through the op -&gt; kernel links; backward ops join their forward module with [backward]; a module's "
+         "ops without an analytic cost are a row of their own. As <code>rafter roofline --group-by module"
+      << (m.module_depth > 0 ? " --depth " + std::to_string(m.module_depth) : std::string())
+      << "</code>.</p>\n<div class=\"chart\" id=\"chart-modules\">" << render_time_roofline_svg(m, chart)
+      << "</div>\n";
+    o << "<table class=\"modules sortable\"><thead><tr><th class=\"name\">module</th><th>time</th><th>share</th>"
+         "<th>launches</th><th>FLOPs</th><th>DRAM bytes</th><th>FLOP rate</th><th class=\"text\">bound</th>"
+         "<th>efficiency</th><th class=\"text\">why no efficiency</th></tr></thead><tbody>\n";
+    for (size_t i = 0; i < m.groups.size(); ++i) {
+        const GroupMetrics& g = m.groups[i];
+        auto dram = value_of(g.bytes[static_cast<size_t>(MemLevel::dram)]);
+        o << "<tr data-group=\"m" << i << "\"><td class=\"name\">" << html_escape(g.name) << "</td>" << time_cell(g.time_s)
+          << cell(g.time_share, g.time_share ? pct(*g.time_share) : "")
+          << cell(static_cast<double>(g.launches), std::to_string(g.launches)) << unit_cell(g.flops_total, "FLOP")
+          << unit_cell(dram, "B") << unit_cell(g.flop_rate, "FLOP/s") << "<td class=\"text\">"
+          << (g.bound == Bound::unknown ? kMissing : to_string(g.bound)) << "</td>"
+          << cell(g.efficiency, g.efficiency ? pct(*g.efficiency) : "") << "<td class=\"text msg\">"
+          << html_escape(g.efficiency ? std::string() : g.reason) << "</td></tr>\n";
+    }
+    o << "</tbody></table></section>\n";
+}
+
 struct Slice {
     const char* name;
     const char* colour;
@@ -378,6 +410,7 @@ std::string render_html_report(const HtmlReportInputs& in) {
     o << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#roofline\">Roofline</a><a href=\"#groups\">Groups</a>";
     bool collectives = has_collectives(r);
     if (collectives) o << "<a href=\"#collectives\">Collectives</a>";
+    if (in.modules) o << "<a href=\"#modules\">Layers</a>";
     if (breakdown) o << "<a href=\"#breakdown\">GPU time per rank</a><a href=\"#idle\">Idle</a>";
     if (in.scaling) o << "<a href=\"#scaling\">Scaling</a>";
     o << "<a href=\"#diagnostics\">Diagnostics</a></nav></header>\n<main>\n";
@@ -385,6 +418,7 @@ std::string render_html_report(const HtmlReportInputs& in) {
     write_charts(o, r);
     write_group_table(o, r);
     if (collectives) write_collectives(o, r);
+    if (in.modules) write_modules(o, *in.modules);
     if (breakdown) write_breakdown(o, *in.breakdown);
     if (in.scaling) write_scaling(o, *in.scaling);
     Diagnostics diags = r.diagnostics;

@@ -1,7 +1,8 @@
 #pragma once
 // `rafter report`: one self-contained HTML file (inline CSS, JS and SVG; no network) with the
-// summary, both roofline charts linked to a sortable and filterable group table, the GPU-time
-// breakdown per rank, scaling curves and the diagnostics. Sections without data are left out.
+// summary, both roofline charts linked to a sortable and filterable group table, collectives,
+// the roofline per layer (module), the GPU-time breakdown per rank with why the GPU is idle,
+// scaling curves and the diagnostics. Sections without data are left out.
 // See docs/report.md.
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace rafter {
 struct HtmlReportInputs {
     const RooflineReport* roofline = nullptr;     // required
     const BreakdownReport* breakdown = nullptr;   // optional: traces with timestamps
+    const RooflineReport* modules = nullptr;      // optional: the same traces grouped by module
     const ScalingResult* scaling = nullptr;       // optional: --scenario
     std::string title;                            // empty: "Rafter report: <machine>"
     std::string command_line;                     // shown in the footer

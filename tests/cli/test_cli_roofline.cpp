@@ -49,9 +49,26 @@ TEST_CASE("roofline usage errors exit 2 and write nothing") {
     CHECK(run_rafter("roofline " + in + " --top many", s).exit_code == 2);
     CHECK(run_rafter("roofline " + in + " --format xml", s).exit_code == 2);
     CHECK(run_rafter("roofline " + in + " --no-such-option", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --depth 2", s).exit_code == 2);  // --depth needs --group-by module
+    CHECK(run_rafter("roofline " + in + " --group-by module --depth 0", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --gpus-per-node 8x", s).exit_code == 2);
+    CHECK(run_rafter("roofline " + in + " --gpus-per-node 0", s).exit_code == 2);
     auto r = run_rafter("roofline " + in + " --group-by kernels", s);
     CHECK(r.err.find("--group-by") != std::string::npos);
     CHECK_FALSE(fs::exists(s + "/out"));
+}
+
+TEST_CASE("roofline --group-by module --depth: one row per BERT layer, JSON group_by module") {
+    auto s = scratch_dir("cli-roofline-module");
+    auto r = run_rafter("roofline '" + real_data("kineto/h100-bert-small-infer.json.gz") +
+                            "' --group-by module --depth 4 -f json",
+                        s);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("\"group_by\": \"module\"") != std::string::npos);
+    for (int l = 0; l < 4; ++l)
+        CHECK(r.out.find("\"name\": \"BertLMHeadModel_0/BertModel_0/BertEncoder_0/BertLayer_" + std::to_string(l) +
+                         "\"") != std::string::npos);
+    CHECK(r.out.find("BertAttention_0\"") == std::string::npos);  // cut at depth 4
 }
 
 TEST_CASE("roofline without a machine reports FLOPs, bytes and time, and bounds missing with the reason") {

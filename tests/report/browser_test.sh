@@ -47,6 +47,13 @@ bert="$data/kineto/h100-bert-small-infer.json.gz"
 [ -f "$bert" ] || { echo "FAIL: missing test fixture $bert (see tests/data/real/README.md)"; exit 1; }
 "$exe" report "$bert" --group-by op -o "$out/bert.html" --quiet
 grep -q 'id="breakdown"' "$out/bert.html" || { echo "FAIL: no GPU-time section in the Kineto report"; exit 1; }
+# The Layers section at its automatic depth (the deepest with at most 16 modules): BERT's four
+# encoder layers are depth 4 (BertLMHeadModel_0/BertModel_0/BertEncoder_0/BertLayer_N).
+grep -q 'paths cut at depth 4' "$out/bert.html" || { echo "FAIL: Layers section not at depth 4"; exit 1; }
+for n in 0 1 2 3; do
+  grep -q ">BertLMHeadModel_0/BertModel_0/BertEncoder_0/BertLayer_$n</td>" "$out/bert.html" ||
+    { echo "FAIL: no row for BertLayer_$n in the Layers section"; exit 1; }
+done
 # Rows written into the group table of the file; the browser must show all of them.
 rows=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read().split("<table class=\"groups")[1].split("</table>")[0]; print(len(re.findall("<tr data-group=", t)))' "$out/bert.html")
 check_report bert "$rows"

@@ -153,3 +153,33 @@ TEST_CASE("rafter report CLI: help, usage errors, bad input leaves no file, succ
     CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
     CHECK(html.find("</html>") != std::string::npos);
 }
+
+TEST_CASE("HTML report's Layers section: the module roofline at a given depth, one row per module") {
+    auto traces = load_traces({real_data("kineto/h100-bert-small-infer.json.gz")}, {});
+    auto m = detect_machine(traces);
+    REQUIRE(m);
+    RooflineOptions ro;
+    ro.group_by = GroupBy::op;
+    RooflineReport r = analyze_roofline(traces, *m, ro);
+    ro.group_by = GroupBy::module;
+    ro.module_depth = 4;
+    RooflineReport layers = analyze_roofline(traces, *m, ro);
+    HtmlReportInputs in;
+    in.roofline = &r;
+    in.modules = &layers;
+    std::string html = render_html_report(in);
+    REQUIRE(html.find("id=\"modules\"") != std::string::npos);
+    size_t sec = html.find("id=\"modules\"");
+    std::string section = html.substr(sec, html.find("</section>", sec) - sec);
+    CHECK(count(section, "<tr data-group=\"m") == layers.groups.size());
+    CHECK(section.find("data-group=\"m0\"") != std::string::npos);  // chart points link to the rows
+    for (int layer = 0; layer < 4; ++layer)
+        CHECK(section.find("<td class=\"name\">BertLMHeadModel_0/BertModel_0/BertEncoder_0/BertLayer_" +
+                           std::to_string(layer) +
+                           "</td>") != std::string::npos);
+    CHECK(section.find("--group-by module --depth 4") != std::string::npos);
+    CHECK(html.find("<a href=\"#modules\">Layers</a>") != std::string::npos);
+    // Without module rows there is no section.
+    in.modules = nullptr;
+    CHECK(render_html_report(in).find("id=\"modules\"") == std::string::npos);
+}

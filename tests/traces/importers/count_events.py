@@ -27,7 +27,7 @@ def count(path):
         doc = json.load(f, parse_float=Decimal)
     ev = doc["traceEvents"]
     c = dict(kernels=0, nccl_kernels=0, memcpy=0, memset=0, cpu_ops=0, runtime=0, driver=0,
-             steps=0, user_annotations=0, gpu_user_annotations=0, cuda_sync=0, python=0,
+             steps=0, user_annotations=0, gpu_user_annotations=0, cuda_sync=0, python=0, nn_modules=0,
              unknown_category_events=0, kernel_time_ns=0, memcpy_bytes=0, memset_bytes=0,
              kernels_with_collective=0, cpu_collectives_without_kernel=0,
              ops_with_input_dims=0, first_kernel_start_ns=None, last_kernel_end_ns=None,
@@ -88,6 +88,8 @@ def count(path):
             c["cuda_sync"] += 1
         elif cat == "python_function":
             c["python"] += 1
+            if e.get("ph") == "X" and str(e.get("name", "")).startswith("nn.Module: "):
+                c["nn_modules"] += 1
     c["cpu_collectives_without_kernel"] = sum(1 for x in cpu_coll_ext if x not in kernel_coll_ext)
     dist = doc.get("distributedInfo", {})
     c["rank"] = dist.get("rank", -1)

@@ -33,7 +33,7 @@ TEST_CASE("rafter import writes one trace to a file and several to a directory")
     Trace t = read_native_trace(dir + "/bert.rafter");
     CHECK(t.meta.source_format == "kineto");
     CHECK(t.kernels.size() == 60);
-    CHECK(t.cpu_ops.size() == 479 + 110 + 22);
+    CHECK(t.cpu_ops.size() == 479 + 110 + 22 + 84);  // ops, runtime, driver, nn.Module calls
     CHECK(t.steps.size() == 1);
 
     auto m = test::run_rafter("import '" + test::real_data("kineto/sampled-128rank-rank0.json.gz") + "' '" +

@@ -226,7 +226,13 @@ void EventSink::add(const RawEvent& ev, uint64_t index, uint64_t offset) {
     case Category::trace:   // the profiler's own span
         return;
     case Category::python_function:
-        if (!opt_.include_python_events) { ++python_skipped_; return; }
+        // nn.Module calls are kept always (module view, analysis/module_scopes.h): they are a few
+        // percent of the python events and need no args.
+        if (!opt_.include_python_events &&
+            !(ev.name.type == JType::string && !ev.name.escaped && ev.name.text.rfind("nn.Module: ", 0) == 0)) {
+            ++python_skipped_;
+            return;
+        }
         break;
     default: break;
     }
@@ -500,7 +506,7 @@ void EventSink::finish(const TopLevel& top) {
     }
     if (python_skipped_)
         t_.diagnostics.add(Severity::info, "kineto.python_skipped",
-                           "python_function events were skipped (ImportOptions.include_python_events)",
+                           "python_function events other than nn.Module calls were skipped (ImportOptions.include_python_events)",
                            python_skipped_);
     if (non_complete_)
         t_.diagnostics.add(Severity::info, "kineto.non_complete_event",

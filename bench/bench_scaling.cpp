@@ -176,6 +176,33 @@ int main(int argc, char** argv) {
         search_s.push_back(now_s() - t0);
     }
 
+    // The same search with the transformer compute model (GPT 13B shape, full recompute): each
+    // layout evaluates the per-layer GEMMs and memory-bound ops for its tensor-parallel degree.
+    TrainingWorkload tr = big;
+    tr.activation_memory_per_sample.reset();
+    TransformerTraining tt;
+    tt.shape = {40, 5120, 40, 2048, 51200, 4 * 5120};
+    tt.recompute = Recompute::full;
+    tr.transformer = tt;
+    tr.parameters = transformer_parameters(tt.shape);
+    tr.gemm.peak_flops = 312e12;
+    tr.gemm.max_fraction = 0.9;
+    tr.gemm.dram_bandwidth = 2.039e12;
+    tr.gemm.sms = 108;
+    std::vector<double> tsearch_s, tfull;
+    LayoutSearchResult tres;
+    ParallelLayout tl;
+    tl.tp = 8;
+    tl.pp = 4;
+    for (int r = 0; r < reps; ++r) {
+        double t0 = now_s();
+        tres = search_layouts(tr, bigsys, 4096, 8192, ScalingOptions{}, so);
+        tsearch_s.push_back(now_s() - t0);
+        double rate = 0;
+        sink += time_loop(seconds, 1, [&] { return predict_step(tr, bigsys, tl, 4096, 8192).step_s; }, rate);
+        tfull.push_back(rate);
+    }
+
     std::printf("bench_scaling: %zu DP configurations (13 GPU counts x 24 model sizes x 5 buckets x 4 step times), "
                 "%d reps of %.2f s, medians\n", configs.size(), reps, seconds);
     std::printf("  fast vs naive model: max relative difference %.2e\n", max_rel);
@@ -193,6 +220,14 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(res.rejected_memory), res.evaluated / median(search_s),
                 res.best.empty() ? "-" : describe(res.best.front().layout).c_str(),
                 res.best.empty() ? 0.0 : res.best.front().step_s);
+    std::printf("  transformer form, predict_step (tp8 pp4, 4096 GPUs): %.3g predictions/s  (%.2f us each)\n",
+                median(tfull), 1e6 / median(tfull));
+    std::printf("  layout search, transformer form, 13B shape on 4096 GPUs: %.3f ms median (%llu layouts, %.0f layouts/s; "
+                "%.1fx the measured form's time); best %s, step %.3f s\n",
+                median(tsearch_s) * 1e3, static_cast<unsigned long long>(tres.evaluated),
+                tres.evaluated / median(tsearch_s), median(tsearch_s) / median(search_s),
+                tres.best.empty() ? "-" : describe(tres.best.front().layout).c_str(),
+                tres.best.empty() ? 0.0 : tres.best.front().step_s);
     std::printf("  peak RSS %.1f MB  (checksum %.6g)\n", peak_rss_mb(resource_usage()), sink);
     return 0;
 }

@@ -33,7 +33,7 @@ const char* kUsage =
     "with the backward pass, tensor/pipeline parallel traffic, ZeRO/FSDP) and exposed data loading.\n"
     "With measurements in the scenario, an empirical fit (Extra-P normal form) is shown next to\n"
     "the analytic prediction. See docs/scaling.md and examples/scenarios/.\n\n"
-    "With -o DIR: DIR/scaling.json (schema rafter.scaling/1), DIR/scaling.csv, DIR/scaling.svg.\n"
+    "With -o DIR: DIR/scaling.json (schema rafter.scaling/2), DIR/scaling.csv, DIR/scaling.svg.\n"
     "--validate prints the model's errors against published measurements (docs/validation/scaling.md).\n\n";
 
 // "1,2,4,8" or "8:1024" (doubling from 8 to 1024), or a mix: "1,8:64,100".

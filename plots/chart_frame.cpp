@@ -298,8 +298,8 @@ Box draw_legend(SvgWriter& svg, double x, double y, double max_width, double max
                                     .num("width", sym_w - 8)
                                     .num("height", 11)
                                     .add("fill", e.color)
-                                    .add("fill-opacity", "0.25")
-                                    .add("stroke", e.color));
+                                    .num("fill-opacity", e.fill_opacity)
+                                    .add("stroke", e.fill_opacity < 1 ? e.color : std::string("#333333")));
         }
         Attrs a = text_style(size, kInk);
         a.num("x", x + sym_w + 2).num("y", mid + size * 0.35);

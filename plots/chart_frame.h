@@ -51,6 +51,7 @@ struct LegendEntry {
     double stroke_width = 1.5;
     MarkerShape shape = MarkerShape::circle;
     std::string tooltip;       // full text when `text` is shortened
+    double fill_opacity = 0.25;  // swatch: 1 where it stands for solid bars
 
     static LegendEntry make_heading(std::string text);
     static LegendEntry make_marker(std::string text, std::string color, MarkerShape shape,

@@ -82,6 +82,14 @@ void draw_frame_and_grid(SvgWriter& svg, const Panel& p, const XAxis& x, const s
     svg.close();
 }
 
+// A rate as "8.1 k" or "0.081": never the SI milli prefix on a rate ("81.4 m samples/s").
+std::string rate_text(double v) {
+    if (v >= 1) return si_format(v);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
 } // namespace
 
 std::string render_scaling_svg(const ScalingResult& r) {
@@ -90,7 +98,9 @@ std::string render_scaling_svg(const ScalingResult& r) {
     const Scenario& s = r.scenario;
     std::string title = "Scaling: " + (s.name.empty() ? s.origin : s.name);
     std::string sub = std::string(to_string(s.mode)) + " scaling, " + si_format(s.workload.parameters) +
-                      " parameters, single GPU " + si_format(r.single_gpu_throughput) + " samples/s" +
+                      " parameters" +
+                      (s.workload.transformer ? std::string(", transformer form")
+                                              : ", single GPU " + rate_text(r.single_gpu_throughput) + " samples/s") +
                       (r.searched ? ", best layout per GPU count" : "");
     draw_title(svg, 20, 30, fit_text(title, kWidth - 40, fonts.title, true), fit_text(sub, kWidth - 40, fonts.note), fonts);
 
@@ -223,11 +233,15 @@ std::string render_scaling_svg(const ScalingResult& r) {
         e.kind = LegendEntry::swatch;
         e.text = parts[k].name;
         e.color = parts[k].color;
+        e.fill_opacity = 1;  // as the bars
         sl.push_back(e);
     }
-    draw_legend(svg, kRight + 24, bot.y0, kWidth - kRight - 34, sl, fonts);
-    if (!io)
-        svg.text("I/O not modeled (no workload.data / system.io)", text_at(kRight + 24, bot.y0 + 130, 11.5, kMutedInk));
+    Box lb = draw_legend(svg, kRight + 24, bot.y0, kWidth - kRight - 34, sl, fonts);
+    if (!io) {
+        // Two short lines: the legend column is narrow.
+        svg.text("I/O not modeled", text_at(kRight + 24, lb.y1 + 22, 11.5, kMutedInk));
+        svg.text("(no workload.data / system.io)", text_at(kRight + 24, lb.y1 + 38, 11.5, kMutedInk));
+    }
     return svg.finish();
 }
 

@@ -23,6 +23,24 @@ std::string pct(double v) {
 
 std::string opt_seconds(const std::optional<double>& v) { return v ? format_seconds(*v) : "-"; }
 
+// Rates read as "8.1 k" or "0.081", never with the SI milli prefix ("8.1 m samples/s").
+std::string rate(double v) {
+    if (v >= 1) return si_format(v);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+bool transformer_form(const ScalingResult& r) { return r.scenario.workload.transformer.has_value(); }
+
+std::string tflops(const std::optional<double>& v) {
+    if (!v) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", *v / 1e12);
+    return buf;
+}
+std::string opt_pct(const std::optional<double>& v) { return v ? pct(*v) : "-"; }
+
 std::string layout_text(const ParallelLayout& l) {
     std::string s = std::to_string(l.tp) + "/" + std::to_string(l.pp) + "/" + std::to_string(l.dp);
     if (l.micro_batches > 1) s += " m" + std::to_string(l.micro_batches);
@@ -55,6 +73,7 @@ void write_layout(JsonWriter& w, const ParallelLayout& l) {
     w.field("dp", l.dp);
     w.field("micro_batches", l.micro_batches);
     w.field("zero", l.zero);
+    w.field("virtual_stages", l.virtual_stages);
     w.end_object();
 }
 
@@ -86,7 +105,19 @@ void write_step(JsonWriter& w, const StepPrediction& s, bool io) {
     w.field("dp_algorithm", to_string(s.dp_algorithm));
     w.field("buckets", s.buckets);
     w.field("memory_bytes", s.memory_bytes);
+    w.field("memory_per_gpu_bytes", s.memory_bytes);
     w.field("fits_memory", s.fits_memory);
+    w.field("recompute_s", s.recompute_s);
+    w.field("model_flops", s.model_flops);
+    w.field("hardware_flops", s.hardware_flops);
+    w.field("tflops_per_gpu", s.tflops_per_gpu ? std::optional<double>(*s.tflops_per_gpu / 1e12) : std::nullopt);
+    w.field("hardware_tflops_per_gpu",
+            s.hardware_tflops_per_gpu ? std::optional<double>(*s.hardware_tflops_per_gpu / 1e12) : std::nullopt);
+    w.field("mfu", s.mfu);
+    w.field("hfu", s.hfu);
+    w.key("algorithm_fallback");
+    if (s.algorithm_fallback.empty()) w.null();
+    else w.value(s.algorithm_fallback);
 }
 
 } // namespace
@@ -96,13 +127,31 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r) {
     bool have_measured = false, have_fit = r.fit.has_value();
     for (const auto& p : r.points) have_measured = have_measured || p.measured_step_s;
     const Scenario& s = r.scenario;
-    out << "Scenario: " << (s.name.empty() ? s.origin : s.name) << " (" << to_string(s.mode)
-        << " scaling, " << si_format(s.workload.parameters) << " parameters, single GPU "
-        << si_format(r.single_gpu_throughput) << " samples/s)\n\n";
+    bool tr = transformer_form(r);
+    out << "Scenario: " << (s.name.empty() ? s.origin : s.name) << " (" << to_string(s.mode) << " scaling, "
+        << si_format(s.workload.parameters) << " parameters, ";
+    if (tr) {
+        const TransformerTraining& t = *s.workload.transformer;
+        out << "transformer " << t.shape.layers << " layers, hidden " << si_format(t.shape.hidden) << ", recompute "
+            << to_string(t.recompute) << (t.sequence_parallel ? ", sequence parallel" : "") << "; GEMMs at "
+            << pct(s.workload.gemm.max_fraction) << " of " << si_unit(s.workload.gemm.peak_flops, "FLOP/s")
+            << " peak: " << s.workload.gemm.source << ")\n";
+    } else {
+        out << "single GPU " << rate(r.single_gpu_throughput) << " samples/s)\n";
+    }
+    if (r.reference_gpus > 0)
+        out << "Efficiency: throughput per GPU relative to " << r.reference_gpus << " GPU(s), the smallest count that fits.\n";
+    out << '\n';
 
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> head = {"GPUs", "tp/pp/dp", "step", "compute", "bubble", "exp. comm",
                                      "exp. I/O", "samples/s", "efficiency", "DP algorithm"};
+    if (tr) {
+        head.push_back("TFLOP/s/GPU");
+        head.push_back("MFU");
+        head.push_back("HFU");
+        head.push_back("memory/GPU");
+    }
     if (have_measured) head.push_back("measured");
     if (have_fit) head.push_back("fit");
     rows.push_back(head);
@@ -111,8 +160,14 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r) {
         std::vector<std::string> row = {
             std::to_string(b.gpus), layout_text(b.layout), format_seconds(b.step_s),
             format_seconds(b.compute_s), format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
-            io ? format_seconds(b.exposed_io_s) : "-", si_format(b.throughput), pct(b.efficiency),
+            io ? format_seconds(b.exposed_io_s) : "-", rate(b.throughput), pct(b.efficiency),
             b.layout.dp > 1 ? to_string(b.dp_algorithm) : "-"};
+        if (tr) {
+            row.push_back(tflops(b.tflops_per_gpu));
+            row.push_back(opt_pct(b.mfu));
+            row.push_back(opt_pct(b.hfu));
+            row.push_back(b.memory_bytes ? si_unit(*b.memory_bytes, "B") : "-");
+        }
         if (have_measured) row.push_back(opt_seconds(p.measured_step_s));
         if (have_fit) row.push_back(opt_seconds(p.fit_step_s));
         rows.push_back(row);
@@ -135,11 +190,18 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r) {
         int rank = 1;
         for (const auto& b : r.search->best) {
             srows.push_back({std::to_string(rank++), layout_text(b.layout), si_format(b.micro_batch),
-                             format_seconds(b.step_s), si_format(b.throughput), pct(b.efficiency),
+                             format_seconds(b.step_s), rate(b.throughput), pct(b.efficiency),
                              format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
                              b.memory_bytes ? si_unit(*b.memory_bytes, "B") : "-"});
         }
         print_rows(out, srows);
+        const LayoutSearchResult& sr = *r.search;
+        if (sr.own && sr.own_rank > 0)
+            out << "The scenario's layout " << layout_text(sr.own->layout) << ": " << format_seconds(sr.own->step_s)
+                << (sr.own->fits_memory ? "" : " (does not fit in memory)") << ", rank " << sr.own_rank << " of "
+                << (sr.evaluated - sr.rejected_memory) << " that fit.\n";
+        else if (!sr.own_error.empty())
+            out << "The scenario's layout cannot run at " << r.search_gpus << " GPUs: " << sr.own_error << '\n';
     }
     for (const auto& d : r.diagnostics.entries())
         out << "\n" << to_string(d.severity) << ": " << d.message;
@@ -150,7 +212,8 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
     bool io = io_modeled(r);
     out << "gpus,tp,pp,dp,micro_batches,zero,global_batch,step_time_s,compute_s,bubble_s,optimizer_s,"
            "exposed_comm_s,exposed_dp_comm_s,tp_comm_s,pp_comm_s,exposed_io_s,throughput,efficiency,"
-           "dp_algorithm,buckets,measured_step_s,fit_step_s\n";
+           "dp_algorithm,buckets,measured_step_s,fit_step_s,virtual_stages,recompute_s,tflops_per_gpu,mfu,hfu,"
+           "memory_per_gpu_bytes\n";
     auto num = [](double v) { return format_double(v); };
     auto opt = [&](const std::optional<double>& v) { return v ? num(*v) : std::string(); };
     for (const auto& p : r.points) {
@@ -162,17 +225,21 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
             << ',' << num(b.tp_comm_s) << ',' << num(b.pp_comm_s) << ','
             << (io ? num(b.exposed_io_s) : std::string()) << ',' << num(b.throughput) << ','
             << num(b.efficiency) << ',' << to_string(b.dp_algorithm) << ',' << b.buckets << ','
-            << opt(p.measured_step_s) << ',' << opt(p.fit_step_s) << '\n';
+            << opt(p.measured_step_s) << ',' << opt(p.fit_step_s) << ',' << b.layout.virtual_stages << ','
+            << num(b.recompute_s) << ','
+            << opt(b.tflops_per_gpu ? std::optional<double>(*b.tflops_per_gpu / 1e12) : std::nullopt) << ','
+            << opt(b.mfu) << ',' << opt(b.hfu) << ',' << opt(b.memory_bytes) << '\n';
     }
 }
 
 void write_scaling_json(JsonWriter& w, const ScalingResult& r) {
     bool io = io_modeled(r);
     w.begin_object();
-    w.field("schema", "rafter.scaling/1");
+    w.field("schema", "rafter.scaling/2");
     w.key("scenario");
     write_scenario_json(w, r.scenario);
     w.field("single_gpu_throughput", r.single_gpu_throughput);
+    w.field("efficiency_reference_gpus", r.reference_gpus > 0 ? std::optional<int>(r.reference_gpus) : std::nullopt);
     w.field("searched", r.searched);
     w.key("points").begin_array();
     for (const auto& p : r.points) {
@@ -206,6 +273,15 @@ void write_scaling_json(JsonWriter& w, const ScalingResult& r) {
         w.field("gpus", r.search_gpus);
         w.field("evaluated", r.search->evaluated);
         w.field("rejected_memory", r.search->rejected_memory);
+        w.key("own");
+        if (r.search->own) {
+            w.begin_object();
+            write_step(w, *r.search->own, io);
+            w.field("rank", r.search->own_rank);
+            w.end_object();
+        } else {
+            w.null();
+        }
         w.key("layouts").begin_array();
         for (const auto& b : r.search->best) {
             w.begin_object();

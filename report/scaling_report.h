@@ -1,5 +1,5 @@
 #pragma once
-// Writers for a ScalingResult: a table for people, CSV, and JSON with schema "rafter.scaling/1"
+// Writers for a ScalingResult: a table for people, CSV, and JSON with schema "rafter.scaling/2"
 // (docs/architecture.md, "JSON contracts"). They write to the stream they are given.
 #include <ostream>
 

@@ -89,6 +89,101 @@ CommGroup pp_group(const ParallelLayout& l, const Topology& t) {
     return grp;
 }
 
+// The curve of `mask`, or NCCL's own choice when no algorithm of the mask can run on the group
+// (hierarchical within one node); `note` then says so.
+CommCurve curve_with_fallback(Collective c, const CommGroup& g, const Topology& t, AlgorithmMask mask,
+                              std::string* note) {
+    try {
+        return comm_curve(c, g, t, mask);
+    } catch (const Error&) {
+        if (mask == kNcclAlgorithms) throw;
+        if (note->empty())
+            *note = std::string(describe_mask(mask)) + " cannot run " + to_string(c) + " on a group of " +
+                    std::to_string(g.ranks) + " GPUs on " + std::to_string(g.ranks / std::max(1, g.ranks_per_node)) +
+                    " node(s); NCCL's choice (ring, tree) is used there";
+        return comm_curve(c, g, t, kNcclAlgorithms);
+    }
+}
+
+// What one micro-batch costs on a pipeline stage: compute (f, b on the slowest stage; mean_fb the
+// average over stages, for the fill and drain), tensor-parallel communication on the critical
+// path, and the pipeline sends of one micro-batch (forward activations and backward gradients).
+struct StageCosts {
+    double f = 0, b = 0, recompute = 0;
+    double tp_f = 0, tp_b = 0, p2p = 0;
+    double mean_fb = 0, mean_tp = 0;
+};
+
+// The measured form: the whole model's forward/backward, scaled to the micro-batch and split
+// evenly over tp x pp; two activation all-reduces per layer forward and two backward.
+StageCosts measured_stage_costs(const TrainingWorkload& w, const ParallelLayout& L, int gpus, double replica_batch,
+                                double micro, const Topology& topo, const ScalingOptions& opt, std::string* note) {
+    StageCosts c;
+    const int shards = L.tp * L.pp, m = L.micro_batches;
+    double scale = replica_batch / w.batch_per_gpu;
+    c.f = w.forward_s * scale / shards / m;
+    c.b = w.backward_s * scale / shards / m;
+    double act = micro * w.sequence_length * w.hidden_size * w.activation_bytes;
+    if (L.tp > 1) {
+        CommCurve tp = curve_with_fallback(Collective::all_reduce, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note);
+        double layers_per_stage = static_cast<double>(w.layers) / L.pp;
+        c.tp_f = 2 * layers_per_stage * tp.time(act);
+        c.tp_b = c.tp_f;
+    }
+    if (L.pp > 1) c.p2p = 2 * comm_curve(Collective::send_recv, pp_group(L, topo), topo).time(act);
+    c.mean_fb = c.f + c.b;
+    c.mean_tp = c.tp_f + c.tp_b;
+    return c;
+}
+
+// The transformer form: per-layer times from the compute model for this tensor-parallel degree;
+// each stage holds layers / pp layers (the slowest ceil of it), the last one also the output
+// layer. Tensor-parallel collectives are all-reduces, or reduce-scatter + all-gather pairs with
+// sequence parallelism. Pipeline sends carry b s h / t per rank (Megatron-LM's scatter/gather
+// across the tensor-parallel ranks) followed by an all-gather inside the node, once per chunk
+// with interleaving.
+StageCosts transformer_stage_costs(const TrainingWorkload& w, const ParallelLayout& L, int gpus, double micro,
+                                   const Topology& topo, const ScalingOptions& opt, std::string* note) {
+    const TransformerTraining& tr = *w.transformer;
+    StageCosts c;
+    LayerTime lt = transformer_layer_time(tr, micro, L.tp, w.gemm);
+    LogitsTime logits = transformer_logits_time(tr, micro, L.tp, w.gemm);
+    double per_collective = 0;
+    if (L.tp > 1) {
+        CommGroup g = tp_group(L, gpus, topo);
+        if (tr.sequence_parallel) {
+            per_collective =
+                curve_with_fallback(Collective::reduce_scatter, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes) +
+                curve_with_fallback(Collective::all_gather, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
+        } else {
+            per_collective =
+                curve_with_fallback(Collective::all_reduce, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
+        }
+    }
+    const double layers = tr.shape.layers, pp = L.pp;
+    const double slowest = std::ceil(layers / pp), mean = layers / pp;
+    double layer_f = lt.forward_s, layer_b = lt.backward_s + lt.recompute_s;
+    double tp_f = lt.tp_forward_collectives * per_collective;
+    double tp_b = (lt.tp_backward_collectives + lt.tp_recompute_collectives) * per_collective;
+    // The last stage: its layers plus the output layer (on the only stage when pp = 1).
+    c.f = slowest * layer_f + logits.forward_s;
+    c.b = slowest * layer_b + logits.backward_s;
+    c.recompute = slowest * lt.recompute_s;
+    c.tp_f = slowest * tp_f;
+    c.tp_b = slowest * tp_b;
+    c.mean_fb = mean * (layer_f + layer_b) + (logits.forward_s + logits.backward_s) / pp;
+    c.mean_tp = mean * (tp_f + tp_b);
+    if (L.pp > 1) {
+        double act = micro * tr.shape.sequence * tr.shape.hidden * tr.dtype_bytes;
+        double send = comm_curve(Collective::send_recv, pp_group(L, topo), topo).time(act / L.tp);
+        if (L.tp > 1)
+            send += curve_with_fallback(Collective::all_gather, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note)
+                        .time(act);
+        c.p2p = 2 * L.virtual_stages * send;
+    }
+    return c;
+}
+
 } // namespace
 
 std::string describe(const ParallelLayout& l) {
@@ -100,9 +195,18 @@ std::string describe(const ParallelLayout& l) {
 
 void validate_workload(const TrainingWorkload& w, const std::string& origin) {
     if (!positive(w.parameters)) bad(origin, "workload.parameters must be > 0 (got " + fmt(w.parameters) + ")");
-    if (!positive(w.batch_per_gpu)) bad(origin, "workload.batch_per_gpu must be > 0 (got " + fmt(w.batch_per_gpu) + ")");
-    if (!positive(w.forward_s)) bad(origin, "workload.forward_s must be > 0 (got " + fmt(w.forward_s) + ")");
-    if (!positive(w.backward_s)) bad(origin, "workload.backward_s must be > 0 (got " + fmt(w.backward_s) + ")");
+    if (w.transformer) {
+        const TransformerShape& m = w.transformer->shape;
+        if (m.layers < 1 || !positive(m.hidden) || !positive(m.heads) || !positive(m.sequence) || !positive(m.vocab))
+            bad(origin, "workload.model needs layers, hidden, heads, sequence and vocab > 0");
+        validate_gemm_model(w.gemm, origin);
+        if (!(w.micro_batch >= 0)) bad(origin, "workload.micro_batch must be > 0 (got " + fmt(w.micro_batch) + ")");
+    } else {
+        if (!positive(w.batch_per_gpu))
+            bad(origin, "workload.batch_per_gpu must be > 0 (got " + fmt(w.batch_per_gpu) + ")");
+        if (!positive(w.forward_s)) bad(origin, "workload.forward_s must be > 0 (got " + fmt(w.forward_s) + ")");
+        if (!positive(w.backward_s)) bad(origin, "workload.backward_s must be > 0 (got " + fmt(w.backward_s) + ")");
+    }
     if (!(std::isfinite(w.optimizer_s) && w.optimizer_s >= 0))
         bad(origin, "workload.optimizer_s must be >= 0 (got " + fmt(w.optimizer_s) + ")");
     if (!positive(w.grad_bytes) || !positive(w.param_bytes))
@@ -111,6 +215,16 @@ void validate_workload(const TrainingWorkload& w, const std::string& origin) {
 }
 
 double single_gpu_throughput(const TrainingWorkload& w) {
+    if (w.transformer) {
+        // One GPU holding the whole model (whether it fits or not): a micro-batch of the
+        // scenario's size through every layer and the output layer, and one optimizer step.
+        double b = w.micro_batch > 0 ? w.micro_batch : 1;
+        LayerTime lt = transformer_layer_time(*w.transformer, b, 1, w.gemm);
+        LogitsTime lg = transformer_logits_time(*w.transformer, b, 1, w.gemm);
+        double step = w.transformer->shape.layers * (lt.forward_s + lt.backward_s + lt.recompute_s) + lg.forward_s +
+                      lg.backward_s + w.gemm.memory_s(w.parameters * w.optimizer_bytes_per_param);
+        return b / step;
+    }
     return w.batch_per_gpu / (w.forward_s + w.backward_s + w.optimizer_s);
 }
 
@@ -145,8 +259,18 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
     if (!(replica_batch >= 1))
         bad({}, "global batch " + fmt(global_batch) + " is smaller than the " + std::to_string(L.dp) +
                     " data-parallel replicas");
+    if (w.transformer && w.micro_batch > 0) {
+        double mb = replica_batch / w.micro_batch;
+        if (mb < 1 - 1e-9 || std::fabs(mb - std::round(mb)) > 1e-9)
+            bad({}, "the batch of each data-parallel replica (" + fmt(replica_batch) +
+                        ") is not a multiple of workload.micro_batch (" + fmt(w.micro_batch) + ")");
+        L.micro_batches = static_cast<int>(std::round(mb));
+    }
     double micro = replica_batch / L.micro_batches;
     if (!(micro > 0)) bad({}, "micro-batch size must be > 0");
+    if (L.virtual_stages > 1 && (L.pp < 2 || !w.transformer || w.layers % (L.pp * L.virtual_stages) != 0))
+        bad({}, "parallel.virtual_stages = " + std::to_string(L.virtual_stages) +
+                    " needs a transformer workload with pp > 1 and layers divisible by pp x virtual_stages");
 
     StepPrediction out;
     out.gpus = gpus;
@@ -155,38 +279,30 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
     out.micro_batch = micro;
 
     const int m = L.micro_batches, s = L.pp;
-    double scale = replica_batch / w.batch_per_gpu;
-    double f = w.forward_s * scale / shards / m;   // per micro-batch per stage
-    double b = w.backward_s * scale / shards / m;
-    double act = micro * w.sequence_length * w.hidden_size * w.activation_bytes;
+    const double v = L.virtual_stages;
+    StageCosts c = w.transformer ? transformer_stage_costs(w, L, gpus, micro, topo, opt, &out.algorithm_fallback)
+                                 : measured_stage_costs(w, L, gpus, replica_batch, micro, topo, opt,
+                                                        &out.algorithm_fallback);
+    const double f = c.f, b = c.b, tp_f = c.tp_f, tp_b = c.tp_b;
 
-    // Tensor parallelism (Megatron-LM): two all-reduces of the activations per layer forward
-    // and two backward, on the critical path.
-    double tp_f = 0, tp_b = 0;
-    if (L.tp > 1) {
-        CommCurve tp = comm_curve(Collective::all_reduce, tp_group(L, gpus, topo), topo, opt.tp_algorithms);
-        double per_layer = tp.time(act);
-        double layers_per_stage = static_cast<double>(w.layers) / s;
-        tp_f = 2 * layers_per_stage * per_layer;
-        tp_b = 2 * layers_per_stage * per_layer;
-    }
-    double p2p = 0;
-    if (s > 1) p2p = comm_curve(Collective::send_recv, pp_group(L, topo), topo).time(act);
-
-    // Pipeline: (m + s - 1) slots of one micro-batch's forward + backward per stage; s - 1 of
-    // them are the bubble, (s - 1) / m of the useful time.
-    double slot = f + b + tp_f + tp_b + 2 * p2p;
-    double slots = m + s - 1;
+    // Pipeline (1F1B, interleaved with v chunks per stage): m micro-batches on the slowest stage,
+    // plus the fill and drain of (s - 1) / v micro-batch slots of an average stage.
+    double slot = f + b + tp_f + tp_b + c.p2p;
+    double fill = (s - 1) / v;
     out.compute_s = m * (f + b);
-    out.bubble_s = (s - 1) * (f + b);
-    out.tp_comm_s = slots * (tp_f + tp_b);
-    out.pp_comm_s = slots * 2 * p2p;
-    double pipe = slots * slot;
+    out.recompute_s = (m + fill) * c.recompute;
+    out.bubble_s = fill * c.mean_fb;
+    out.tp_comm_s = m * (tp_f + tp_b) + fill * c.mean_tp;
+    out.pp_comm_s = (m + fill) * c.p2p;
+    double pipe = m * slot + fill * (c.mean_fb + c.mean_tp + c.p2p);
 
     double shard_params = w.parameters / shards;
     double grad_bytes = shard_params * w.grad_bytes;
     double param_bytes = shard_params * w.param_bytes;
-    out.optimizer_s = w.optimizer_s / shards / (L.zero >= 1 ? L.dp : 1);
+    if (w.transformer)
+        out.optimizer_s = w.gemm.memory_s(shard_params * w.optimizer_bytes_per_param) / (L.zero >= 1 ? L.dp : 1);
+    else
+        out.optimizer_s = w.optimizer_s / shards / (L.zero >= 1 ? L.dp : 1);
 
     double exposed_dp = 0;
     if (L.dp > 1) {
@@ -195,7 +311,7 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         // (earlier micro-batches accumulate locally).
         double window = b + tp_b;
         if (L.zero == 0) {
-            CommCurve ar = comm_curve(Collective::all_reduce, dg, topo, opt.dp_algorithms);
+            CommCurve ar = curve_with_fallback(Collective::all_reduce, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, ar);
             exposed_dp = std::max(0.0, o.end_s - window);
             out.dp_comm_s = o.comm_s;
@@ -204,8 +320,8 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         } else if (L.zero <= 2) {
             // ZeRO-1/2: bucketed reduce-scatter during backward, then the updated parameter
             // shards are all-gathered after the optimizer step (not overlapped).
-            CommCurve rs = comm_curve(Collective::reduce_scatter, dg, topo, opt.dp_algorithms);
-            CommCurve ag = comm_curve(Collective::all_gather, dg, topo, opt.dp_algorithms);
+            CommCurve rs = curve_with_fallback(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve ag = curve_with_fallback(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, rs);
             double gather = ag.time(param_bytes);
             exposed_dp = std::max(0.0, o.end_s - window) + gather;
@@ -215,8 +331,8 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         } else {
             // ZeRO-3 / FSDP: every micro-batch all-gathers each unit's parameters before its
             // forward and again before its backward, and reduce-scatters its gradients.
-            CommCurve rs = comm_curve(Collective::reduce_scatter, dg, topo, opt.dp_algorithms);
-            CommCurve ag = comm_curve(Collective::all_gather, dg, topo, opt.dp_algorithms);
+            CommCurve rs = curve_with_fallback(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve ag = curve_with_fallback(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             double unit_params = std::min(w.bucket_bytes, param_bytes);
             auto units = static_cast<int64_t>(std::ceil(param_bytes / unit_params * (1 - 1e-12)));
             units = std::max<int64_t>(1, units);
@@ -253,7 +369,21 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
     double mem = shard_params * (w.param_bytes / (L.zero >= 3 ? L.dp : 1) +
                                  w.grad_bytes / (L.zero >= 2 ? L.dp : 1) +
                                  w.optimizer_state_bytes_per_param / (L.zero >= 1 ? L.dp : 1));
-    if (w.activation_memory_per_sample) {
+    if (w.transformer) {
+        // The first stage keeps the activations of min(m, s) micro-batches (1F1B); interleaving
+        // adds a factor 1 + (s - 1) / (s v) (Korthikanti et al. 2022, sec. 4.2.3).
+        double in_flight = s == 1 ? 1 : std::min(m, s) * (v > 1 ? 1 + (s - 1) / (s * v) : 1);
+        double layers_per_stage = std::ceil(static_cast<double>(w.layers) / s);
+        mem += layer_activation_bytes(*w.transformer, micro, L.tp) * layers_per_stage * in_flight;
+        out.memory_bytes = mem;
+        const TransformerShape& shape = w.transformer->shape;
+        out.model_flops = global_batch * model_flops_per_sample(shape);
+        out.hardware_flops = global_batch * hardware_flops_per_sample(shape, w.transformer->recompute);
+        out.tflops_per_gpu = *out.model_flops / (gpus * out.step_s);
+        out.hardware_tflops_per_gpu = *out.hardware_flops / (gpus * out.step_s);
+        out.mfu = *out.tflops_per_gpu / w.gemm.peak_flops;
+        out.hfu = *out.hardware_tflops_per_gpu / w.gemm.peak_flops;
+    } else if (w.activation_memory_per_sample) {
         double in_flight = s == 1 ? 1 : std::min(m, s);
         mem += *w.activation_memory_per_sample / shards * micro * in_flight;
         out.memory_bytes = mem;
@@ -281,6 +411,10 @@ LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& s
                             const ScalingOptions& opt, const LayoutSearchOptions& so) {
     LayoutSearchResult res;
     const Topology& topo = sys.topology;
+    // The transformer form's fixed micro-batch size would pin the micro-batch count: the search
+    // varies it instead.
+    TrainingWorkload ws = w;
+    ws.micro_batch = 0;
     int max_tp = so.max_tp > 0 ? so.max_tp : topo.gpus_per_node;
     bool can_tp = w.layers > 0 && positive(w.hidden_size);
     bool can_pp = positive(w.hidden_size);
@@ -310,7 +444,7 @@ LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& s
                     l.pp = static_cast<int>(pp);
                     l.micro_batches = static_cast<int>(m);
                     l.zero = zero;
-                    StepPrediction sb = predict_step(w, sys, l, gpus, global_batch, opt);
+                    StepPrediction sb = predict_step(ws, sys, l, gpus, global_batch, opt);
                     ++res.evaluated;
                     if (!sb.fits_memory) {
                         ++res.rejected_memory;
@@ -319,6 +453,16 @@ LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& s
                     all.push_back(std::move(sb));
                 }
             }
+        }
+    }
+    if (so.own) {
+        try {
+            res.own = predict_step(w, sys, *so.own, gpus, global_batch, opt);
+            uint64_t faster = 0;
+            for (const auto& p : all) faster += p.step_s < res.own->step_s;
+            res.own_rank = faster + 1;
+        } catch (const Error& e) {
+            res.own_error = e.what();
         }
     }
     auto key = [](const StepPrediction& a) { return a.layout.tp * a.layout.pp; };

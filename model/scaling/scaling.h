@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "model/scaling/comm.h"
+#include "model/scaling/gemm_model.h"
 #include "model/scaling/io.h"
+#include "model/scaling/transformer.h"
 
 namespace rafter {
 
@@ -33,6 +35,15 @@ struct TrainingWorkload {
     double optimizer_state_bytes_per_param = 12;  // Adam with fp32 master weights: 4 + 4 + 4
     std::optional<double> activation_memory_per_sample;  // bytes kept for backward, whole model
     std::optional<IoWorkload> data;
+    // The transformer form: forward and backward per micro-batch come from the compute model
+    // (transformer.h) for each layout instead of forward_s/backward_s, which are then unused.
+    std::optional<TransformerTraining> transformer;
+    GemmModel gemm;            // the GPU's GEMM and memory speeds (transformer form)
+    double micro_batch = 0;    // sequences per micro-batch (transformer form; 0: from the layout)
+    // Optimizer traffic per parameter (transformer form): Adam with fp32 master weights reads the
+    // 16-bit gradient (2), reads and writes master weight, m and v (3 x 8) and writes the 16-bit
+    // weight (2).
+    double optimizer_bytes_per_param = 28;
 };
 
 struct SystemSpec {
@@ -48,6 +59,7 @@ struct ParallelLayout {
     int micro_batches = 1;  // per step per data-parallel replica (gradient accumulation / PP)
     int zero = 0;           // 0: DDP all-reduce; 1, 2: ZeRO-1/2 (reduce-scatter + all-gather);
                             // 3: ZeRO-3 / FSDP full shard
+    int virtual_stages = 1; // interleaved 1F1B: model chunks per pipeline stage (Narayanan et al. 2021)
 };
 std::string describe(const ParallelLayout& l);  // "tp2 pp4 dp16 m8 zero1"
 
@@ -81,6 +93,15 @@ struct StepPrediction {
     int buckets = 0;
     std::optional<double> memory_bytes;  // per GPU; nullopt when activation memory is unknown
     bool fits_memory = true;
+    double recompute_s = 0;     // forward work run again in the backward pass (transformer form)
+    // FLOPs per step, all GPUs (transformer form): model FLOPs (3x forward) and what the
+    // hardware runs (plus recompute); per GPU per second; utilisation of the GEMM peak.
+    std::optional<double> model_flops, hardware_flops;
+    std::optional<double> tflops_per_gpu, hardware_tflops_per_gpu;  // FLOP/s (model, hardware)
+    std::optional<double> mfu, hfu;
+    // Set when the requested algorithm could not run on a group (hierarchical inside one node)
+    // and NCCL's own choice was used instead.
+    std::string algorithm_fallback;
 };
 
 // Gradient buckets during the backward window: bucket k (equal sizes, the last holds the rest)
@@ -140,11 +161,15 @@ struct LayoutSearchOptions {
     std::vector<int> zero_stages = {0};
     int top = 5;
     int max_micro_batches = 0;       // 0: no limit
+    std::optional<ParallelLayout> own;  // the user's layout, ranked among the others
 };
 struct LayoutSearchResult {
     std::vector<StepPrediction> best;  // fastest first, only layouts that fit in memory
     uint64_t evaluated = 0;
     uint64_t rejected_memory = 0;
+    std::optional<StepPrediction> own;  // the user's layout at this GPU count
+    uint64_t own_rank = 0;              // 1 + layouts that fit and are faster; 0: own not given or invalid
+    std::string own_error;              // why the user's layout cannot run here
 };
 // Tries every (tp, pp, micro-batch size, ZeRO stage) that divides the GPU count and the batch.
 LayoutSearchResult search_layouts(const TrainingWorkload& w, const SystemSpec& sys, int gpus, double global_batch,

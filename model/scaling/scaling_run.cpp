@@ -42,7 +42,9 @@ ScalingResult run_scaling(const Scenario& s, const ScalingRunOptions& options) {
         ScalingPoint pt;
         bool done = false;
         if (options.search) {
-            LayoutSearchResult sr = search_layouts(s.workload, s.system, g, batch, s.options, s.search);
+            LayoutSearchOptions so = s.search;
+            so.own = s.layout;
+            LayoutSearchResult sr = search_layouts(s.workload, s.system, g, batch, s.options, so);
             if (!sr.best.empty()) {
                 pt.step = sr.best.front();
                 done = true;
@@ -66,6 +68,33 @@ ScalingResult run_scaling(const Scenario& s, const ScalingRunOptions& options) {
         if (res.fit) pt.fit_step_s = res.fit->best.eval(g);
         res.points.push_back(std::move(pt));
     }
+    // Efficiency relative to the smallest GPU count whose layout fits in memory (per-GPU
+    // throughput ratio), so a point never beats its own reference by rounding.
+    const ScalingPoint* ref = nullptr;
+    for (const auto& p : res.points)
+        if (p.step.fits_memory) {
+            ref = &p;
+            break;
+        }
+    if (ref) {
+        double per_gpu = ref->step.throughput / ref->step.gpus;
+        res.reference_gpus = ref->step.gpus;
+        auto relative = [&](StepPrediction& p) {
+            double e = p.throughput / p.gpus / per_gpu;
+            if (e > 1 && e < 1 + 1e-9) e = 1;
+            p.efficiency = e;
+        };
+        for (auto& p : res.points) relative(p.step);
+        if (res.search) {
+            for (auto& p : res.search->best) relative(p);
+            if (res.search->own) relative(*res.search->own);
+        }
+    }
+    for (const auto& p : res.points)
+        if (!p.step.algorithm_fallback.empty()) {
+            res.diagnostics.add(Severity::warning, "scale.algorithm_fallback",
+                                "at " + std::to_string(p.step.gpus) + " GPUs " + p.step.algorithm_fallback);
+        }
     if (!s.workload.data || !s.system.io)
         res.diagnostics.add(Severity::info, "scale.io_not_modeled",
                             "no workload.data / system.io in the scenario: exposed I/O is not modeled (null in JSON, - in tables)");

@@ -28,6 +28,7 @@ struct ScalingResult {
     Scenario scenario;
     bool searched = false;
     double single_gpu_throughput = 0;
+    int reference_gpus = 0;             // the efficiency reference: smallest count that fits (0: none)
     std::vector<ScalingPoint> points;   // ascending GPU count
     std::optional<PmnfFit> fit;         // of the measurements, when there are 3 or more
     std::string fit_note;               // why there is no fit

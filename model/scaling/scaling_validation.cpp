@@ -158,6 +158,34 @@ void busbw_case(const Object& c, double efficiency, const Object& lat, std::vect
     out.push_back(std::move(r));
 }
 
+// Step time of a large transformer from the compute model (the scenario's transformer form)
+// against a published iteration time.
+void transformer_step_case(const Object& c, simdjson::dom::element scenario_json, const std::string& source,
+                           std::vector<ValidationResult>& out) {
+    std::string name = c.string("name").value_or("?");
+    Scenario s = parse_scenario_json(simdjson::minify(scenario_json), c.origin() + ": " + c.field("scenario"));
+    if (s.gpus.size() != 1 || !s.global_batch)
+        fail(c.origin(), c.field("scenario") + " must give one GPU count and scaling.global_batch");
+    StepPrediction p = predict_step(s.workload, s.system, s.layout, s.gpus[0], *s.global_batch, s.options);
+    ValidationResult r;
+    r.name = name + (c.boolean("fitted").value_or(false) ? " [fitted]" : " [held out]");
+    r.quantity = "step time";
+    r.unit = "s";
+    r.published = c.required_positive("published_step_s");
+    r.predicted = p.step_s;
+    r.relative = true;
+    r.error = (r.predicted - r.published) / r.published;
+    r.tolerance = c.required_positive("tolerance_relative");
+    r.within = std::fabs(r.error) <= r.tolerance;
+    r.inputs = "compute " + format_seconds(p.compute_s) + " (recompute " + format_seconds(p.recompute_s) +
+               "), bubble " + format_seconds(p.bubble_s) + ", TP comm " + format_seconds(p.tp_comm_s) + ", PP comm " +
+               format_seconds(p.pp_comm_s) + ", MFU " + fmt("%.1f%%", p.mfu.value_or(0) * 100) + ", HFU " +
+               fmt("%.1f%%", p.hfu.value_or(0) * 100) + ", memory " + si_unit(p.memory_bytes.value_or(0), "B") +
+               "/GPU";
+    r.source = source;
+    out.push_back(std::move(r));
+}
+
 } // namespace
 
 std::string_view builtin_validation_data() {
@@ -180,6 +208,18 @@ std::vector<ValidationResult> run_validation(std::string_view json, const std::s
     if (!arr) fail(origin, "missing required field allreduce_busbw");
     size_t i = 0;
     for (auto e : *arr) busbw_case(element_object(e, "allreduce_busbw[" + std::to_string(i++) + "]", origin), eff, lat, out);
+    if (auto tr = root.object("transformer_step")) {
+        auto cases = tr->array("cases");
+        if (!cases) fail(origin, "missing required field transformer_step.cases");
+        std::string source = tr->string("source").value_or("");
+        i = 0;
+        for (auto e : *cases) {
+            Object c = element_object(e, "transformer_step.cases[" + std::to_string(i++) + "]", origin);
+            auto sc = c.element("scenario");
+            if (!sc) fail(origin, "missing required field " + c.field("scenario"));
+            transformer_step_case(c, *sc, source, out);
+        }
+    }
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "model/machines/machine.h"
 #include "model/scaling/scenario_json.h"
 
 namespace rafter {
@@ -103,15 +104,68 @@ IoWorkload read_data(const Object& o) {
     return d;
 }
 
+TransformerShape read_model(const Object& o) {
+    o.allow_only({"kind", "layers", "hidden", "heads", "sequence", "vocab", "ffn_hidden"});
+    auto kind = o.string("kind");
+    if (!kind) fail(o.origin(), "missing required field " + o.field("kind") + " (\"transformer\")");
+    if (*kind != "transformer")
+        fail(o.origin(), o.field("kind") + " is '" + *kind + "'; this version models \"transformer\"");
+    TransformerShape m;
+    m.layers = read_count(o, "layers", 0, 1);
+    if (!o.has("layers")) fail(o.origin(), "missing required field " + o.field("layers"));
+    m.hidden = o.required_positive("hidden");
+    m.heads = o.required_positive("heads");
+    m.sequence = o.required_positive("sequence");
+    m.vocab = o.required_positive("vocab");
+    m.ffn_hidden = o.positive("ffn_hidden").value_or(4 * m.hidden);
+    if (std::fmod(m.hidden, m.heads) != 0)
+        fail(o.origin(), o.field("hidden") + " must be a multiple of " + o.field("heads"));
+    return m;
+}
+
 TrainingWorkload read_workload(const Object& o) {
     o.allow_only({"parameters", "grad_dtype", "param_dtype", "batch_per_gpu", "forward_s",
                   "backward_s", "optimizer_s", "bucket_bytes", "layers", "hidden_size",
                   "sequence_length", "activation_dtype", "optimizer_state_bytes_per_param",
-                  "activation_memory_per_sample", "data"});
+                  "activation_memory_per_sample", "data", "model", "micro_batch", "recompute",
+                  "sequence_parallel", "optimizer_bytes_per_param"});
     TrainingWorkload w;
-    w.parameters = o.required_positive("parameters");
     w.grad_bytes = read_dtype(o, "grad_dtype", 4);
     w.param_bytes = read_dtype(o, "param_dtype", w.grad_bytes);
+    if (auto model = o.object("model")) {
+        // The transformer form: the compute model replaces the measured times.
+        for (const char* k : {"forward_s", "backward_s", "optimizer_s", "layers", "hidden_size", "sequence_length",
+                              "activation_memory_per_sample"})
+            if (o.has(k)) fail(o.origin(), o.field(k) + " is not used with " + o.field("model") + " (the compute model gives it)");
+        TransformerTraining t;
+        t.shape = read_model(*model);
+        t.dtype_bytes = read_dtype(o, "activation_dtype", 2);
+        if (auto r = o.string("recompute")) {
+            auto rc = recompute_from_string(*r);
+            if (!rc) fail(o.origin(), o.field("recompute") + " must be \"none\", \"selective\" or \"full\" (got '" + *r + "')");
+            t.recompute = *rc;
+        }
+        t.sequence_parallel = o.boolean("sequence_parallel").value_or(false);
+        w.micro_batch = o.positive("micro_batch").value_or(0);
+        if (auto b = o.positive("optimizer_bytes_per_param")) w.optimizer_bytes_per_param = *b;
+        w.parameters = o.positive("parameters").value_or(transformer_parameters(t.shape));
+        w.batch_per_gpu = o.positive("batch_per_gpu").value_or(w.micro_batch > 0 ? w.micro_batch : 1);
+        w.layers = t.shape.layers;
+        w.hidden_size = t.shape.hidden;
+        w.sequence_length = t.shape.sequence;
+        w.activation_bytes = t.dtype_bytes;
+        w.transformer = t;
+        w.bucket_bytes = o.positive("bucket_bytes").value_or(w.bucket_bytes);
+        if (auto b = o.number("optimizer_state_bytes_per_param")) {
+            if (*b < 0) fail(o.origin(), o.field("optimizer_state_bytes_per_param") + " must be >= 0");
+            w.optimizer_state_bytes_per_param = *b;
+        }
+        if (auto d = o.object("data")) w.data = read_data(*d);
+        return w;  // validated once system.machine / system.gemm are read
+    }
+    for (const char* k : {"micro_batch", "recompute", "sequence_parallel", "optimizer_bytes_per_param"})
+        if (o.has(k)) fail(o.origin(), o.field(k) + " needs " + o.field("model") + " (the transformer form)");
+    w.parameters = o.required_positive("parameters");
     w.batch_per_gpu = o.required_positive("batch_per_gpu");
     w.forward_s = o.required_positive("forward_s");
     w.backward_s = o.required_positive("backward_s");
@@ -159,6 +213,57 @@ std::vector<int> read_gpu_list(const Object& o, std::string_view key) {
     return out;
 }
 
+// The GPU's GEMM and memory speeds for the transformer form: system.machine (a built-in machine:
+// tensor bf16/fp16 peak, DRAM bandwidth, and its GEMM defaults) and system.gemm overrides
+// {"max_fraction", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops", "dram_bandwidth"}.
+void read_gemm(const Object& sys, TrainingWorkload& w) {
+    auto machine_name = sys.string("machine");
+    auto gemm = sys.object("gemm");
+    if (!w.transformer) {
+        if (machine_name || gemm)
+            fail(sys.origin(), sys.field(machine_name ? "machine" : "gemm") + " needs workload.model (the transformer form)");
+        return;
+    }
+    GemmModel g;
+    if (machine_name) {
+        auto m = find_builtin_machine(*machine_name);
+        if (!m) fail(sys.origin(), sys.field("machine") + ": no built-in machine '" + *machine_name + "' (rafter machines lists them)");
+        FlopKind kind = w.transformer->dtype_bytes <= 2 ? FlopKind::tensor_bf16 : FlopKind::tensor_tf32;
+        auto peak = m->peak(kind);
+        if (!peak) peak = m->peak(FlopKind::tensor_fp16);
+        if (peak) g.peak_flops = *peak;
+        if (auto bw = m->bw(MemLevel::dram)) g.dram_bandwidth = *bw;
+        if (auto d = builtin_gemm_defaults(m->name)) {
+            g.sms = d->sms;
+            g.max_fraction = d->max_fraction;
+            g.source = d->source;
+        }
+    }
+    if (gemm) {
+        gemm->allow_only({"max_fraction", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops", "dram_bandwidth"});
+        if (auto v = gemm->positive("max_fraction")) {
+            g.max_fraction = *v;
+            g.source = "the scenario's system.gemm.max_fraction";
+        }
+        g.sms = read_count(*gemm, "sms", g.sms, 0);
+        g.tile_m = read_count(*gemm, "tile_m", g.tile_m, 1);
+        g.tile_n = read_count(*gemm, "tile_n", g.tile_n, 1);
+        g.memory_fraction = gemm->positive("memory_fraction").value_or(g.memory_fraction);
+        g.peak_flops = gemm->positive("peak_flops").value_or(g.peak_flops);
+        g.dram_bandwidth = gemm->positive("dram_bandwidth").value_or(g.dram_bandwidth);
+    }
+    if (!(g.peak_flops > 0))
+        fail(sys.origin(), "missing required field system.machine or system.gemm.peak_flops (workload.model is given)");
+    if (!(g.dram_bandwidth > 0))
+        fail(sys.origin(), "missing required field system.machine or system.gemm.dram_bandwidth (workload.model is given)");
+    if (!(g.max_fraction > 0))
+        fail(sys.origin(), "missing required field system.gemm.max_fraction (no built-in GEMM figure for " +
+                               (machine_name ? "'" + *machine_name + "'" : std::string("this system")) +
+                               "; `rafter calibrate gemm` on the GPU, or a measured share of peak)");
+    w.gemm = g;
+    validate_workload(w, sys.origin());
+}
+
 } // namespace
 
 const char* to_string(ScalingMode m) { return m == ScalingMode::strong ? "strong" : "weak"; }
@@ -190,7 +295,8 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
     s.workload = read_workload(root.required_object("workload"));
 
     Object sys = root.required_object("system");
-    sys.allow_only({"topology", "io", "gpu_memory_bytes"});
+    sys.allow_only({"topology", "io", "gpu_memory_bytes", "machine", "gemm"});
+    read_gemm(sys, s.workload);
     s.system.topology = read_topology(sys.required_object("topology"));
     if (auto io = sys.object("io")) s.system.io = read_io_system(*io);
     s.system.gpu_memory_bytes = sys.positive("gpu_memory_bytes");
@@ -198,7 +304,8 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
         fail(origin, "missing required field system.io (workload.data is given)");
 
     if (auto par = root.object("parallel")) {
-        par->allow_only({"tp", "pp", "micro_batches", "zero", "algorithm", "tp_algorithm"});
+        par->allow_only({"tp", "pp", "micro_batches", "zero", "algorithm", "tp_algorithm", "virtual_stages"});
+        s.layout.virtual_stages = read_count(*par, "virtual_stages", 1, 1);
         s.layout.tp = read_count(*par, "tp", 1, 1);
         s.layout.pp = read_count(*par, "pp", 1, 1);
         s.layout.micro_batches = read_count(*par, "micro_batches", 1, 1);

@@ -49,7 +49,7 @@ double global_batch_for(const Scenario& s, int gpus);
 // while each replica still gets at least one sample).
 std::vector<int> default_gpu_counts(const Scenario& s);
 
-// The scenario as the "scenario" object of rafter.scaling/1 (inputs echoed, SI units).
+// The scenario as the "scenario" object of rafter.scaling/2 (inputs echoed, SI units).
 void write_scenario_json(JsonWriter& w, const Scenario& s);
 
 } // namespace rafter

@@ -36,6 +36,8 @@ public:
     std::optional<Object> object(std::string_view key) const;
     Object required_object(std::string_view key) const;
     std::optional<simdjson::dom::array> array(std::string_view key) const;
+    // The value itself (e.g. to hand a nested document to another parser); nullopt when absent.
+    std::optional<simdjson::dom::element> element(std::string_view key) const { return get(key); }
 
     // Unknown keys are errors (they are usually typos of optional fields, which would otherwise be
     // silently ignored). Keys starting with '_' and "comment"/"source"/"notes" are always allowed.

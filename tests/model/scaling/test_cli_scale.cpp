@@ -52,7 +52,7 @@ TEST_CASE("rafter scale writes a table, JSON, CSV and SVG") {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     REQUIRE_FALSE(parser.parse(json).get(doc));
-    CHECK(std::string_view(doc["schema"].get_string().value()) == "rafter.scaling/1");
+    CHECK(std::string_view(doc["schema"].get_string().value()) == "rafter.scaling/2");
     auto points = doc["points"].get_array().value();
     CHECK(points.size() == 9);
     for (auto p : points) {
@@ -72,6 +72,38 @@ TEST_CASE("rafter scale writes a table, JSON, CSV and SVG") {
     CHECK(doc["search"]["gpus"].get_int64().value() == 4096);
     CHECK(doc["search"]["layouts"].get_array().value().size() == 5);
     CHECK(doc["fit"].is_null());
+
+    // The transformer form: TFLOP/s per GPU, MFU and HFU from the compute model's FLOPs; the
+    // search ranks the scenario's own layout.
+    auto t = run_rafter("scale " + example("gpt-175b-a100.json"), dir);
+    CHECK(t.exit_code == 0);
+    CHECK(t.out.find("MFU") != std::string::npos);
+    CHECK(t.out.find("relative to 64 GPU(s)") != std::string::npos);
+    auto tj = run_rafter("scale " + example("gpt-175b-a100.json") + " --search --gpus 64,512 --format json", dir);
+    REQUIRE(tj.exit_code == 0);
+    REQUIRE_FALSE(parser.parse(tj.out).get(doc));
+    CHECK(doc["efficiency_reference_gpus"].get_int64().value() == 64);
+    simdjson::dom::array tpoints;
+    REQUIRE_FALSE(doc["points"].get_array().get(tpoints));
+    for (auto p : tpoints) {
+        double gpus = static_cast<double>(p["gpus"].get_int64().value());
+        double step = p["step_time_s"].get_double().value();
+        double flops = p["model_flops"].get_double().value();
+        CHECK(p["mfu"].get_double().value() == doctest::Approx(flops / (gpus * 312e12 * step)));
+        CHECK(p["tflops_per_gpu"].get_double().value() == doctest::Approx(flops / gpus / step / 1e12));
+        CHECK(p["hfu"].get_double().value() >= p["mfu"].get_double().value());
+        CHECK(p["memory_per_gpu_bytes"].get_double().value() > 0);
+        CHECK(p["efficiency"].get_double().value() <= 1.0);
+    }
+    simdjson::dom::element own;
+    REQUIRE_FALSE(doc.at_pointer("/search/own").get(own));
+    CHECK(own.at_pointer("/layout/tp").get_int64().value() == 8);
+    CHECK(own.at_pointer("/rank").get_int64().value() >= 1);
+    // The measured form has no FLOPs: null, not 0.
+    REQUIRE_FALSE(parser.parse(j.out).get(doc));
+    simdjson::dom::element mfu;
+    REQUIRE_FALSE(doc.at_pointer("/points/0/mfu").get(mfu));
+    CHECK(mfu.is_null());
 
     auto csv = run_rafter("scale " + example("resnet50-dgx-a100.json") + " --gpus 8:64 --format csv", dir);
     CHECK(csv.exit_code == 0);

@@ -3,8 +3,11 @@
 // scaling.svg. Everything is computed in memory first and the files are written atomically.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
+#include "analysis/roofline.h"
+#include "analysis/step_replay.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/atomic_file.h"
@@ -17,6 +20,7 @@
 #include "model/scaling/scaling_validation.h"
 #include "model/scaling/scenario.h"
 #include "plots/scaling_svg.h"
+#include "traces/importer.h"
 #include "traces/input_file.h"
 
 namespace rafter::cli {
@@ -24,7 +28,7 @@ namespace rafter::cli {
 namespace {
 
 const char* kUsage =
-    "usage: rafter scale SCENARIO [--gpus LIST] [--search] [--io-profile FILE]\n"
+    "usage: rafter scale SCENARIO [--gpus LIST] [--search] [--io-profile FILE] [--profile TRACE...]\n"
     "                    [--format table|csv|json] [-o DIR] [--quiet]\n"
     "       rafter scale --validate\n\n"
     "Predicts the training step time, throughput and scaling efficiency of a scenario\n"
@@ -32,7 +36,9 @@ const char* kUsage =
     "compute, pipeline bubble, exposed communication (data-parallel gradient buckets overlapped\n"
     "with the backward pass, tensor/pipeline parallel traffic, ZeRO/FSDP) and exposed data loading.\n"
     "With measurements in the scenario, an empirical fit (Extra-P normal form) is shown next to\n"
-    "the analytic prediction. See docs/scaling.md and examples/scenarios/.\n\n"
+    "the analytic prediction. With --profile, the steps of measured traces (Kineto, one per rank)\n"
+    "are replayed with their collectives timed by the model on the scenario's topology, next to\n"
+    "their measured times. See docs/scaling.md and examples/scenarios/.\n\n"
     "With -o DIR: DIR/scaling.json (schema rafter.scaling/2), DIR/scaling.csv, DIR/scaling.svg.\n"
     "--validate prints the model's errors against published measurements (docs/validation/scaling.md).\n\n";
 
@@ -81,7 +87,9 @@ int cmd_scale(const Args& args) {
         ("search,s", "use the best (tp, pp, micro-batch, ZeRO) layout at each GPU count and list the top "
                      "layouts at the largest")
         ("io-profile", po::value<std::string>()->value_name("FILE"),
-         "I/O profile (rafter calibrate io) setting the client read bandwidth and metadata rate");
+         "I/O profile (rafter calibrate io) setting the client read bandwidth and metadata rate")
+        ("profile", po::value<std::vector<std::string>>()->multitoken()->value_name("TRACE..."),
+         "measured traces (one per rank): replay each step with its collectives timed by the model");
     add_format_option(opts, "what to print on stdout: table, csv or json");
     add_output_option(opts, "DIR", "write scaling.json, scaling.csv and scaling.svg to DIR");
     opts.add_options()
@@ -117,11 +125,27 @@ int cmd_scale(const Args& args) {
     if (vm.count("gpus")) ro.gpus = parse_gpu_list(vm["gpus"].as<std::string>());
     ro.search = vm.count("search") > 0;
     ScalingResult result = run_scaling(scenario, ro);
+    std::optional<ReplayReport> profile;
+    if (vm.count("profile")) {
+        std::vector<Trace> traces = load_traces(vm["profile"].as<std::vector<std::string>>(), ImportOptions{});
+        ReplayOptions rp;
+        rp.topology = scenario.system.topology;
+        rp.algorithms = scenario.options.dp_algorithms;
+        profile = replay_steps(traces, detect_machine(traces).value_or(Machine{}), rp);
+        const std::string first = vm["profile"].as<std::vector<std::string>>().front();
+        if (profile->steps.empty())
+            throw Error(ExitCode::bad_input, "--profile: the traces have no steps (ProfilerStep#N ranges) to replay",
+                        SourcePosition{first, PositionKind::none, 0});
+        if (profile->collectives == 0)
+            throw Error(ExitCode::bad_input, "--profile: the traces' steps hold no collective kernels: nothing to replay",
+                        SourcePosition{first, PositionKind::none, 0});
+    }
+    const ReplayReport* prof = profile ? &*profile : nullptr;
 
     std::ostringstream json, csv;
     {
         JsonWriter w(json);
-        write_scaling_json(w, result);
+        write_scaling_json(w, result, prof);
         json << '\n';
     }
     write_scaling_csv(csv, result);
@@ -132,7 +156,7 @@ int cmd_scale(const Args& args) {
     }
     if (format == "json") std::cout << json.str();
     else if (format == "csv") std::cout << csv.str();
-    else if (!quiet) write_scaling_table(std::cout, result);
+    else if (!quiet) write_scaling_table(std::cout, result, prof);
     return 0;
 }
 

@@ -122,7 +122,33 @@ void write_step(JsonWriter& w, const StepPrediction& s, bool io) {
 
 } // namespace
 
-void write_scaling_table(std::ostream& out, const ScalingResult& r) {
+void write_replay_table(std::ostream& out, const ReplayReport& p) {
+    out << "\nSteps of the profile, collectives replaced by the model (" << p.collectives << " collective kernels, "
+        << p.unmodeled << " kept at their measured time):\n";
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"rank", "step", "measured", "predicted", "error", "comm meas.", "comm pred.", "exposed meas.",
+                    "exposed pred.", "collectives"});
+    for (const auto& s : p.steps) {
+        char err[32];
+        std::snprintf(err, sizeof err, "%+.1f%%", 100 * (s.predicted_step_s - s.measured_step_s) / s.measured_step_s);
+        rows.push_back({std::to_string(s.rank), s.step, format_seconds(s.measured_step_s),
+                        format_seconds(s.predicted_step_s), err, format_seconds(s.measured_comm_s),
+                        format_seconds(s.predicted_comm_s), format_seconds(s.measured_exposed_s),
+                        format_seconds(s.predicted_exposed_s),
+                        std::to_string(s.collectives) + (s.unmodeled ? " (" + std::to_string(s.unmodeled) + " kept)" : "")});
+    }
+    print_rows(out, rows);
+    out << "Mean |step error| " << pct(p.mean_abs_step_error) << "; exposed communication over all steps: measured "
+        << format_seconds(p.measured_exposed_s) << ", predicted " << format_seconds(p.predicted_exposed_s) << "\n";
+    for (const auto& s : p.steps)
+        if (!s.unmodeled_reason.empty()) {
+            out << "Kept at measured time: " << s.unmodeled_reason << " (first case: rank " << s.rank << " " << s.step
+                << ")\n";
+            break;
+        }
+}
+
+void write_scaling_table(std::ostream& out, const ScalingResult& r, const ReplayReport* profile) {
     bool io = io_modeled(r);
     bool have_measured = false, have_fit = r.fit.has_value();
     for (const auto& p : r.points) have_measured = have_measured || p.measured_step_s;
@@ -203,6 +229,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r) {
         else if (!sr.own_error.empty())
             out << "The scenario's layout cannot run at " << r.search_gpus << " GPUs: " << sr.own_error << '\n';
     }
+    if (profile) write_replay_table(out, *profile);
     for (const auto& d : r.diagnostics.entries())
         out << "\n" << to_string(d.severity) << ": " << d.message;
     if (!r.diagnostics.empty()) out << '\n';
@@ -232,7 +259,7 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
     }
 }
 
-void write_scaling_json(JsonWriter& w, const ScalingResult& r) {
+void write_scaling_json(JsonWriter& w, const ScalingResult& r, const ReplayReport* profile) {
     bool io = io_modeled(r);
     w.begin_object();
     w.field("schema", "rafter.scaling/2");
@@ -286,6 +313,35 @@ void write_scaling_json(JsonWriter& w, const ScalingResult& r) {
         for (const auto& b : r.search->best) {
             w.begin_object();
             write_step(w, b, io);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.key("profile");
+    if (profile) {
+        w.begin_object();
+        w.field("collectives", profile->collectives);
+        w.field("unmodeled", profile->unmodeled);
+        w.field("mean_abs_step_error", profile->mean_abs_step_error);
+        w.field("measured_exposed_comm_s", profile->measured_exposed_s);
+        w.field("predicted_exposed_comm_s", profile->predicted_exposed_s);
+        w.key("steps").begin_array();
+        for (const auto& s : profile->steps) {
+            w.begin_object();
+            w.field("rank", s.rank);
+            w.field("step", s.step);
+            w.field("measured_step_s", s.measured_step_s);
+            w.field("predicted_step_s", s.predicted_step_s);
+            w.field("measured_comm_s", s.measured_comm_s);
+            w.field("predicted_comm_s", s.predicted_comm_s);
+            w.field("measured_exposed_comm_s", s.measured_exposed_s);
+            w.field("predicted_exposed_comm_s", s.predicted_exposed_s);
+            w.field("collectives", s.collectives);
+            w.field("unmodeled", s.unmodeled);
+            w.field("unmodeled_reason", s.unmodeled_reason);
             w.end_object();
         }
         w.end_array();

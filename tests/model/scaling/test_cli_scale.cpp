@@ -105,6 +105,21 @@ TEST_CASE("rafter scale writes a table, JSON, CSV and SVG") {
     REQUIRE_FALSE(doc.at_pointer("/points/0/mfu").get(mfu));
     CHECK(mfu.is_null());
 
+    // --profile: the 2-rank trace's three steps replayed; a trace without collectives is an error.
+    auto pr = run_rafter("scale " + example("resnet50-dgx-a100.json") + " --gpus 8 --format json --profile '" +
+                             real_data("kineto/a100-nccl-2rank-rank0.json.gz") + "'",
+                         dir);
+    REQUIRE(pr.exit_code == 0);
+    REQUIRE_FALSE(parser.parse(pr.out).get(doc));
+    simdjson::dom::array psteps;
+    REQUIRE_FALSE(doc.at_pointer("/profile/steps").get(psteps));
+    CHECK(psteps.size() == 3);
+    auto none = run_rafter("scale " + example("resnet50-dgx-a100.json") + " --profile '" +
+                               real_data("kineto/h100-bert-small-infer.json.gz") + "'",
+                           dir);
+    CHECK(none.exit_code == 3);
+    CHECK(none.err.find("no collective kernels") != std::string::npos);
+
     auto csv = run_rafter("scale " + example("resnet50-dgx-a100.json") + " --gpus 8:64 --format csv", dir);
     CHECK(csv.exit_code == 0);
     // Header, 8/16/32/64 from --gpus, and 256 and 1024 where the scenario has measurements.

@@ -153,3 +153,51 @@ TEST_CASE("gzip member trailers are verified, also when they straddle two input 
     split[split.size() - 2] = static_cast<char>(split[split.size() - 2] ^ 1);  // length byte
     CHECK(has(import_error(split, "split-bad.json.gz"), "CRC-32 or length mismatch"));
 }
+
+TEST_CASE("PyTorch 1.8-1.10 traces (capitalized categories) import; device-like traces without kernels are errors") {
+    // Early Kineto wrote Kernel, Operator, Runtime, Memcpy, Memset.
+    std::string old = R"J({"traceEvents": [
+      {"ph": "X", "cat": "Operator", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 20, "args": {"External id": 7}},
+      {"ph": "X", "cat": "Runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 12, "dur": 3, "args": {"correlation": 5, "External id": 7}},
+      {"ph": "X", "cat": "Kernel", "name": "volta_sgemm_128x64_nn", "pid": 0, "tid": 7, "ts": 20, "dur": 9, "args": {"device": 0, "stream": 7, "correlation": 5, "External id": 7}},
+      {"ph": "X", "cat": "Memcpy", "name": "Memcpy HtoD (Pageable -> Device)", "pid": 0, "tid": 7, "ts": 40, "dur": 2, "args": {"device": 0, "stream": 7, "correlation": 6, "bytes": 4096}},
+      {"ph": "X", "cat": "Memset", "name": "Memset (Device)", "pid": 0, "tid": 7, "ts": 50, "dur": 1, "args": {"device": 0, "stream": 7, "correlation": 8, "bytes": 64}}]})J";
+    Trace t = read_kineto_bytes(old, "torch-1.9.json", ImportOptions{});
+    REQUIRE(t.kernels.size() == 1);
+    CHECK(t.strings.get(t.kernels.name[0]) == "volta_sgemm_128x64_nn");
+    CHECK(t.kernels.duration_s[0] == doctest::Approx(9e-6));
+    CHECK(t.copies.size() == 2);
+    size_t ops = 0, runtime = 0;
+    for (const auto& c : t.cpu_ops) {
+        ops += c.kind == CpuEventKind::op;
+        runtime += c.kind == CpuEventKind::runtime;
+    }
+    CHECK(ops == 1);
+    CHECK(runtime == 1);
+
+    // An MTIA-like trace: device activity in categories Rafter does not read, no kernel.
+    Error e = import_error(R"({"traceEvents": [
+      {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 20},
+      {"ph": "X", "cat": "mtia_ccp_events", "name": "mm_kernel", "pid": 2, "tid": 1, "ts": 12, "dur": 5},
+      {"ph": "X", "cat": "mtia_runtime", "name": "launch", "pid": 1, "tid": 1, "ts": 11, "dur": 1}]})",
+                           "mtia.json");
+    CHECK(e.code() == ExitCode::bad_input);
+    CHECK(e.where().file == "mtia.json");
+    CHECK(has(e, "mtia_ccp_events (1)"));
+    CHECK(has(e, "device-like categories"));
+
+    // Kernel launches without kernel events: the GPU activities were not recorded.
+    Error l = import_error(R"({"traceEvents": [
+      {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 20},
+      {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 12, "dur": 3, "args": {"correlation": 5}}]})",
+                           "nogpu.json");
+    CHECK(has(l, "1 kernel launch calls but no kernel events"));
+
+    // A CPU-only profile stays a warning.
+    Trace cpu = read_kineto_bytes(one_event(R"({"ph": "X", "cat": "cpu_op", "name": "aten::add", "pid": 1, "tid": 1, "ts": 1, "dur": 2})"),
+                                  "cpu.json", ImportOptions{});
+    CHECK(cpu.kernels.size() == 0);
+    bool warned = false;
+    for (const auto& d : cpu.diagnostics.entries()) warned = warned || d.code == "kineto.no_kernels";
+    CHECK(warned);
+}

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace rafter::kineto {
 
@@ -250,7 +251,10 @@ void EventSink::add(const RawEvent& ev, uint64_t index, uint64_t offset) {
     case Category::kernel: add_kernel(start, end); break;
     case Category::gpu_memcpy: add_copy(start, end, false); break;
     case Category::gpu_memset: add_copy(start, end, true); break;
-    case Category::cuda_runtime: add_cpu(CpuEventKind::runtime, start, end); break;
+    case Category::cuda_runtime:
+        if (ev.name.type == JType::string && ev.name.text.find("LaunchKernel") != std::string_view::npos) ++launch_calls_;
+        add_cpu(CpuEventKind::runtime, start, end);
+        break;
     case Category::cuda_driver: add_cpu(CpuEventKind::driver, start, end); break;
     case Category::cuda_sync: add_cpu(CpuEventKind::sync, start, end); break;
     case Category::python_function: add_cpu(CpuEventKind::python, start, end); break;
@@ -516,9 +520,32 @@ void EventSink::finish(const TopLevel& top) {
         t_.diagnostics.add(Severity::warning, "kineto.negative_duration",
                            "events with a negative 'dur' (kept as recorded; end precedes start)",
                            negative_durations_);
-    if (t_.kernels.size() == 0)
+    if (t_.kernels.size() == 0) {
+        // A file whose events look like device activity but yield no kernel must not pass as an
+        // empty (CPU-only) profile: it is a device or version this importer does not read.
+        std::string device_like;
+        for (const auto& [name, n] : unknown_categories_) {
+            std::string l = to_lower(name);
+            for (const char* w : {"kernel", "gpu", "mtia", "memcpy", "memset", "device", "runtime", "hip", "xpu"})
+                if (l.find(w) != std::string::npos) {
+                    device_like += (device_like.empty() ? "" : ", ") + name + " (" + std::to_string(n) + ")";
+                    break;
+                }
+        }
+        if (!device_like.empty())
+            throw Error(ExitCode::bad_input,
+                        "no CUDA/ROCm kernel events, but events of device-like categories Rafter does not import: " +
+                            device_like + " (only CUDA and ROCm traces are read: docs/kineto-import.md)",
+                        {file_, PositionKind::none, 0});
+        if (launch_calls_ > 0)
+            throw Error(ExitCode::bad_input,
+                        std::to_string(launch_calls_) +
+                            " kernel launch calls but no kernel events: the profile was recorded without GPU "
+                            "activities (ProfilerActivity.CUDA) or its device events were dropped",
+                        {file_, PositionKind::none, 0});
         t_.diagnostics.add(Severity::warning, "kineto.no_kernels",
-                           "the trace has no GPU kernel events (CPU-only profile?)");
+                           "the trace has no GPU kernel events and no kernel launches (CPU-only profile)");
+    }
 }
 
 } // namespace rafter::kineto

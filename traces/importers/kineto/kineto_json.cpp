@@ -35,6 +35,16 @@ Category category_from_string(std::string_view s) {
         if (s == "kernel") return Category::kernel;
         if (s == "cpu_op") return Category::cpu_op;
         if (s == "fwdbwd") return Category::fwdbwd;
+        // PyTorch 1.8-1.10 (early Kineto) wrote capitalized category names.
+        if (s == "Kernel") return Category::kernel;
+        if (s == "Memcpy") return Category::gpu_memcpy;
+        if (s == "Memset") return Category::gpu_memset;
+        break;
+    case 7:
+        if (s == "Runtime") return Category::cuda_runtime;
+        break;
+    case 8:
+        if (s == "Operator") return Category::cpu_op;
         break;
     case 9:
         if (s == "cuda_sync") return Category::cuda_sync;

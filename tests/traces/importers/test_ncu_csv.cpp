@@ -278,6 +278,22 @@ TEST_CASE("a launch without any time metric has missing time and a diagnostic, n
     CHECK(bytes(t, 1, MemLevel::dram) == 200.0);
 }
 
+TEST_CASE("negative and impossible metric values are missing with a counted diagnostic, never used") {
+    // Launch 0: dram__bytes.sum = -4096; launch 1: 1e308 bytes and a time of -3 us.
+    Trace t = import({fixture("implausible-values.csv")});
+    REQUIRE(t.kernels.size() == 3);
+    CHECK_FALSE(t.kernels.get_bytes(0, MemLevel::dram).has());
+    CHECK(t.kernels.duration_s[0] == doctest::Approx(10e-6));
+    CHECK_FALSE(t.kernels.get_bytes(1, MemLevel::dram).has());
+    CHECK(t.kernels.duration_prov[1] == Provenance::missing);
+    CHECK(bytes(t, 2, MemLevel::dram) == 4096.0);
+    CHECK(t.diagnostics.count("ncu.implausible_value") == 3);
+    const auto* d = t.diagnostics.find("ncu.implausible_value");
+    REQUIRE(d);
+    CHECK(d->message.find("dram__bytes.sum = -4096 of launch ID 0") != std::string::npos);
+    CHECK(d->message.find("implausible-values.csv:2") != std::string::npos);
+}
+
 TEST_CASE("bad inputs are errors naming the file and line") {
     check_error([] { import({fixture("bad-truncated.csv")}); }, fixture("bad-truncated.csv"), 3, "truncated");
     check_error([] { import({fixture("bad-unterminated.csv")}); }, fixture("bad-unterminated.csv"), 3,

@@ -204,6 +204,8 @@ private:
     StringPool unknown_metrics_;
     std::deque<std::pair<std::string, NcuUnit>> unit_cache_;  // deque: pointers stay valid
     uint64_t na_values_ = 0;
+    uint64_t implausible_values_ = 0;
+    std::string implausible_example_;
     std::string na_example_;
     uint64_t profiler_problems_ = 0;
     std::string profiler_problem_example_;
@@ -377,6 +379,21 @@ void NcuReader::store_value(Launch& l, int metric, double value, uint64_t line) 
                          static_cast<uint16_t>(metric), file});
 }
 
+namespace {
+// Whether a metric value (SI units) can belong to one kernel launch.
+bool plausible(Quantity q, double v) {
+    if (!(v >= 0) || !std::isfinite(v)) return false;
+    switch (q) {
+    case Quantity::seconds: return v <= 1e6;
+    case Quantity::frequency: return v <= 1e11;
+    case Quantity::bytes:
+    case Quantity::cycles:
+    case Quantity::count: return v <= 1e18;
+    }
+    return true;
+}
+} // namespace
+
 void NcuReader::store(Launch& l, int metric, std::string_view value_text, const NcuUnit* unit,
                       const std::string& unit_error, uint64_t unit_line, uint64_t line) {
     if (is_na(value_text)) {  // ncu prints n/a (with any unit) for metrics it could not collect
@@ -390,7 +407,16 @@ void NcuReader::store(Launch& l, int metric, std::string_view value_text, const 
     if (!v)
         fail(line, "value '" + shorten(value_text) + "' of metric " + ncu_metrics()[static_cast<size_t>(metric)].name +
                        " is not a number");
-    store_value(l, metric, unit->to_si(*v), line);
+    double si = unit->to_si(*v);
+    if (!plausible(ncu_metrics()[static_cast<size_t>(metric)].quantity, si)) {
+        // Corrupt or hand-edited: a value no kernel can have is missing, never used (counted).
+        if (implausible_values_++ == 0)
+            implausible_example_ = ncu_metrics()[static_cast<size_t>(metric)].name + " = " + shorten(value_text) +
+                                   " of launch ID " + std::to_string(l.id) + " in " + files_.back() + ":" +
+                                   std::to_string(line);
+        return;
+    }
+    store_value(l, metric, si, line);
 }
 
 void NcuReader::read_long(CsvTokenizer& tok, const Columns& cols) {
@@ -521,6 +547,11 @@ Trace NcuReader::finish() {
         d.add(Severity::info, "ncu.unknown_metric",
               "metrics Rafter does not use were skipped: " + list_names(unknown_metrics_, 12),
               unknown_metrics_.size() - 1);
+    if (implausible_values_)
+        d.add(Severity::warning, "ncu.implausible_value",
+              "metric values that are negative or beyond any kernel (over 1e18 bytes, cycles or counts, 1e6 s, "
+              "100 GHz) are treated as missing (first: " + implausible_example_ + ")",
+              implausible_values_);
     if (na_values_)
         d.add(Severity::warning, "ncu.value_na",
               "metric values printed as n/a or empty are treated as missing (first: " + na_example_ + ")", na_values_);

@@ -132,8 +132,12 @@ CommMeasurement parse_nccl_tests(std::string_view text, const std::string& origi
         auto sz = parse_number(tk[size_col]);
         auto us = parse_number(tk[time_col]);
         if (!sz || *sz < 0) bad_line(origin, no, "size '" + std::string(tk[size_col]) + "' is not a byte count");
-        if (!us) bad_line(origin, no, "time '" + std::string(tk[time_col]) + "' is not a number of microseconds");
-        if (*sz <= 0 || *us <= 0) return;
+        if (!us || !std::isfinite(*us))
+            bad_line(origin, no, "time '" + std::string(tk[time_col]) + "' is not a number of microseconds");
+        if (*sz <= 0) return;  // an empty message measures nothing
+        if (*us <= 0)
+            bad_line(origin, no, "time " + std::string(tk[time_col]) + " us for " + std::string(tk[size_col]) +
+                                     " bytes: a transfer takes time (corrupt or edited table?)");
         m.samples.push_back({*sz, *us * 1e-6});
     });
     if (!have_header)
@@ -177,8 +181,11 @@ CommMeasurement parse_osu(std::string_view text, const std::string& origin,
         if (tk.size() < 2) bad_line(origin, no, "OSU row needs a size and a latency");
         auto sz = parse_number(tk[0]);
         auto us = parse_number(tk[1]);
-        if (!sz || !us) bad_line(origin, no, "OSU row is not '<size> <latency us>'");
-        if (*sz <= 0 || *us <= 0) return;
+        if (!sz || !us || !std::isfinite(*us)) bad_line(origin, no, "OSU row is not '<size> <latency us>'");
+        if (*sz <= 0) return;  // an empty message measures nothing
+        if (*us <= 0)
+            bad_line(origin, no, "latency " + std::string(tk[1]) + " us for " + std::string(tk[0]) +
+                                     " bytes: a transfer takes time (corrupt or edited table?)");
         m.samples.push_back({*sz, *us * 1e-6});
     });
     if (bandwidth_test)

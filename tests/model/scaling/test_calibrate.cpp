@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "core/error.h"
 #include "core/json_writer.h"
@@ -96,6 +97,43 @@ TEST_CASE("calibration bad input names file and line") {
     CHECK_THROWS_WITH_AS(parse_nccl_tests(text, "bad.txt"),
                          "bad.txt:9: time 'abc' is not a number of microseconds", Error);
     CHECK_THROWS_WITH_AS(parse_nccl_tests("hello\n", "x.txt"), doctest::Contains("no nccl-tests result table"), Error);
+    // Zero, negative and nan times are errors on their line, not rows dropped before the fit.
+    std::string good = rafter::test::slurp(fixture("all_reduce_perf-8gpu.txt"));
+    auto with_time = [&](const std::string& t) {
+        // The first data row after the header: replace its out-of-place time (column 6).
+        std::istringstream in(good);
+        std::string line, out;
+        int no = 0, at = 0;
+        bool header = false, done = false;
+        while (std::getline(in, line)) {
+            ++no;
+            if (!done && header && !line.empty() && line[0] != '#') {
+                std::istringstream f(line);
+                std::vector<std::string> tk;
+                for (std::string x; f >> x;) tk.push_back(x);
+                tk[5] = t;
+                line.clear();
+                for (const auto& x : tk) line += x + " ";
+                done = true;
+                at = no;
+            }
+            if (line.find("busbw") != std::string::npos && line[0] == '#') header = true;
+            out += line + "\n";
+        }
+        return std::make_pair(out, at);
+    };
+    for (const char* t : {"0", "-4.5", "nan"}) {
+        auto [text, line] = with_time(t);
+        REQUIRE(line > 0);
+        try {
+            parse_nccl_tests(text, "t.txt");
+            FAIL("no error for time " << t);
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).find("t.txt:" + std::to_string(line) + ":") == 0);
+        }
+    }
+    CHECK_THROWS_WITH_AS(parse_osu("# OSU MPI Allreduce Latency Test v5\n# Size  Avg Latency(us)\n4 0\n", "o.txt", std::nullopt, 2, 1),
+                         doctest::Contains("o.txt:3: latency 0 us for 4 bytes"), Error);
     CHECK_THROWS_WITH_AS(parse_osu("# OSU MPI Bandwidth Test v5\n# Size  Bandwidth (MB/s)\n1 2\n", "b.txt", std::nullopt, 2, 1),
                          doctest::Contains("bandwidth tests are not supported"), Error);
 }

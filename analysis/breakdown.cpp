@@ -309,7 +309,10 @@ BreakdownReport analyze_breakdown(const std::vector<Trace>& traces, const Breakd
     std::vector<RankBreakdown> sorted;
     for (size_t i : order) sorted.push_back(std::move(rep.ranks[i]));
     rep.ranks = std::move(sorted);
-    for (size_t i = 1; i < rep.ranks.size(); ++i)
+    // load_traces already says which files (import.duplicate_rank); traces built otherwise get this.
+    bool said = false;
+    for (const auto& t : traces) said = said || t.diagnostics.count("import.duplicate_rank") > 0;
+    for (size_t i = 1; i < rep.ranks.size() && !said; ++i)
         if (rep.ranks[i].rank == rep.ranks[i - 1].rank)
             rep.diagnostics.add(Severity::warning, "breakdown.duplicate_rank",
                                 "several inputs claim the same rank; they are listed separately");

@@ -103,6 +103,20 @@ std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const Imp
         group_options.progress.report(0);
     }
     bar.finish();
+    // Two inputs that claim the same rank would give two rows of one rank without a word.
+    for (size_t i = 0; i < traces.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (traces[i].meta.rank >= 0 && traces[i].meta.rank == traces[j].meta.rank) {
+                auto name = [](const Trace& t) {
+                    return t.meta.source_files.empty() ? std::string("(unnamed)") : t.meta.source_files.front();
+                };
+                traces[i].diagnostics.add(Severity::warning, "import.duplicate_rank",
+                                          name(traces[i]) + " and " + name(traces[j]) + " both record rank " +
+                                              std::to_string(traces[i].meta.rank) +
+                                              " (two runs, or files of one rank given twice?); they are shown as "
+                                              "separate rows of that rank");
+                break;
+            }
     return traces;
 }
 

@@ -386,3 +386,13 @@ TEST_CASE("kernel rows that read alike are told apart in the table (Qwen's eleme
     CHECK(names.count("elem...rnel [BinaryFunctor<floa...]") == 1);
     CHECK(names.count("...CatArrayBatchedCopy #2") == 1);
 }
+
+TEST_CASE("two inputs that record the same rank are named in a warning") {
+    auto s = scratch_dir("roofline-dup-rank");
+    std::string in = "'" + real_data("kineto/a100-nccl-2rank-rank0.json.gz") + "'";
+    auto r = run_rafter("roofline " + in + " " + in + " --top 1", s);
+    REQUIRE(r.exit_code == 0);
+    std::string all = r.out + r.err;
+    CHECK(all.find("import.duplicate_rank") != std::string::npos);
+    CHECK(all.find("both record rank 0") != std::string::npos);
+}

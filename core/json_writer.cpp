@@ -15,9 +15,40 @@ std::string format_double(double d) {
     return buf;
 }
 
+namespace {
+// Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, surrogates or code
+// points above U+10FFFF), or 0 when it is not one.
+size_t utf8_sequence(const unsigned char* p, size_t n) {
+    unsigned char c = p[0];
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (len == 0 || len > n || c > 0xF4 || c == 0xC0 || c == 0xC1) return 0;
+    for (size_t i = 1; i < len; ++i)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+    if (c == 0xED && p[1] >= 0xA0) return 0; // surrogate
+    if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
+    if (c == 0xF4 && p[1] >= 0x90) return 0; // above U+10FFFF
+    return len;
+}
+} // namespace
+
 void JsonWriter::escape(std::ostream& out, std::string_view s) {
     out << '"';
-    for (unsigned char c : s) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = bytes[i];
+        if (c >= 0x80) {
+            // Names from input files may hold any bytes; JSON output must be valid UTF-8, so a
+            // byte that starts no valid sequence becomes U+FFFD.
+            size_t len = utf8_sequence(bytes + i, s.size() - i);
+            if (len == 0) {
+                out << "\\ufffd";
+            } else {
+                out.write(s.data() + i, static_cast<std::streamsize>(len));
+                i += len - 1;
+            }
+            continue;
+        }
         switch (c) {
         case '"': out << "\\\""; break;
         case '\\': out << "\\\\"; break;

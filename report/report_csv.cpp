@@ -8,11 +8,15 @@
 namespace rafter {
 
 std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+    // Control bytes other than line breaks (a NUL from a BLOB name) break CSV readers: shown as '?'.
+    bool control = false;
+    for (char c : s) control = control || (static_cast<unsigned char>(c) < 0x20 && c != '\r' && c != '\n' && c != '\t');
+    if (!control && s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
     std::string out = "\"";
     for (char c : s) {
         if (c == '"') out += '"';
-        out += c;
+        bool ctl = static_cast<unsigned char>(c) < 0x20 && c != '\r' && c != '\n' && c != '\t';
+        out += ctl ? '?' : c;
     }
     out += '"';
     return out;

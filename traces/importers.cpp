@@ -120,8 +120,4 @@ std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const Imp
     return traces;
 }
 
-void ImportProgress::report(uint64_t group_bytes) const {
-    if (bar) bar->update(base + group_bytes);
-}
-
 } // namespace rafter

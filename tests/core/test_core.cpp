@@ -130,3 +130,19 @@ TEST_CASE("Progress frames show percentage, rate and ETA; nothing draws without 
         p.finish();
     }
 }
+
+TEST_CASE("JsonWriter keeps valid UTF-8 and replaces bytes that are not by U+FFFD") {
+    auto json = [](std::string_view s) {
+        std::ostringstream o;
+        JsonWriter w(o, false);
+        w.value(s);
+        return o.str();
+    };
+    CHECK(json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");
+    CHECK(json("a\xFF" "b") == "\"a\\ufffdb\"");
+    CHECK(json("\xC3") == "\"\\ufffd\"");                  // truncated sequence
+    CHECK(json("\xC0\xAF") == "\"\\ufffd\\ufffd\"");        // overlong '/'
+    CHECK(json("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // UTF-16 surrogate
+    CHECK(json("\xF4\x90\x80\x80").find("\\ufffd") == 1);    // above U+10FFFF
+    CHECK(json(std::string_view("n\0ul", 4)) == "\"n\\u0000ul\"");
+}

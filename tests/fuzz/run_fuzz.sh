@@ -19,7 +19,8 @@ mkdir -p "$OUT/obj"
 
 CXXFLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -I"$ROOT" -I"$ROOT/tests/fuzz")
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-COMMON_SRCS=(core/error.cpp core/diagnostics.cpp core/metric_kinds.cpp traces/trace.cpp)
+COMMON_SRCS=(core/error.cpp core/diagnostics.cpp core/metric_kinds.cpp core/progress.cpp core/text.cpp traces/trace.cpp
+             traces/import_progress.cpp)
 declare -A SRCS LIBS
 SRCS[kineto_json]="traces/gzip_stream.cpp traces/importers/kineto/kineto_json.cpp traces/importers/kineto/kineto_events.cpp traces/importers/kineto/kineto_importer.cpp"
 LIBS[kineto_json]="-lsimdjson -lz -ldeflate"

@@ -169,6 +169,7 @@ TEST_CASE("CSV: one row per group, RFC 4180 quoting, SI numbers, empty fields fo
     CHECK(text.find("\"odd, \"\"name\"\"\"") != std::string::npos);
     CHECK(csv_field("plain") == "plain");
     CHECK(csv_field("a\nb") == "\"a\nb\"");
+    CHECK(csv_field(std::string_view("k\0x\x01", 4)) == "\"k?x?\"");  // NUL and control bytes
 }
 
 TEST_CASE("table fits 100 columns, shows top N, '-' for missing, machine and totals in the header") {

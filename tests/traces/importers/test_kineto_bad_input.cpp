@@ -201,3 +201,10 @@ TEST_CASE("PyTorch 1.8-1.10 traces (capitalized categories) import; device-like 
     for (const auto& d : cpu.diagnostics.entries()) warned = warned || d.code == "kineto.no_kernels";
     CHECK(warned);
 }
+
+TEST_CASE("deviceProperties integers beyond int64 are an error, not undefined behaviour") {
+    Error e = import_error(R"({"deviceProperties": [{"id": 0, "name": "X", "totalGlobalMem": 1e32}], "traceEvents": []})",
+                           "props.json");
+    CHECK(e.code() == ExitCode::bad_input);
+    CHECK(has(e, "'totalGlobalMem' must be an integer in range"));
+}

@@ -3,6 +3,8 @@
 // and parses the small top-level objects (deviceProperties, distributedInfo) with simdjson.
 #include "traces/importers/kineto/kineto_importer.h"
 
+#include <cmath>
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -324,8 +326,9 @@ void Reader::read_top_value(const std::string& key) {
         int64_t i;
         if (x.get_int64().get(i)) {
             double d;
-            if (x.get_double().get(d) || d != static_cast<double>(static_cast<int64_t>(d)))
-                bad(std::string("'") + field + "' must be an integer");
+            // Range first: casting a double beyond int64 (1e32) is undefined behaviour.
+            if (x.get_double().get(d) || !(d >= -9.2e18 && d <= 9.2e18) || d != std::floor(d))
+                bad(std::string("'") + field + "' must be an integer in range");
             i = static_cast<int64_t>(d);
         }
         if (i < lo || i > hi) bad(std::string("'") + field + "' is out of range");

@@ -61,7 +61,7 @@ void write_outputs(const std::string& dir, const std::vector<Output>& outputs) {
         files.push_back(std::make_unique<AtomicFile>(dir + "/" + o.name));
         files.back()->stream() << o.contents;
     }
-    for (auto& f : files) f->commit();
+    commit_all(files);
 }
 
 } // namespace

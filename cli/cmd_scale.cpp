@@ -74,7 +74,7 @@ void write_outputs(const std::string& dir, const std::vector<std::pair<std::stri
         files.push_back(std::make_unique<AtomicFile>(dir + "/" + name));
         files.back()->stream() << contents;
     }
-    for (auto& f : files) f->commit();
+    commit_all(files);
 }
 
 } // namespace

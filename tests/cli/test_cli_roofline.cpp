@@ -396,3 +396,21 @@ TEST_CASE("two inputs that record the same rank are named in a warning") {
     CHECK(all.find("import.duplicate_rank") != std::string::npos);
     CHECK(all.find("both record rank 0") != std::string::npos);
 }
+
+TEST_CASE("roofline -o DIR: when one output cannot be replaced, the previous set stays whole") {
+    auto s = scratch_dir("roofline-all-or-nothing");
+    std::string in = "'" + real_data("kineto/h100-bert-small-infer.json.gz") + "'";
+    REQUIRE(run_rafter("roofline " + in + " -o '" + s + "/out' --quiet", s).exit_code == 0);
+    std::string old_summary = slurp(s + "/out/summary.json");
+    // kernels.csv becomes a non-empty directory: it cannot be replaced by a file.
+    fs::remove(s + "/out/kernels.csv");
+    fs::create_directory(s + "/out/kernels.csv");
+    std::ofstream(s + "/out/kernels.csv/keep") << "x";
+    auto r = run_rafter("roofline " + in + " --group-by kernel -o '" + s + "/out' --quiet", s);
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("kernels.csv") != std::string::npos);
+    CHECK(slurp(s + "/out/summary.json") == old_summary);  // still the first run's (grouped by op)
+    size_t n = 0;
+    for (auto it = fs::directory_iterator(s + "/out"); it != fs::directory_iterator(); ++it) ++n;
+    CHECK(n == 4);  // summary.json, kernels.csv/, roofline.svg, time-roofline.svg: no temporaries
+}

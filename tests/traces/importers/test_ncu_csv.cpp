@@ -278,6 +278,19 @@ TEST_CASE("a launch without any time metric has missing time and a diagnostic, n
     CHECK(bytes(t, 1, MemLevel::dram) == 200.0);
 }
 
+TEST_CASE("ncu 2023+ details page: metric rows stop before the rule columns, rule rows are skipped") {
+    // Header of 20 columns; metric rows end after "Metric Value", (16 fields); one full rule row.
+    Trace t = import({fixture("rules-2023.csv")});
+    REQUIRE(t.kernels.size() == 2);
+    CHECK(t.strings.get(t.kernels.name[0]) == "gemm_kernel");
+    CHECK(t.kernels.duration_s[0] == doctest::Approx(12.5e-6));
+    CHECK(bytes(t, 0, MemLevel::dram) == 1048576.0);
+    CHECK(bytes(t, 1, MemLevel::dram) == 64000.0);
+    CHECK(t.kernels.grid[0] == Dim3{64, 32, 1});
+    CHECK(t.diagnostics.count("ncu.rule_rows") == 1);
+    CHECK(t.diagnostics.count("ncu.unknown_metric") == 0);
+}
+
 TEST_CASE("negative and impossible metric values are missing with a counted diagnostic, never used") {
     // Launch 0: dram__bytes.sum = -4096; launch 1: 1e308 bytes and a time of -3 us.
     Trace t = import({fixture("implausible-values.csv")});

@@ -65,12 +65,26 @@ struct Columns {
     int id = -1, pid = -1, host = -1, kernel = -1, stream = -1, block = -1, grid = -1, device = -1, cc = -1;
     int section = -1, metric_name = -1, metric_unit = -1, metric_value = -1;
     size_t count = 0;
+    // Rows may stop before the trailing rule columns (ncu 2023 and later: metric rows end after
+    // "Metric Value", only rule rows are full length); they need at least this many fields.
+    size_t min_fields = 0;
     bool long_format() const { return metric_name >= 0 || metric_value >= 0; }
 };
+
+constexpr std::string_view kRuleColumns[] = {"Rule Name", "Rule Type", "Rule Description", "Estimated Speedup Type",
+                                             "Estimated Speedup"};
 
 Columns locate_columns(const std::vector<std::string_view>& header) {
     Columns c;
     c.count = header.size();
+    c.min_fields = c.count;
+    while (c.min_fields > 0) {
+        std::string_view h = trim(header[c.min_fields - 1]);
+        bool rule = false;
+        for (auto r : kRuleColumns) rule = rule || h == r;
+        if (!rule) break;
+        --c.min_fields;
+    }
     auto find = [&](std::string_view name) {
         for (size_t i = 0; i < header.size(); ++i)
             if (trim(i == 0 ? strip_bom(header[i]) : header[i]) == name) return static_cast<int>(i);
@@ -205,6 +219,7 @@ private:
     std::deque<std::pair<std::string, NcuUnit>> unit_cache_;  // deque: pointers stay valid
     uint64_t na_values_ = 0;
     uint64_t implausible_values_ = 0;
+    uint64_t rule_rows_ = 0;
     std::string implausible_example_;
     std::string na_example_;
     uint64_t profiler_problems_ = 0;
@@ -268,6 +283,9 @@ bool NcuReader::next_row(CsvTokenizer& tok, const Columns& cols, std::vector<std
             continue;
         }
         line = tok.next_record(fields);
+        if (fields.size() < cols.count && fields.size() >= cols.min_fields) {
+            fields.resize(cols.count);  // the rule columns this row leaves out are empty
+        }
         if (fields.size() != cols.count) {
             if (fields.size() < cols.count && tok.at_end())
                 fail(line, "the last row has " + std::to_string(fields.size()) + " fields but the header has " +
@@ -425,6 +443,10 @@ void NcuReader::read_long(CsvTokenizer& tok, const Columns& cols) {
     while (next_row(tok, cols, f, line)) {
         Launch& l = launch_for(f, cols, line);
         std::string_view name = trim(f[cols.metric_name]);
+        if (name.empty()) {  // a rule row (ncu's guided analysis): no metric
+            ++rule_rows_;
+            continue;
+        }
         int metric = find_ncu_metric(name);
         if (metric >= 0) {
             const std::string& section = ncu_metrics()[static_cast<size_t>(metric)].section;
@@ -547,6 +569,9 @@ Trace NcuReader::finish() {
         d.add(Severity::info, "ncu.unknown_metric",
               "metrics Rafter does not use were skipped: " + list_names(unknown_metrics_, 12),
               unknown_metrics_.size() - 1);
+    if (rule_rows_)
+        d.add(Severity::info, "ncu.rule_rows",
+              "rows of ncu's rule results (no metric: guided-analysis advice) were skipped", rule_rows_);
     if (implausible_values_)
         d.add(Severity::warning, "ncu.implausible_value",
               "metric values that are negative or beyond any kernel (over 1e18 bytes, cycles or counts, 1e6 s, "

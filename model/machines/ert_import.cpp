@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "core/json_syntax.h"
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
@@ -103,8 +104,7 @@ Machine parse_ert_json(std::string_view json, const std::string& origin) {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     simdjson::dom::element root;
-    if (auto err = parser.parse(padded).get(root))
-        fail(origin, std::string("not valid JSON (") + simdjson::error_message(err) + ")");
+    if (auto err = parser.parse(padded).get(root)) throw_json_syntax_error(json, origin, simdjson::error_message(err));
     simdjson::dom::element empirical, meta, config;
     if (!root.is_object() || root["empirical"].get(empirical) || !empirical.is_object())
         fail(origin, "missing object 'empirical' (is this an ERT roofline.json?)");

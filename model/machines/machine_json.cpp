@@ -6,6 +6,7 @@
 #include <bitset>
 #include <sstream>
 
+#include "core/json_syntax.h"
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "model/machines/machine.h"
@@ -78,8 +79,7 @@ Machine parse_machine_json(std::string_view json, const std::string& origin) {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     simdjson::dom::element root;
-    if (auto err = parser.parse(padded).get(root))
-        fail(origin, "", std::string("not valid JSON (") + simdjson::error_message(err) + ")");
+    if (auto err = parser.parse(padded).get(root)) throw_json_syntax_error(json, origin, simdjson::error_message(err));
     auto top = get_object(root, origin, "(top level)");
 
     Machine m;

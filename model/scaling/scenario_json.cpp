@@ -1,3 +1,4 @@
+#include "core/json_syntax.h"
 #include "model/scaling/scenario_json.h"
 
 #include <cmath>
@@ -121,7 +122,7 @@ Object parse_root(simdjson::dom::parser& parser, const simdjson::padded_string& 
                   const std::string& origin) {
     simdjson::dom::element doc;
     if (auto err = parser.parse(text).get(doc))
-        fail(origin, std::string("not valid JSON: ") + simdjson::error_message(err));
+        throw_json_syntax_error(std::string_view(text.data(), text.size()), origin, simdjson::error_message(err));
     simdjson::dom::object o;
     if (doc.get_object().get(o)) fail(origin, "the top level must be a JSON object");
     return Object(o, "", origin);

@@ -5,6 +5,7 @@
 
 #include "core/diagnostics.h"
 #include "core/error.h"
+#include "core/json_syntax.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "traces/trace.h"
@@ -145,4 +146,27 @@ TEST_CASE("JsonWriter keeps valid UTF-8 and replaces bytes that are not by U+FFF
     CHECK(json("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // UTF-16 surrogate
     CHECK(json("\xF4\x90\x80\x80").find("\\ufffd") == 1);    // above U+10FFFF
     CHECK(json(std::string_view("n\0ul", 4)) == "\"n\\u0000ul\"");
+}
+
+TEST_CASE("JSON syntax errors are located by line, column and byte") {
+    CHECK_FALSE(find_json_syntax_error(R"({"a": [1, -2.5e3, true, null, "x\"\u00e9"], "b": {}})"));
+    CHECK_FALSE(find_json_syntax_error(" [] "));
+    auto e = find_json_syntax_error("{\n  \"a\": 1,,\n}");
+    REQUIRE(e);
+    CHECK(e->line == 2);
+    CHECK(e->column == 10);
+    CHECK(e->offset == 11);
+    CHECK(e->what == "expected a key in double quotes");
+    auto t = find_json_syntax_error("{\"a\": [1, 2");
+    REQUIRE(t);
+    CHECK(t->what.find("the text ends here") != std::string::npos);
+    CHECK(find_json_syntax_error("[01]")->what == "expected ',' or ']'");
+    CHECK(find_json_syntax_error("{\"a\": tru}")->what.find("invalid literal") == 0);
+    CHECK(find_json_syntax_error("\"a\\q\"")->what == "invalid escape \\q");
+    CHECK(find_json_syntax_error("[1] x")->what == "unexpected text after the top-level value");
+    try {
+        throw_json_syntax_error("{\n\n  \"k\" 1}", "s.json", "TAPE_ERROR");
+    } catch (const Error& err) {
+        CHECK(std::string(err.what()) == "s.json:3: column 7: not valid JSON: expected ':' after the key (byte 9)");
+    }
 }

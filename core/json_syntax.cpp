@@ -1,0 +1,180 @@
+#include "core/json_syntax.h"
+
+#include <cctype>
+
+#include "core/error.h"
+
+namespace rafter {
+
+namespace {
+
+class Scanner {
+public:
+    explicit Scanner(std::string_view t) : t_(t) {}
+
+    std::optional<JsonSyntaxError> run() {
+        ws();
+        if (!value(0)) return error_;
+        ws();
+        if (i_ != t_.size()) {
+            set("unexpected text after the top-level value");
+            return error_;
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::string_view t_;
+    size_t i_ = 0;
+    std::optional<JsonSyntaxError> error_;
+
+    bool set(const std::string& what) {
+        JsonSyntaxError e;
+        e.offset = i_;
+        for (size_t k = 0; k < i_ && k < t_.size(); ++k) {
+            if (t_[k] == '\n') {
+                ++e.line;
+                e.column = 1;
+            } else {
+                ++e.column;
+            }
+        }
+        e.what = i_ >= t_.size() ? what + " (the text ends here)" : what;
+        error_ = e;
+        return false;
+    }
+    void ws() {
+        while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) ++i_;
+    }
+    bool literal(std::string_view word) {
+        if (t_.substr(i_, word.size()) != word) return set("invalid literal (expected " + std::string(word) + ")");
+        i_ += word.size();
+        return true;
+    }
+    bool string() {
+        ++i_;  // opening quote
+        while (i_ < t_.size()) {
+            unsigned char c = static_cast<unsigned char>(t_[i_]);
+            if (c == '"') {
+                ++i_;
+                return true;
+            }
+            if (c < 0x20) return set("control character inside a string");
+            if (c == '\\') {
+                ++i_;
+                if (i_ >= t_.size()) break;
+                char e = t_[i_];
+                if (e == 'u') {
+                    for (int k = 1; k <= 4; ++k)
+                        if (i_ + k >= t_.size() || !std::isxdigit(static_cast<unsigned char>(t_[i_ + k])))
+                            return set("\\u needs four hex digits");
+                    i_ += 4;
+                } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+                    return set(std::string("invalid escape \\") + e);
+                }
+            }
+            ++i_;
+        }
+        return set("unterminated string");
+    }
+    bool digits() {
+        size_t s = i_;
+        while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
+        return i_ > s;
+    }
+    bool number() {
+        if (t_[i_] == '-') ++i_;
+        if (i_ < t_.size() && t_[i_] == '0') ++i_;
+        else if (!digits()) return set("invalid number");
+        if (i_ < t_.size() && t_[i_] == '.') {
+            ++i_;
+            if (!digits()) return set("invalid number: digits expected after '.'");
+        }
+        if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
+            ++i_;
+            if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
+            if (!digits()) return set("invalid number: digits expected in the exponent");
+        }
+        return true;
+    }
+    bool value(int depth) {
+        if (depth > 1024) return false;
+        if (i_ >= t_.size()) return set("a value was expected");
+        char c = t_[i_];
+        if (c == '{') return object(depth);
+        if (c == '[') return array(depth);
+        if (c == '"') return string();
+        if (c == 't') return literal("true");
+        if (c == 'f') return literal("false");
+        if (c == 'n') return literal("null");
+        if (c == '-' || (c >= '0' && c <= '9')) return number();
+        return set(std::string("unexpected character '") + c + "'");
+    }
+    bool array(int depth) {
+        ++i_;
+        ws();
+        if (i_ < t_.size() && t_[i_] == ']') {
+            ++i_;
+            return true;
+        }
+        for (;;) {
+            ws();
+            if (!value(depth + 1)) return false;
+            ws();
+            if (i_ < t_.size() && t_[i_] == ',') {
+                ++i_;
+                continue;
+            }
+            if (i_ < t_.size() && t_[i_] == ']') {
+                ++i_;
+                return true;
+            }
+            return set("expected ',' or ']'");
+        }
+    }
+    bool object(int depth) {
+        ++i_;
+        ws();
+        if (i_ < t_.size() && t_[i_] == '}') {
+            ++i_;
+            return true;
+        }
+        for (;;) {
+            ws();
+            if (i_ >= t_.size() || t_[i_] != '"') return set("expected a key in double quotes");
+            if (!string()) return false;
+            ws();
+            if (i_ >= t_.size() || t_[i_] != ':') return set("expected ':' after the key");
+            ++i_;
+            ws();
+            if (!value(depth + 1)) return false;
+            ws();
+            if (i_ < t_.size() && t_[i_] == ',') {
+                ++i_;
+                continue;
+            }
+            if (i_ < t_.size() && t_[i_] == '}') {
+                ++i_;
+                return true;
+            }
+            return set("expected ',' or '}'");
+        }
+    }
+};
+
+} // namespace
+
+std::optional<JsonSyntaxError> find_json_syntax_error(std::string_view text) { return Scanner(text).run(); }
+
+void throw_json_syntax_error(std::string_view text, const std::string& origin, const char* simdjson_message) {
+    auto e = find_json_syntax_error(text);
+    if (!e)
+        throw Error(ExitCode::bad_input, std::string("not valid JSON (") + simdjson_message + ")",
+                    SourcePosition{origin, PositionKind::none, 0});
+    throw Error(ExitCode::bad_input,
+                "column " + std::to_string(e->column) + ": not valid JSON: " + e->what + " (byte " +
+                    std::to_string(e->offset) + ")",
+                SourcePosition{origin, PositionKind::line, e->line});
+}
+
+} // namespace rafter

@@ -55,6 +55,10 @@ std::string input_formats_text();
 // Inputs may be files or directories (a directory contributes its regular files, sorted).
 // Files are sniffed and grouped by importer; a merging importer gets all its files at once.
 // Returns one trace per rank file (or per merged group). Throws on unknown formats.
+// "-" reads standard input; pipes (FIFOs, <(...)) are read without hanging when no writer is
+// there; both are copied to a temporary file first and named "(stdin)" / the path given.
 std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const ImportOptions& options);
+// The same for inputs that are files or directories only (load_traces first copies "-" and pipes).
+std::vector<Trace> load_trace_files(const std::vector<std::string>& inputs, const ImportOptions& options);
 
 } // namespace rafter

@@ -1,5 +1,11 @@
 // The importer registry (traces/importers/list.h), sniffing and grouping of input files.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -61,8 +67,89 @@ static std::vector<std::string> expand_inputs(const std::vector<std::string>& in
     return files;
 }
 
+namespace {
+
+// Standard input ("-") and pipes (a FIFO, bash's <(...)) are copied to a temporary regular file
+// first: the importers map or seek their inputs. A FIFO is opened without blocking, so one with no
+// writer reads as empty instead of hanging. The copies are removed when the import ends.
+class Spooled {
+public:
+    ~Spooled() {
+        for (const auto& [tmp, shown] : names_) ::unlink(tmp.c_str());
+    }
+    // The path to read for `input`: itself, or a copy of the stream.
+    std::string path_for(const std::string& input) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        bool is_stdin = input == "-";
+        if (!is_stdin) {
+            auto st = fs::status(input, ec);
+            if (ec || !fs::exists(st) || fs::is_regular_file(st) || fs::is_directory(st)) return input;
+        }
+        int in = is_stdin ? 0 : ::open(input.c_str(), O_RDONLY | O_NONBLOCK);
+        if (in < 0) throw Error(ExitCode::bad_input, std::string("cannot open: ") + std::strerror(errno), {input});
+        if (!is_stdin) ::fcntl(in, F_SETFL, ::fcntl(in, F_GETFL) & ~O_NONBLOCK);  // a writer may still be writing
+        const char* dir = std::getenv("TMPDIR");
+        std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/rafter-input-XXXXXX";
+        int out = ::mkstemp(tmpl.data());
+        if (out < 0) {
+            if (!is_stdin) ::close(in);
+            throw Error(ExitCode::io_error, std::string("cannot create a temporary copy: ") + std::strerror(errno), {tmpl});
+        }
+        names_.emplace_back(tmpl, is_stdin ? std::string("(stdin)") : input);
+        std::vector<char> buf(1 << 20);
+        for (;;) {
+            ssize_t n = ::read(in, buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                ::close(out);
+                if (!is_stdin) ::close(in);
+                throw Error(ExitCode::bad_input, std::string("read failed: ") + std::strerror(errno), {input});
+            }
+            if (n == 0) break;
+            if (::write(out, buf.data(), static_cast<size_t>(n)) != n) {
+                ::close(out);
+                if (!is_stdin) ::close(in);
+                throw Error(ExitCode::io_error, "cannot write a temporary copy of the input (disk full?)", {tmpl});
+            }
+        }
+        ::close(out);
+        if (!is_stdin) ::close(in);
+        return tmpl;
+    }
+    // The name to show for a path (the input as given, "(stdin)" for -).
+    std::string shown(const std::string& path) const {
+        for (const auto& [tmp, name] : names_)
+            if (tmp == path) return name;
+        return path;
+    }
+    bool empty() const { return names_.empty(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> names_;
+};
+
+} // namespace
+
 std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const ImportOptions& options) {
     if (inputs.empty()) throw_usage_error("no input files given");
+    Spooled spooled;
+    std::vector<std::string> given;
+    for (const auto& in : inputs) given.push_back(spooled.path_for(in));
+    try {
+        std::vector<Trace> traces = load_trace_files(given, options);
+        for (auto& t : traces)
+            for (auto& f : t.meta.source_files) f = spooled.shown(f);
+        return traces;
+    } catch (const Error& e) {
+        if (spooled.empty() || spooled.shown(e.where().file) == e.where().file) throw;
+        SourcePosition where = e.where();
+        where.file = spooled.shown(where.file);
+        throw Error(e.code(), e.message(), where);
+    }
+}
+
+std::vector<Trace> load_trace_files(const std::vector<std::string>& inputs, const ImportOptions& options) {
     std::vector<std::string> files = expand_inputs(inputs);
     // Group files by importer, keeping the user's order within each group.
     std::vector<std::pair<const Importer*, std::vector<std::string>>> groups;

@@ -2,6 +2,9 @@
 // and fails cleanly (exit code, file and position in the message, no output left) on bad input.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <filesystem>
 
 #include "test_support.h"
@@ -112,4 +115,33 @@ TEST_CASE("rafter import --machine takes an architecture, a built-in machine or 
     auto bad = test::run_rafter("import " + in + " --machine no-such-gpu -o '" + dir + "/bad.rafter'", dir);
     CHECK(bad.exit_code != 0);
     CHECK(!std::filesystem::exists(dir + "/bad.rafter"));
+}
+
+TEST_CASE("'-' reads standard input and a FIFO without a writer does not hang") {
+    std::string dir = test::scratch_dir("import-stdin");
+    std::string bert = test::real_data("kineto/h100-bert-small-infer.json.gz");
+    // Through a pipe: the same report as from the file.
+    std::string cmd = "cat '" + bert + "' | '" + test::rafter_exe() + "' roofline - -f json >'" + dir +
+                      "/pipe.json' 2>'" + dir + "/pipe.err'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    auto file = test::run_rafter("roofline '" + bert + "' -f json", dir);
+    REQUIRE(file.exit_code == 0);
+    std::string piped = test::slurp(dir + "/pipe.json");
+    CHECK(piped.find("\"(stdin)\"") != std::string::npos);  // the input is named (stdin)
+    auto from = [](const std::string& s) { return s.substr(s.find("\"groups\"")); };
+    CHECK(from(piped) == from(file.out));
+    // An empty standard input and a FIFO nobody writes to: "empty file", exit 3, at once.
+    auto empty = test::run_rafter("roofline -", dir);
+    CHECK(empty.exit_code == 3);
+    CHECK(empty.err.find("(stdin): empty file") != std::string::npos);
+    std::string fifo = dir + "/fifo";
+    std::filesystem::remove(fifo);
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto f = test::run_rafter("roofline '" + fifo + "'", dir);
+    CHECK(f.exit_code == 3);
+    CHECK(f.err.find("empty file") != std::string::npos);
+    // No temporary copy is left behind.
+    const char* tmp = std::getenv("TMPDIR");
+    for (const auto& e : std::filesystem::directory_iterator(tmp && *tmp ? tmp : "/tmp"))
+        CHECK(e.path().filename().string().rfind("rafter-input-", 0) != 0);
 }

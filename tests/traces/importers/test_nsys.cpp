@@ -142,3 +142,31 @@ TEST_CASE("nsys: bad values name the table and row; other schema versions warn")
     CHECK(j.code() == ExitCode::bad_input);
     CHECK(j.where().file == junk);
 }
+
+TEST_CASE("nsys: intervals that end before they start or span the int64 range, and negative grids, are counted") {
+    std::string dir = test::scratch_dir("nsys-intervals");
+    std::string path = dir + "/iv.sqlite";
+    test::make_sqlite(path, std::string(test::kNsysSchema) + test::kNsysRows +
+                                // kernel 4: end before start; kernel 5: start near INT64_MIN; kernel 6: gridX = -3
+                                "INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES(20000,19000,0,1,NULL,7,105,0,1,2,NULL,0,0,"
+                                "64,1,1,1,1,1,1,0,0,0,0,4,NULL,NULL,NULL);"
+                                "INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES(-9223372036854775000,9223372036854775000,0,1,"
+                                "NULL,7,106,0,1,2,NULL,0,0,64,1,1,1,1,1,1,0,0,0,0,5,NULL,NULL,NULL);"
+                                "INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES(30000,31000,0,1,NULL,7,107,0,1,2,NULL,0,0,"
+                                "64,-3,1,1,1,1,1,0,0,0,0,6,NULL,NULL,NULL);"
+                                "INSERT INTO CUPTI_ACTIVITY_KIND_MEMCPY VALUES(500,400,0,1,NULL,7,108,0,16,1,NULL,1,2,0,1,"
+                                "0,1,NULL,NULL,NULL);");
+    Trace t = read_nsys_file(path, ImportOptions{});
+    REQUIRE(t.kernels.size() == 6);
+    for (size_t i = 3; i < 5; ++i) {
+        CHECK(t.kernels.duration_prov[i] == Provenance::missing);
+        CHECK(t.kernels.duration_s[i] == 0);
+        CHECK(t.kernels.start_ns[i] == 0);
+    }
+    CHECK(t.kernels.duration_s[5] == doctest::Approx(1e-6));
+    CHECK(t.kernels.grid[5].x == 0);
+    CHECK(t.copies.size() == 3);  // the memcpy that ends before it starts is skipped
+    CHECK(t.diagnostics.count("nsys.bad_interval") == 3);
+    CHECK(t.diagnostics.find("nsys.bad_interval")->message.find("start 20000, end 19000") != std::string::npos);
+    CHECK(t.diagnostics.count("nsys.bad_launch_dim") == 1);
+}

@@ -162,6 +162,17 @@ void RowConverter::add(Table table, const Columns& c, const SqlValue* values, si
     count_ = count;
     int64_t start = integer(c.start, "start", true);
     int64_t end = table == Table::nvtx ? integer(c.end, "end", false, INT64_MIN) : integer(c.end, "end", true);
+    // An interval that ends before it starts, or lasts longer than any profile (over a day: values
+    // near the int64 limits), cannot be trusted: a kernel keeps its row with its time missing, other
+    // rows are skipped; counted either way.
+    bool open_nvtx = table == Table::nvtx && end == INT64_MIN;
+    if (!open_nvtx && !(end >= start && static_cast<double>(end) - static_cast<double>(start) <= 86400e9)) {
+        if (bad_intervals_++ == 0)
+            bad_interval_example_ = std::string(table_name(table)) + " row " + std::to_string(row) + ": start " +
+                                    std::to_string(start) + ", end " + std::to_string(end);
+        if (table != Table::kernel) return;
+        start = end = 0;
+    }
     switch (table) {
     case Table::kernel: {
         KernelRow k;
@@ -171,11 +182,15 @@ void RowConverter::add(Table table, const Columns& c, const SqlValue* values, si
         k.start_ns = start;
         k.end_ns = end;
         k.duration_s = (static_cast<double>(end) - static_cast<double>(start)) * 1e-9;  // no int overflow
-        k.duration_prov = Provenance::measured;
-        k.grid = {to_dim(integer(c.grid_x, "gridX", false)), to_dim(integer(c.grid_y, "gridY", false)),
-                  to_dim(integer(c.grid_z, "gridZ", false))};
-        k.block = {to_dim(integer(c.block_x, "blockX", false)), to_dim(integer(c.block_y, "blockY", false)),
-                   to_dim(integer(c.block_z, "blockZ", false))};
+        k.duration_prov = start == 0 && end == 0 ? Provenance::missing : Provenance::measured;
+        auto dim = [&](int col, const char* name) {
+            int64_t v = integer(col, name, false, INT64_MIN);  // INT64_MIN: no such column or null
+            if (v == INT64_MIN) return uint32_t{0};
+            if (v < 1 || v > UINT32_MAX) ++bad_dims_;
+            return to_dim(v);
+        };
+        k.grid = {dim(c.grid_x, "gridX"), dim(c.grid_y, "gridY"), dim(c.grid_z, "gridZ")};
+        k.block = {dim(c.block_x, "blockX"), dim(c.block_y, "blockY"), dim(c.block_z, "blockZ")};
         int64_t corr = integer(c.correlation, "correlationId", false);
         k.correlation = corr > 0 ? static_cast<uint64_t>(corr) : 0;
         int64_t regs = integer(c.registers, "registersPerThread", false, -1);
@@ -240,6 +255,14 @@ void RowConverter::add(Table table, const Columns& c, const SqlValue* values, si
 }
 
 void RowConverter::finish() {
+    if (bad_intervals_)
+        t_.diagnostics.add(Severity::warning, "nsys.bad_interval",
+                           "rows whose end precedes their start or that last over a day: kernels kept with their "
+                           "time missing, other rows skipped (first: " + bad_interval_example_ + ")",
+                           bad_intervals_);
+    if (bad_dims_)
+        t_.diagnostics.add(Severity::warning, "nsys.bad_launch_dim",
+                           "grid or block dimensions below 1 or beyond 32 bits are unknown (0)", bad_dims_);
     if (unnamed_kernels_)
         t_.diagnostics.add(Severity::warning, "nsys.unnamed_kernel",
                            "kernels whose name id is not in StringIds", unnamed_kernels_);

@@ -74,6 +74,8 @@ private:
     const SqlValue* values_ = nullptr;
     size_t count_ = 0;
     uint64_t unnamed_kernels_ = 0, open_ranges_ = 0, marks_ = 0, unknown_strings_ = 0;
+    uint64_t bad_intervals_ = 0, bad_dims_ = 0;
+    std::string bad_interval_example_;
 };
 
 // nsys serializes process and thread ids into one integer ("Serialized GlobalId").

@@ -208,3 +208,15 @@ TEST_CASE("deviceProperties integers beyond int64 are an error, not undefined be
     CHECK(e.code() == ExitCode::bad_input);
     CHECK(has(e, "'totalGlobalMem' must be an integer in range"));
 }
+
+TEST_CASE("\"args\" that is not an object is counted, not silently dropped") {
+    Trace t = read_kineto_bytes(
+        one_event(R"({"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 1, "dur": 2, "args": [1, 2]})"),
+        "args.json", ImportOptions{});
+    REQUIRE(t.kernels.size() == 1);
+    CHECK(t.diagnostics.count("kineto.args_not_object") == 1);
+    Trace n = read_kineto_bytes(
+        one_event(R"({"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 1, "dur": 2, "args": null})"),
+        "null.json", ImportOptions{});
+    CHECK(n.diagnostics.count("kineto.args_not_object") == 0);
+}

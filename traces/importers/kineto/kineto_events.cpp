@@ -212,6 +212,8 @@ int64_t EventSink::pid_or_tid(const JValue& v) {
 void EventSink::add(const RawEvent& ev, uint64_t index, uint64_t offset) {
     ++events_;
     ev_ = &ev;
+    if (ev.args_not_object && ev.category != Category::none && ev.category != Category::unknown)
+        ++args_not_object_;
     index_ = index;
     offset_ = offset;
     switch (ev.category) {
@@ -516,6 +518,11 @@ void EventSink::finish(const TopLevel& top) {
         t_.diagnostics.add(Severity::info, "kineto.non_complete_event",
                            "events of imported categories with a phase other than 'X' were skipped",
                            non_complete_);
+    if (args_not_object_)
+        t_.diagnostics.add(Severity::warning, "kineto.args_not_object",
+                           "events whose \"args\" is not an object: their device, stream, correlation and shapes "
+                           "are unknown",
+                           args_not_object_);
     if (negative_durations_)
         t_.diagnostics.add(Severity::warning, "kineto.negative_duration",
                            "events with a negative 'dur' (kept as recorded; end precedes start)",

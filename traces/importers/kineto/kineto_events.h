@@ -78,7 +78,8 @@ private:
 
     uint64_t events_ = 0;
     uint64_t unknown_events_ = 0;
-    uint64_t launch_calls_ = 0;  // cuda_runtime *LaunchKernel* calls (no-kernel check)
+    uint64_t launch_calls_ = 0;
+    uint64_t args_not_object_ = 0;  // cuda_runtime *LaunchKernel* calls (no-kernel check)
     std::unordered_map<std::string, uint64_t> unknown_categories_;
     uint64_t python_skipped_ = 0;
     uint64_t non_complete_ = 0;

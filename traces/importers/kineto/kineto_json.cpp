@@ -355,6 +355,7 @@ void parse_event(Lexer& lx, RawEvent& ev, bool want_python) {
             if (!skip && lx.peek() == '{') {
                 parse_args(lx, ev);
             } else {
+                if (!skip && lx.peek() != 'n') ev.args_not_object = true;  // null means no args
                 lx.skip_value(1);
                 ev.args_skipped = true;
             }

@@ -56,6 +56,7 @@ struct RawEvent {
     JValue ph, cat, name, ts, dur, pid, tid, id;
     Category category = Category::none;
     bool args_skipped = false;
+    bool args_not_object = false;  // "args" present but not an object (its fields are lost)
     std::array<JValue, kArgCount> args{};
     const JValue& arg(Arg a) const { return args[static_cast<size_t>(a)]; }
 };

@@ -202,11 +202,42 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
         write_machine(w, r.machine);
     }
     write_totals(w, r);
+    // A trace with 200k distinct kernel names would make a JSON of hundreds of MB: the groups beyond
+    // the largest kJsonGroupLimit (by time) are summed into groups_omitted and said so; kernels.csv
+    // keeps every group.
+    const size_t shown = std::min(r.groups.size(), kJsonGroupLimit);
     w.key("groups").begin_array();
-    for (size_t i = 0; i < r.groups.size(); ++i) write_group(w, r, r.groups[i], i + 1);
+    for (size_t i = 0; i < shown; ++i) write_group(w, r, r.groups[i], i + 1);
     w.end_array();
+    Diagnostics diagnostics = r.diagnostics;
+    w.key("groups_omitted");
+    if (shown < r.groups.size()) {
+        double time = 0, total = 0;
+        uint64_t launches = 0;
+        for (size_t i = 0; i < r.groups.size(); ++i) {
+            double t = r.groups[i].time_s.value_or(0);
+            total += t;
+            if (i >= shown) {
+                time += t;
+                launches += r.groups[i].launches;
+            }
+        }
+        w.begin_object();
+        w.field("count", static_cast<uint64_t>(r.groups.size() - shown));
+        w.field("time_s", time);
+        w.field("launches", launches);
+        w.end_object();
+        char share[32];
+        std::snprintf(share, sizeof share, "%.2g%%", total > 0 ? 100 * time / total : 0.0);
+        diagnostics.add(Severity::info, "report.groups_omitted",
+                        std::to_string(r.groups.size() - shown) + " groups beyond the " + std::to_string(shown) +
+                            " largest by time (" + share + " of the time) are summed in groups_omitted; the CSV "
+                            "lists every group");
+    } else {
+        w.null();
+    }
     w.key("diagnostics");
-    write_diagnostics_array(w, r.diagnostics);
+    write_diagnostics_array(w, diagnostics);
     w.end_object();
 }
 

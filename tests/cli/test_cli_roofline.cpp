@@ -414,3 +414,33 @@ TEST_CASE("roofline -o DIR: when one output cannot be replaced, the previous set
     for (auto it = fs::directory_iterator(s + "/out"); it != fs::directory_iterator(); ++it) ++n;
     CHECK(n == 4);  // summary.json, kernels.csv/, roofline.svg, time-roofline.svg: no temporaries
 }
+
+TEST_CASE("summary JSON keeps the 10000 largest groups and sums the rest, saying so") {
+    auto s = scratch_dir("roofline-many-groups");
+    // 10003 distinct kernels; kernel i runs 10003 - i us, so the three shortest are the tail.
+    std::string json = "{\"traceEvents\": [";
+    const int n = 10003;
+    for (int i = 0; i < n; ++i) {
+        if (i) json += ",";
+        json += "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k" + std::to_string(i) +
+                "\", \"pid\": 0, \"tid\": 7, \"ts\": " + std::to_string(i * 20000) + ", \"dur\": " + std::to_string(n - i) +
+                ", \"args\": {\"device\": 0, \"stream\": 7}}";
+    }
+    json += "]}";
+    std::ofstream(s + "/many.json") << json;
+    auto r = run_rafter("roofline '" + s + "/many.json' -f json", s);
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser p;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(p.parse(r.out).get(doc));
+    simdjson::dom::array groups;
+    REQUIRE_FALSE(doc["groups"].get_array().get(groups));
+    CHECK(groups.size() == 10000);
+    simdjson::dom::element omitted;
+    REQUIRE_FALSE(doc["groups_omitted"].get(omitted));
+    CHECK(omitted["count"].get_uint64().value() == 3);
+    CHECK(omitted["time_s"].get_double().value() == doctest::Approx(6e-6));  // 3 + 2 + 1 us
+    bool said = false;
+    for (auto d : doc["diagnostics"].get_array()) said = said || std::string_view(d["code"].get_string().value()) == "report.groups_omitted";
+    CHECK(said);
+}

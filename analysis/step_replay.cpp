@@ -69,31 +69,40 @@ ReplayReport replay_steps(const std::vector<Trace>& traces, const Machine& machi
         ActivityTimeline timeline(std::move(compute));
         const auto& call_of = calls.call_of_kernel[ti];
 
-        for (const auto& s : rb->steps) {
-            ReplayedStep r;
-            r.rank = rb->rank;
-            r.step = s.name;
-            r.measured_step_s = s.duration_s;
-            for (size_t i = 0; i < k.size() && i < call_of.size(); ++i) {
-                if (call_of[i] == CollectiveCalls::kNone) continue;
-                if (k.start_ns[i] < s.start_ns || k.start_ns[i] >= s.end_ns || k.end_ns[i] <= k.start_ns[i]) continue;
-                const CollectiveCall& c = calls.calls[call_of[i]];
-                double measured = (k.end_ns[i] - k.start_ns[i]) * 1e-9;
-                double hidden = timeline.window(k.start_ns[i], k.end_ns[i]).busy_s;
-                Modeled m = model_time(c, options);
-                double predicted = measured;
-                if (m.reason.empty()) {
-                    predicted = m.time_s;
-                } else {
-                    ++r.unmodeled;
-                    if (r.unmodeled_reason.empty()) r.unmodeled_reason = m.reason;
-                }
-                ++r.collectives;
-                r.measured_comm_s += measured;
-                r.predicted_comm_s += predicted;
-                r.measured_exposed_s += std::max(0.0, measured - hidden);
-                r.predicted_exposed_s += std::max(0.0, predicted - hidden);
+        // One pass over the kernels: each collective goes to the step its start lies in (steps are
+        // ordered and disjoint on the rank's clock).
+        std::vector<ReplayedStep> steps(rb->steps.size());
+        for (size_t si = 0; si < steps.size(); ++si) {
+            steps[si].rank = rb->rank;
+            steps[si].step = rb->steps[si].name;
+            steps[si].measured_step_s = rb->steps[si].duration_s;
+        }
+        for (size_t i = 0; i < k.size() && i < call_of.size(); ++i) {
+            if (call_of[i] == CollectiveCalls::kNone || k.end_ns[i] <= k.start_ns[i]) continue;
+            auto after = std::upper_bound(rb->steps.begin(), rb->steps.end(), k.start_ns[i],
+                                          [](int64_t at, const StepBreakdown& st) { return at < st.start_ns; });
+            if (after == rb->steps.begin()) continue;
+            size_t si = static_cast<size_t>(after - rb->steps.begin()) - 1;
+            if (k.start_ns[i] >= rb->steps[si].end_ns) continue;
+            ReplayedStep& r = steps[si];
+            const CollectiveCall& c = calls.calls[call_of[i]];
+            double measured = (k.end_ns[i] - k.start_ns[i]) * 1e-9;
+            double hidden = timeline.window(k.start_ns[i], k.end_ns[i]).busy_s;
+            Modeled m = model_time(c, options);
+            double predicted = measured;
+            if (m.reason.empty()) {
+                predicted = m.time_s;
+            } else {
+                ++r.unmodeled;
+                if (r.unmodeled_reason.empty()) r.unmodeled_reason = m.reason;
             }
+            ++r.collectives;
+            r.measured_comm_s += measured;
+            r.predicted_comm_s += predicted;
+            r.measured_exposed_s += std::max(0.0, measured - hidden);
+            r.predicted_exposed_s += std::max(0.0, predicted - hidden);
+        }
+        for (auto& r : steps) {
             r.predicted_step_s = r.measured_step_s - r.measured_exposed_s + r.predicted_exposed_s;
             out.collectives += r.collectives;
             out.unmodeled += r.unmodeled;

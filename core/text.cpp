@@ -113,6 +113,13 @@ std::string si_unit(double v, std::string_view unit, int significant) {
 
 std::string format_seconds(double s) { return si_unit(s, "s"); }
 
+std::string format_rate(double per_second) {
+    if (per_second >= 1 || !std::isfinite(per_second)) return si_format(per_second);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", per_second);
+    return buf;
+}
+
 std::string format_percent(double fraction) {
     double p = fraction * 100.0;
     char buf[32];

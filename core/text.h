@@ -24,6 +24,10 @@ std::string si_format(double v, int significant = 3);
 // A value with its unit and SI prefix: (2000, "B") -> "2 kB", (50, "B/s") -> "50 B/s".
 std::string si_unit(double v, std::string_view unit, int significant = 3);
 
+// A rate (per second) for people: "8.1 k" or "0.081", never the SI milli prefix, which reads as
+// million on a rate ("8.1 m samples/s").
+std::string format_rate(double per_second);
+
 // "1.5 ms", "820 us", "12.3 s".
 std::string format_seconds(double s);
 // A fraction as a percentage for people: "64.3%", "0.55%", "<0.01%", "129%", "0%".

@@ -82,14 +82,6 @@ void draw_frame_and_grid(SvgWriter& svg, const Panel& p, const XAxis& x, const s
     svg.close();
 }
 
-// A rate as "8.1 k" or "0.081": never the SI milli prefix on a rate ("81.4 m samples/s").
-std::string rate_text(double v) {
-    if (v >= 1) return si_format(v);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-}
-
 } // namespace
 
 std::string render_scaling_svg(const ScalingResult& r) {
@@ -100,7 +92,7 @@ std::string render_scaling_svg(const ScalingResult& r) {
     std::string sub = std::string(to_string(s.mode)) + " scaling, " + si_format(s.workload.parameters) +
                       " parameters" +
                       (s.workload.transformer ? std::string(", transformer form")
-                                              : ", single GPU " + rate_text(r.single_gpu_throughput) + " samples/s") +
+                                              : ", single GPU " + format_rate(r.single_gpu_throughput) + " samples/s") +
                       (r.searched ? ", best layout per GPU count" : "");
     draw_title(svg, 20, 30, fit_text(title, kWidth - 40, fonts.title, true), fit_text(sub, kWidth - 40, fonts.note), fonts);
 

@@ -23,14 +23,6 @@ std::string pct(double v) {
 
 std::string opt_seconds(const std::optional<double>& v) { return v ? format_seconds(*v) : "-"; }
 
-// Rates read as "8.1 k" or "0.081", never with the SI milli prefix ("8.1 m samples/s").
-std::string rate(double v) {
-    if (v >= 1) return si_format(v);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-}
-
 bool transformer_form(const ScalingResult& r) { return r.scenario.workload.transformer.has_value(); }
 
 std::string tflops(const std::optional<double>& v) {
@@ -163,7 +155,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r, const Replay
             << pct(s.workload.gemm.max_fraction) << " of " << si_unit(s.workload.gemm.peak_flops, "FLOP/s")
             << " peak: " << s.workload.gemm.source << ")\n";
     } else {
-        out << "single GPU " << rate(r.single_gpu_throughput) << " samples/s)\n";
+        out << "single GPU " << format_rate(r.single_gpu_throughput) << " samples/s)\n";
     }
     if (r.reference_gpus > 0)
         out << "Efficiency: throughput per GPU relative to " << r.reference_gpus << " GPU(s), the smallest count that fits.\n";
@@ -186,7 +178,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r, const Replay
         std::vector<std::string> row = {
             std::to_string(b.gpus), layout_text(b.layout), format_seconds(b.step_s),
             format_seconds(b.compute_s), format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
-            io ? format_seconds(b.exposed_io_s) : "-", rate(b.throughput), pct(b.efficiency),
+            io ? format_seconds(b.exposed_io_s) : "-", format_rate(b.throughput), pct(b.efficiency),
             b.layout.dp > 1 ? to_string(b.dp_algorithm) : "-"};
         if (tr) {
             row.push_back(tflops(b.tflops_per_gpu));
@@ -216,7 +208,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r, const Replay
         int rank = 1;
         for (const auto& b : r.search->best) {
             srows.push_back({std::to_string(rank++), layout_text(b.layout), si_format(b.micro_batch),
-                             format_seconds(b.step_s), rate(b.throughput), pct(b.efficiency),
+                             format_seconds(b.step_s), format_rate(b.throughput), pct(b.efficiency),
                              format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
                              b.memory_bytes ? si_unit(*b.memory_bytes, "B") : "-"});
         }

@@ -170,3 +170,9 @@ TEST_CASE("JSON syntax errors are located by line, column and byte") {
         CHECK(std::string(err.what()) == "s.json:3: column 7: not valid JSON: expected ':' after the key (byte 9)");
     }
 }
+
+TEST_CASE("format_rate never uses the milli prefix") {
+    CHECK(format_rate(8100) == si_format(8100));
+    CHECK(format_rate(0.0814) == "0.0814");
+    CHECK(format_rate(1) == si_format(1));
+}

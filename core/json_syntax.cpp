@@ -110,55 +110,39 @@ private:
         if (c == '-' || (c >= '0' && c <= '9')) return number();
         return set(std::string("unexpected character '") + c + "'");
     }
-    bool array(int depth) {
-        ++i_;
-        ws();
-        if (i_ < t_.size() && t_[i_] == ']') {
+    bool eat(char c) {
+        if (i_ < t_.size() && t_[i_] == c) {
             ++i_;
             return true;
         }
+        return false;
+    }
+    // The items of an array or object up to `close`, separated by commas; `item` reads one.
+    template <class Item> bool items(char close, Item item) {
+        ++i_;  // the opening bracket
+        ws();
+        if (eat(close)) return true;
         for (;;) {
             ws();
-            if (!value(depth + 1)) return false;
+            if (!item()) return false;
             ws();
-            if (i_ < t_.size() && t_[i_] == ',') {
-                ++i_;
-                continue;
-            }
-            if (i_ < t_.size() && t_[i_] == ']') {
-                ++i_;
-                return true;
-            }
-            return set("expected ',' or ']'");
+            if (eat(',')) continue;
+            if (eat(close)) return true;
+            return set(std::string("expected ',' or '") + close + "'");
         }
     }
+    bool array(int depth) {
+        return items(']', [&] { return value(depth + 1); });
+    }
     bool object(int depth) {
-        ++i_;
-        ws();
-        if (i_ < t_.size() && t_[i_] == '}') {
-            ++i_;
-            return true;
-        }
-        for (;;) {
-            ws();
+        return items('}', [&] {
             if (i_ >= t_.size() || t_[i_] != '"') return set("expected a key in double quotes");
             if (!string()) return false;
             ws();
-            if (i_ >= t_.size() || t_[i_] != ':') return set("expected ':' after the key");
-            ++i_;
+            if (!eat(':')) return set("expected ':' after the key");
             ws();
-            if (!value(depth + 1)) return false;
-            ws();
-            if (i_ < t_.size() && t_[i_] == ',') {
-                ++i_;
-                continue;
-            }
-            if (i_ < t_.size() && t_[i_] == '}') {
-                ++i_;
-                return true;
-            }
-            return set("expected ',' or '}'");
-        }
+            return value(depth + 1);
+        });
     }
 };
 

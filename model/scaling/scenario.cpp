@@ -130,8 +130,17 @@ TrainingWorkload read_workload(const Object& o) {
                   "activation_memory_per_sample", "data", "model", "micro_batch", "recompute",
                   "sequence_parallel", "optimizer_bytes_per_param"});
     TrainingWorkload w;
+    // Fields of both forms.
     w.grad_bytes = read_dtype(o, "grad_dtype", 4);
     w.param_bytes = read_dtype(o, "param_dtype", w.grad_bytes);
+    w.activation_bytes = read_dtype(o, "activation_dtype", 2);
+    w.bucket_bytes = o.positive("bucket_bytes").value_or(w.bucket_bytes);
+    if (auto b = o.number("optimizer_state_bytes_per_param")) {
+        if (*b < 0) fail(o.origin(), o.field("optimizer_state_bytes_per_param") + " must be >= 0");
+        w.optimizer_state_bytes_per_param = *b;
+    }
+    if (auto d = o.object("data")) w.data = read_data(*d);
+
     if (auto model = o.object("model")) {
         // The transformer form: the compute model replaces the measured times.
         for (const char* k : {"forward_s", "backward_s", "optimizer_s", "layers", "hidden_size", "sequence_length",
@@ -139,7 +148,7 @@ TrainingWorkload read_workload(const Object& o) {
             if (o.has(k)) fail(o.origin(), o.field(k) + " is not used with " + o.field("model") + " (the compute model gives it)");
         TransformerTraining t;
         t.shape = read_model(*model);
-        t.dtype_bytes = read_dtype(o, "activation_dtype", 2);
+        t.dtype_bytes = w.activation_bytes;
         if (auto r = o.string("recompute")) {
             auto rc = recompute_from_string(*r);
             if (!rc) fail(o.origin(), o.field("recompute") + " must be \"none\", \"selective\" or \"full\" (got '" + *r + "')");
@@ -153,14 +162,7 @@ TrainingWorkload read_workload(const Object& o) {
         w.layers = t.shape.layers;
         w.hidden_size = t.shape.hidden;
         w.sequence_length = t.shape.sequence;
-        w.activation_bytes = t.dtype_bytes;
         w.transformer = t;
-        w.bucket_bytes = o.positive("bucket_bytes").value_or(w.bucket_bytes);
-        if (auto b = o.number("optimizer_state_bytes_per_param")) {
-            if (*b < 0) fail(o.origin(), o.field("optimizer_state_bytes_per_param") + " must be >= 0");
-            w.optimizer_state_bytes_per_param = *b;
-        }
-        if (auto d = o.object("data")) w.data = read_data(*d);
         return w;  // validated once system.machine / system.gemm are read
     }
     for (const char* k : {"micro_batch", "recompute", "sequence_parallel", "optimizer_bytes_per_param"})
@@ -173,17 +175,10 @@ TrainingWorkload read_workload(const Object& o) {
         if (*opt < 0) fail(o.origin(), o.field("optimizer_s") + " must be >= 0");
         w.optimizer_s = *opt;
     }
-    w.bucket_bytes = o.positive("bucket_bytes").value_or(w.bucket_bytes);
     w.layers = read_count(o, "layers", 0, 1);
     w.hidden_size = o.positive("hidden_size").value_or(0);
     w.sequence_length = o.positive("sequence_length").value_or(1);
-    w.activation_bytes = read_dtype(o, "activation_dtype", 2);
-    if (auto b = o.number("optimizer_state_bytes_per_param")) {
-        if (*b < 0) fail(o.origin(), o.field("optimizer_state_bytes_per_param") + " must be >= 0");
-        w.optimizer_state_bytes_per_param = *b;
-    }
     w.activation_memory_per_sample = o.positive("activation_memory_per_sample");
-    if (auto d = o.object("data")) w.data = read_data(*d);
     validate_workload(w, o.origin());
     return w;
 }

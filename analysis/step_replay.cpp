@@ -31,11 +31,7 @@ Modeled model_time(const CollectiveCall& c, const ReplayOptions& o) {
                    " nodes does not fit the scenario's topology";
         return m;
     }
-    try {
-        m.time_s = comm_curve(*c.kind, g, o.topology, o.algorithms).time(*c.size_bytes);
-    } catch (const Error&) {
-        m.time_s = comm_curve(*c.kind, g, o.topology, kNcclAlgorithms).time(*c.size_bytes);
-    }
+    m.time_s = comm_curve_or_nccl(*c.kind, g, o.topology, o.algorithms, nullptr).time(*c.size_bytes);
     return m;
 }
 

@@ -379,6 +379,20 @@ CommCurve comm_curve(Collective c, const CommGroup& g, const Topology& t, Algori
     return curve;
 }
 
+CommCurve comm_curve_or_nccl(Collective c, const CommGroup& g, const Topology& t, AlgorithmMask mask,
+                             std::string* note) {
+    try {
+        return comm_curve(c, g, t, mask);
+    } catch (const Error&) {
+        if (mask == kNcclAlgorithms) throw;
+        if (note && note->empty())
+            *note = describe_mask(mask) + " cannot run " + to_string(c) + " on a group of " + std::to_string(g.ranks) +
+                    " GPUs on " + std::to_string(g.ranks / std::max(1, g.ranks_per_node)) +
+                    " node(s); NCCL's choice (ring, tree) is used there";
+        return comm_curve(c, g, t, kNcclAlgorithms);
+    }
+}
+
 double busbw_factor(Collective c, int ranks) {
     double p = ranks;
     switch (c) {

@@ -134,6 +134,12 @@ struct CommCurve {
 CommCurve comm_curve(Collective c, const CommGroup& g, const Topology& t,
                      AlgorithmMask mask = kAllAlgorithms);
 
+// The curve of `mask`, or NCCL's own choice when no algorithm of the mask can run on the group
+// (hierarchical within one node); `note`, when empty, then says so. Throws as comm_curve when
+// NCCL's choice cannot run either.
+CommCurve comm_curve_or_nccl(Collective c, const CommGroup& g, const Topology& t, AlgorithmMask mask,
+                             std::string* note);
+
 // nccl-tests conversions (PERFORMANCE.md): algbw = n / t; busbw = algbw * factor with
 // all_reduce 2(p-1)/p, reduce_scatter/all_gather/all_to_all (p-1)/p, broadcast/send_recv 1.
 double busbw_factor(Collective c, int ranks);

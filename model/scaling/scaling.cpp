@@ -89,22 +89,6 @@ CommGroup pp_group(const ParallelLayout& l, const Topology& t) {
     return grp;
 }
 
-// The curve of `mask`, or NCCL's own choice when no algorithm of the mask can run on the group
-// (hierarchical within one node); `note` then says so.
-CommCurve curve_with_fallback(Collective c, const CommGroup& g, const Topology& t, AlgorithmMask mask,
-                              std::string* note) {
-    try {
-        return comm_curve(c, g, t, mask);
-    } catch (const Error&) {
-        if (mask == kNcclAlgorithms) throw;
-        if (note->empty())
-            *note = std::string(describe_mask(mask)) + " cannot run " + to_string(c) + " on a group of " +
-                    std::to_string(g.ranks) + " GPUs on " + std::to_string(g.ranks / std::max(1, g.ranks_per_node)) +
-                    " node(s); NCCL's choice (ring, tree) is used there";
-        return comm_curve(c, g, t, kNcclAlgorithms);
-    }
-}
-
 // What one micro-batch costs on a pipeline stage: compute (f, b on the slowest stage; mean_fb the
 // average over stages, for the fill and drain), tensor-parallel communication on the critical
 // path, and the pipeline sends of one micro-batch (forward activations and backward gradients).
@@ -125,7 +109,7 @@ StageCosts measured_stage_costs(const TrainingWorkload& w, const ParallelLayout&
     c.b = w.backward_s * scale / shards / m;
     double act = micro * w.sequence_length * w.hidden_size * w.activation_bytes;
     if (L.tp > 1) {
-        CommCurve tp = curve_with_fallback(Collective::all_reduce, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note);
+        CommCurve tp = comm_curve_or_nccl(Collective::all_reduce, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note);
         double layers_per_stage = static_cast<double>(w.layers) / L.pp;
         c.tp_f = 2 * layers_per_stage * tp.time(act);
         c.tp_b = c.tp_f;
@@ -153,11 +137,11 @@ StageCosts transformer_stage_costs(const TrainingWorkload& w, const ParallelLayo
         CommGroup g = tp_group(L, gpus, topo);
         if (tr.sequence_parallel) {
             per_collective =
-                curve_with_fallback(Collective::reduce_scatter, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes) +
-                curve_with_fallback(Collective::all_gather, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
+                comm_curve_or_nccl(Collective::reduce_scatter, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes) +
+                comm_curve_or_nccl(Collective::all_gather, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
         } else {
             per_collective =
-                curve_with_fallback(Collective::all_reduce, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
+                comm_curve_or_nccl(Collective::all_reduce, g, topo, opt.tp_algorithms, note).time(lt.tp_message_bytes);
         }
     }
     const double layers = tr.shape.layers, pp = L.pp;
@@ -177,7 +161,7 @@ StageCosts transformer_stage_costs(const TrainingWorkload& w, const ParallelLayo
         double act = micro * tr.shape.sequence * tr.shape.hidden * tr.dtype_bytes;
         double send = comm_curve(Collective::send_recv, pp_group(L, topo), topo).time(act / L.tp);
         if (L.tp > 1)
-            send += curve_with_fallback(Collective::all_gather, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note)
+            send += comm_curve_or_nccl(Collective::all_gather, tp_group(L, gpus, topo), topo, opt.tp_algorithms, note)
                         .time(act);
         c.p2p = 2 * L.virtual_stages * send;
     }
@@ -311,7 +295,7 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         // (earlier micro-batches accumulate locally).
         double window = b + tp_b;
         if (L.zero == 0) {
-            CommCurve ar = curve_with_fallback(Collective::all_reduce, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve ar = comm_curve_or_nccl(Collective::all_reduce, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, ar);
             exposed_dp = std::max(0.0, o.end_s - window);
             out.dp_comm_s = o.comm_s;
@@ -320,8 +304,8 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         } else if (L.zero <= 2) {
             // ZeRO-1/2: bucketed reduce-scatter during backward, then the updated parameter
             // shards are all-gathered after the optimizer step (not overlapped).
-            CommCurve rs = curve_with_fallback(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
-            CommCurve ag = curve_with_fallback(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve rs = comm_curve_or_nccl(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve ag = comm_curve_or_nccl(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, rs);
             double gather = ag.time(param_bytes);
             exposed_dp = std::max(0.0, o.end_s - window) + gather;
@@ -331,8 +315,8 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         } else {
             // ZeRO-3 / FSDP: every micro-batch all-gathers each unit's parameters before its
             // forward and again before its backward, and reduce-scatters its gradients.
-            CommCurve rs = curve_with_fallback(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
-            CommCurve ag = curve_with_fallback(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve rs = comm_curve_or_nccl(Collective::reduce_scatter, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
+            CommCurve ag = comm_curve_or_nccl(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             double unit_params = std::min(w.bucket_bytes, param_bytes);
             auto units = static_cast<int64_t>(std::ceil(param_bytes / unit_params * (1 - 1e-12)));
             units = std::max<int64_t>(1, units);

@@ -123,10 +123,10 @@ TEST_CASE("calibration bad input names file and line") {
         return std::make_pair(out, at);
     };
     for (const char* t : {"0", "-4.5", "nan"}) {
-        auto [text, line] = with_time(t);
+        auto [bad_text, line] = with_time(t);
         REQUIRE(line > 0);
         try {
-            parse_nccl_tests(text, "t.txt");
+            parse_nccl_tests(bad_text, "t.txt");
             FAIL("no error for time " << t);
         } catch (const Error& e) {
             CHECK(std::string(e.what()).find("t.txt:" + std::to_string(line) + ":") == 0);

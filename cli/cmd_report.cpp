@@ -4,10 +4,6 @@
 #include <iostream>
 #include <memory>
 
-#include "analysis/analytic_costs.h"
-#include "analysis/breakdown.h"
-#include "analysis/module_scopes.h"
-#include "analysis/roofline.h"
 #include "cli/commands.h"
 #include "cli/load_inputs.h"
 #include "cli/options.h"
@@ -16,7 +12,7 @@
 #include "model/machines/machine.h"
 #include "model/scaling/scaling_run.h"
 #include "model/scaling/scenario.h"
-#include "report/html/html_report.h"
+#include "report/html/build_report.h"
 #include "traces/input_file.h"
 
 namespace rafter::cli {
@@ -36,8 +32,6 @@ const char* kUsage =
 } // namespace
 
 // The Layers section's automatic depth keeps at most this many modules.
-constexpr size_t kLayersMaxRows = 16;
-
 int cmd_report(const Args& args) {
     po::options_description opts = command_options();
     add_output_option(opts, "FILE", "the HTML file to write (required)");
@@ -68,62 +62,22 @@ int cmd_report(const Args& args) {
 
     LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
     std::vector<Trace>& traces = loaded.traces;
-    const Machine machine = machine_or_none(loaded);
-
     apply_exclude_unlaunched(vm, traces);
+    ReportBuildOptions bo;
     bool chosen = false;
     const GroupBy group_by = group_by_arg(vm, traces, &chosen);
-    // Kernels of Kineto ops get the op's analytic cost (op groupings cost the ops themselves and
-    // ignore these kernel values).
-    apply_analytic_costs_to_traces(traces);
-    RooflineOptions ropts;
-    ropts.group_by = group_by;
-    ropts.group_by_chosen = chosen;
-    ropts.no_machine_reason = loaded.why_no_machine;
-    ropts.gpus_per_node = gpus_per_node_arg(vm);
-    // --depth sets the module grouping's depth and the Layers section's (default there: automatic).
-    const int layers_depth = module_depth_arg(vm, GroupBy::module);
-    if (group_by == GroupBy::module) ropts.module_depth = layers_depth;
-    RooflineReport report = analyze_roofline(traces, machine, ropts);
-    if (chosen && group_by != GroupBy::kernel) {
-        // Without --group-by the summary and charts use whichever of the default and the kernel
-        // grouping explains more of the time (has a bound and an efficiency); the default keeps
-        // ties, and rounding-level differences (half a percentage point) count as ties.
-        ropts.group_by = GroupBy::kernel;
-        RooflineReport by_kernel = analyze_roofline(traces, machine, ropts);
-        if (by_kernel.totals.time_s && report.totals.time_s &&
-            explained_time(by_kernel).share().value_or(0) > explained_time(report).share().value_or(0) + 0.005)
-            report = std::move(by_kernel);
-    }
-    if (report.inputs.empty()) report.inputs = inputs;
-    report.diagnostics.merge(loaded.machine_diagnostics);
-    // The roofline per layer, when the traces record module or annotation scopes.
-    std::optional<RooflineReport> modules;
-    if (report.group_by != GroupBy::module && has_module_scopes(traces)) {
-        RooflineOptions mo = ropts;
-        mo.group_by = GroupBy::module;
-        mo.group_by_chosen = false;
-        mo.module_depth = layers_depth;
-        modules = analyze_roofline(traces, machine, mo);
-        if (layers_depth == 0 && modules->groups.size() > kLayersMaxRows) {
-            std::vector<std::string> names;
-            for (const auto& g : modules->groups) names.push_back(g.name);
-            mo.module_depth = depth_for_at_most(names, kLayersMaxRows);
-            modules = analyze_roofline(traces, machine, mo);
-        }
-    }
-    BreakdownReport breakdown = analyze_breakdown(traces);
+    if (!chosen) bo.group_by = group_by;
+    bo.gpus_per_node = gpus_per_node_arg(vm);
+    bo.layers_depth = module_depth_arg(vm, GroupBy::module);
+    bo.no_machine_reason = loaded.why_no_machine;
+    bo.machine_diagnostics = loaded.machine_diagnostics;
+    bo.inputs = inputs;
+    bo.scaling = scaling.get();
+    if (vm.count("title")) bo.title = vm["title"].as<std::string>();
+    bo.command_line = "rafter report";
+    for (const auto& a : args) bo.command_line += " " + a;
+    std::string html = build_html_report(traces, machine_or_none(loaded), bo);
     traces.clear();
-
-    HtmlReportInputs in;
-    in.roofline = &report;
-    in.breakdown = &breakdown;
-    if (modules) in.modules = &*modules;
-    in.scaling = scaling.get();
-    if (vm.count("title")) in.title = vm["title"].as<std::string>();
-    in.command_line = "rafter report";
-    for (const auto& a : args) in.command_line += " " + a;
-    std::string html = render_html_report(in);
 
     AtomicFile file(out);
     file.stream() << html;

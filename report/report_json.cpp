@@ -203,9 +203,9 @@ void JsonReporter::write(const RooflineReport& r, std::ostream& out) const {
     }
     write_totals(w, r);
     // A trace with 200k distinct kernel names would make a JSON of hundreds of MB: the groups beyond
-    // the largest kJsonGroupLimit (by time) are summed into groups_omitted and said so; kernels.csv
+    // the largest group_limit_ (by time) are summed into groups_omitted and said so; kernels.csv
     // keeps every group.
-    const size_t shown = std::min(r.groups.size(), kJsonGroupLimit);
+    const size_t shown = group_limit_ ? std::min(r.groups.size(), group_limit_) : r.groups.size();
     w.key("groups").begin_array();
     for (size_t i = 0; i < shown; ++i) write_group(w, r, r.groups[i], i + 1);
     w.end_array();

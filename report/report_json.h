@@ -14,7 +14,12 @@ inline constexpr size_t kJsonGroupLimit = 10000;
 
 class JsonReporter : public RooflineReporter {
 public:
+    // group_limit: kJsonGroupLimit for files; the Python API asks for every group (0 = no limit).
+    explicit JsonReporter(size_t group_limit = kJsonGroupLimit) : group_limit_(group_limit) {}
     void write(const RooflineReport& report, std::ostream& out) const override;
+
+private:
+    size_t group_limit_;
 };
 
 } // namespace rafter

@@ -60,15 +60,6 @@ void print_table(std::ostream& out) {
            "Sources of every figure: rafter machines --show NAME\n";
 }
 
-void print_json(std::ostream& out) {
-    JsonWriter w(out);
-    w.begin_object();
-    w.field("schema", "rafter.machines/1");
-    w.key("machines").begin_array();
-    for (const auto& m : builtin_machines()) write_machine_json(w, m);
-    w.end_array();
-    w.end_object();
-}
 
 } // namespace
 
@@ -89,7 +80,7 @@ int cmd_machines(const Args& args) {
         std::cout << machine_to_json(load_machine(vm["show"].as<std::string>()));
         return 0;
     }
-    if (format == "json") print_json(std::cout);
+    if (format == "json") std::cout << builtin_machines_json();
     else print_table(std::cout);
     return 0;
 }

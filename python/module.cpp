@@ -226,17 +226,6 @@ void report(const LoadedPtr& l, const std::string& path, const std::optional<std
     f.commit();
 }
 
-std::string machines_json() {
-    std::ostringstream out;
-    JsonWriter w(out);
-    w.begin_object();
-    w.field("schema", "rafter.machines/1");
-    w.key("machines").begin_array();
-    for (const auto& m : builtin_machines()) write_machine_json(w, m);
-    w.end_array();
-    w.end_object();
-    return out.str();
-}
 
 // rafter::Error -> rafter.Error (a subclass of ValueError or OSError by exit code) with the file and
 // position as attributes; the Python classes live in rafter/_errors.py.
@@ -310,7 +299,7 @@ PYBIND11_MODULE(_rafter, m) {
                        const std::string& title, const std::shared_ptr<Scaling>& s) { report(l, path, g, title, s); },
           py::arg("loaded"), py::arg("path"), py::arg("group_by") = py::none(), py::arg("title") = "",
           py::arg("scaling") = nullptr);
-    m.def("machines_json", &machines_json);
+    m.def("machines_json", &builtin_machines_json);
     m.def("machine_json", [](const std::string& name) { return machine_to_json(load_machine(name)); });
     m.def("read_file", [](const std::string& path) {
         py::gil_scoped_release release;

@@ -31,4 +31,12 @@ for exe in build-bench/bench/bench_*; do
     elif [[ $rc -ne 0 ]]; then echo "$name failed (exit $rc)"; status=1; fi
     echo
 done
+# The Python API against json.load + pandas (bench/bench_python_load.py), when the module is built.
+if cmake --build build-bench --target rafter_python -j"$(nproc)" >/dev/null 2>&1; then
+    echo "== bench_python_load"
+    PYTHONPATH=build-bench/python /usr/bin/python3 bench/bench_python_load.py "${reps[@]}" \
+        "$data"/kineto/a100-80gb-16rank-rank0.json.gz "$data"/kineto/a100-nccl-2rank-rank0.json.gz || status=1
+else
+    echo "bench_python_load skipped (the Python module is not built: see docs/python.md)"
+fi
 exit $status

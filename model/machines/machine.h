@@ -57,5 +57,7 @@ Machine load_machine(const std::string& name_or_path);
 std::string machine_to_json(const Machine& m);
 // Writes the machine as one JSON object value into a larger document (same format as above).
 void write_machine_json(JsonWriter& w, const Machine& m);
+// The built-in machines as one document (schema rafter.machines/1): `rafter machines --format json`.
+std::string builtin_machines_json();
 
 } // namespace rafter

@@ -180,6 +180,18 @@ std::string machine_to_json(const Machine& m) {
     return out.str();
 }
 
+std::string builtin_machines_json() {
+    std::ostringstream out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("schema", "rafter.machines/1");
+    w.key("machines").begin_array();
+    for (const auto& m : builtin_machines()) write_machine_json(w, m);
+    w.end_array();
+    w.end_object();
+    return out.str();
+}
+
 void write_machine_json(JsonWriter& w, const Machine& m) {
     w.begin_object();
     w.field("schema", kSchema);

@@ -6,7 +6,9 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -47,13 +49,47 @@ struct Loaded {
 };
 using LoadedPtr = std::shared_ptr<const Loaded>;
 
-LoadedPtr load(const std::vector<std::string>& paths, const std::optional<std::string>& machine, bool progress,
-               bool exclude_unlaunched) {
+// The progress bar's frames, written to Python's sys.stderr (a notebook's cell output) under the
+// GIL at each flush; the bar flushes at most ten times a second.
+class PythonStderrBuf : public std::streambuf {
+protected:
+    int overflow(int c) override {
+        if (c != traits_type::eof()) pending_.push_back(static_cast<char>(c));
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        pending_.append(s, static_cast<size_t>(n));
+        return n;
+    }
+    int sync() override {
+        py::gil_scoped_acquire gil;
+        try {
+            py::object err = py::module_::import("sys").attr("stderr");
+            err.attr("write")(pending_);
+            err.attr("flush")();
+        } catch (const py::error_already_set&) {
+            // A progress bar that cannot be drawn is not worth failing the import for.
+        }
+        pending_.clear();
+        return 0;
+    }
+
+private:
+    std::string pending_;
+};
+
+// progress: "off", "terminal" (the CLI's bar on a terminal's stderr) or "python" (sys.stderr).
+LoadedPtr load(const std::vector<std::string>& paths, const std::optional<std::string>& machine,
+               const std::string& progress, bool exclude_unlaunched, double progress_delay_s) {
     auto out = std::make_shared<Loaded>();
     out->paths = paths;
+    PythonStderrBuf buf;
+    std::ostream python_stderr(&buf);
     py::gil_scoped_release release;
     ImportOptions import;
-    import.quiet = !progress;
+    import.quiet = progress == "off";
+    if (progress == "python") import.progress_out = &python_stderr;
+    import.progress_delay_s = progress_delay_s;
     out->in = load_analysis_inputs(paths, machine, import);
     if (exclude_unlaunched) exclude_prelaunched(out->in.traces);
     return out;
@@ -273,10 +309,10 @@ PYBIND11_MODULE(_rafter, m) {
         .def("meta", &meta)
         .def("diagnostics", &diagnostics)
         .def("trace_count", [](const Loaded& l) { return l.in.traces.size(); });
-    m.def("load", [](const std::vector<std::string>& paths, const std::optional<std::string>& machine, bool progress,
-                     bool exclude_unlaunched) { return std::const_pointer_cast<Loaded>(load(paths, machine, progress, exclude_unlaunched)); },
-          py::arg("paths"), py::arg("machine") = py::none(), py::arg("progress") = false,
-          py::arg("exclude_unlaunched") = false);
+    m.def("load", [](const std::vector<std::string>& paths, const std::optional<std::string>& machine,
+                     const std::string& progress, bool exclude_unlaunched, double progress_delay_s) { return std::const_pointer_cast<Loaded>(load(paths, machine, progress, exclude_unlaunched, progress_delay_s)); },
+          py::arg("paths"), py::arg("machine") = py::none(), py::arg("progress") = "off",
+          py::arg("exclude_unlaunched") = false, py::arg("progress_delay_s") = 2.0);
 
     py::class_<Roofline, std::shared_ptr<Roofline>>(m, "Roofline")
         .def("json", &roofline_json)

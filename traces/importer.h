@@ -3,6 +3,7 @@
 // interface, registered by one line in traces/importers/list.h, as Perfetto's trace_processor does. Tokenizing bytes is kept separate
 // from interpreting events inside each importer.
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct ImportOptions {
     // Kineto python_function events are skipped by default, except nn.Module calls.
     bool include_python_events = false;
     bool quiet = false;                  // --quiet: no progress bar on stderr
+    // Where the bar draws when not quiet: nullptr is stderr, and only when it is a terminal; a
+    // stream given here is drawn to whatever it is (the Python API's sys.stderr in a notebook).
+    std::ostream* progress_out = nullptr;
+    double progress_delay_s = 2.0;       // short imports stay silent
     ImportProgress progress = {};        // set by load_traces for the importers
 };
 

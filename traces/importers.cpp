@@ -180,7 +180,11 @@ std::vector<Trace> load_trace_files(const std::vector<std::string>& inputs, cons
     }
     Progress::Env env;
     env.check_every = 1;
-    Progress bar("import", total, "B", !options.quiet, 2.0, env);
+    if (options.progress_out) {
+        env.out = options.progress_out;
+        env.terminal = true;
+    }
+    Progress bar("import", total, "B", !options.quiet, options.progress_delay_s, env);
     ImportOptions group_options = options;
     group_options.progress.bar = bar.active() ? &bar : nullptr;
     std::vector<Trace> traces;

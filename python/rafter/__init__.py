@@ -13,6 +13,7 @@ JSON output for the same inputs. See docs/python.md.
 """
 import json
 import os
+import sys
 
 from . import _frames
 from ._errors import Error, InputError, OutputError, UnavailableError, UsageError
@@ -110,12 +111,16 @@ def load(paths, machine=None, *, progress=False, exclude_unlaunched=False):
     and Rafter traces; files, directories (one file per rank) or a list of them.
 
     machine: a built-in name (see machines()), a machine file or an ERT roofline.json; default:
-    detected from the traces' devices. progress: draw a progress bar on a terminal's stderr for
-    long imports (never in a notebook unless asked, and only where stderr is a terminal).
+    detected from the traces' devices. progress: draw a progress bar (rate and ETA) for imports
+    longer than two seconds, on the terminal or, in a notebook, in the cell's output; off by
+    default.
     exclude_unlaunched: drop kernels launched before the profiling window (no op to attribute).
     Raises rafter.InputError naming the file and position for bad input.
     """
-    return Trace(_rafter.load(_paths(paths), machine, progress, exclude_unlaunched))
+    mode = "off"
+    if progress:
+        mode = "terminal" if sys.stderr is sys.__stderr__ and sys.stderr.isatty() else "python"
+    return Trace(_rafter.load(_paths(paths), machine, mode, exclude_unlaunched))
 
 
 def _as_trace(inputs, machine, progress):

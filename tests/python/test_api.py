@@ -192,9 +192,28 @@ def _synthetic_kineto(path, kernels):
         f.write("]}")
 
 
-def test_import_releases_the_gil(tmp_path):
-    path = tmp_path / "big.json.gz"
+@pytest.fixture(scope="module")
+def big_trace(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "big.json.gz"
     _synthetic_kineto(path, 400_000)
+    return path
+
+
+def test_progress_only_when_asked(big_trace, capfd, monkeypatch):
+    import io
+    rafter.load(big_trace)
+    assert capfd.readouterr().err == ""
+    # Asked for, outside a terminal (a notebook): frames go to sys.stderr. The public call waits
+    # two seconds before drawing; the module's own call takes the delay, so the test need not.
+    buf = io.StringIO()
+    monkeypatch.setattr("sys.stderr", buf)
+    rafter._rafter.load([str(big_trace)], None, "python", False, 0.0)
+    frames = buf.getvalue()
+    assert "\rimport " in frames and "%" in frames and frames.endswith("\r")  # the last frame is cleared
+
+
+def test_import_releases_the_gil(big_trace):
+    path = big_trace
     done = threading.Event()
     span = {}
 

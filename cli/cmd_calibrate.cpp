@@ -179,9 +179,11 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
         CommMeasurement m;
         if (looks_like_nccl_tests(text)) {
             m = parse_nccl_tests(text, f, coll, vm.count("in-place") > 0);
-            require_collective_and_ranks(m);  // from the output: --ranks and --nodes then override
+            // --ranks and --nodes override what the output says (and stand in for it when a
+            // trimmed output lacks the '# Rank' lines).
             if (ranks) m.ranks = *ranks;
             if (nodes) m.nodes = *nodes;
+            require_collective_and_ranks(m);
         } else if (looks_like_osu(text)) {
             m = parse_osu(text, f, coll, ranks, nodes);
             require_collective_and_ranks(m);

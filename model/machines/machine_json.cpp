@@ -52,6 +52,9 @@ std::optional<double> get_figure(const simdjson::dom::element& e, const std::str
         fail(origin, field, "must be a number in " + std::string(unit) + " or null, got " + describe(e));
     if (!(v > 0))
         fail(origin, field, "must be positive (use null for unknown), got " + simdjson::minify(e));
+    // No device reaches 1e20 FLOP/s or B/s, and no latency is 1e20 s: such a figure is corrupt,
+    // and would make every efficiency round to 0.
+    if (v >= 1e20) fail(origin, field, "is implausibly large: " + simdjson::minify(e));
     return v;
 }
 

@@ -125,7 +125,15 @@ CommMeasurement parse_nccl_tests(std::string_view text, const std::string& origi
         auto tk = tokens(t);
         if (tk.empty()) return;
         auto size = parse_number(tk[0]);
-        if (!size) return;  // not a data row (e.g. "NCCL INFO ..." interleaved)
+        if (!size) {
+            // Not a data row ("NCCL INFO ..." interleaved), unless it is shaped like one: as many
+            // fields as the header with a data type in the third, a row whose size was damaged.
+            static const std::set<std::string_view> dtypes = {"float", "half", "bfloat16", "double", "int8", "uint8",
+                                                              "int32", "uint32", "int64", "uint64", "fp8_e4m3", "fp8_e5m2"};
+            if (tk.size() + 1 >= columns.size() && tk.size() > 2 && dtypes.count(tk[2]))
+                bad_line(origin, no, "size '" + std::string(tk[0]) + "' is not a byte count");
+            return;
+        }
         if (tk.size() <= std::max(size_col, time_col))
             bad_line(origin, no, "nccl-tests row has " + std::to_string(tk.size()) + " columns, the header " +
                                      std::to_string(columns.size()));

@@ -232,9 +232,12 @@ def test_import_releases_the_gil(big_trace):
     inside = [x for x in ticks if span["start"] < x < span["end"]]
     load_s = span["end"] - span["start"]
     assert len(span["trace"].kernels) == 400_000
-    # With the GIL held for the whole import this thread would not run at all inside the span;
-    # released, it runs throughout: ticks at most 50 ms apart across the span.
+    # With the GIL held for the whole import this thread would not run inside the span: one gap
+    # as long as the import. Released, it runs throughout; on a loaded machine the scheduler may
+    # still pause it, so the bound is a third of the import (and the GIL's 5 ms switch interval
+    # is far below it).
     assert load_s > 0.05
-    assert inside and inside[0] - span["start"] < 0.05 and span["end"] - inside[-1] < 0.05
+    bound = load_s / 3
+    assert inside and inside[0] - span["start"] < bound and span["end"] - inside[-1] < bound
     gaps = np.diff(inside)
-    assert gaps.max() < 0.05, (load_s, gaps.max())
+    assert gaps.max() < bound, (load_s, gaps.max())

@@ -112,9 +112,10 @@ int64_t EventSink::int_arg(Arg a, int64_t fallback, int64_t lo, int64_t hi) {
     return x;
 }
 
-// Device and stream ids: CUPTI writes them unsigned, and UINT32_MAX ("no stream") becomes -1.
+// Device and stream ids: CUPTI writes them unsigned, and UINT32_MAX ("no stream") becomes -1;
+// -1 itself is "none", any other negative id is corrupt.
 int32_t EventSink::id_arg(Arg a, int64_t fallback) {
-    int64_t x = int_arg(a, fallback, INT32_MIN, UINT32_MAX);
+    int64_t x = int_arg(a, fallback, -1, UINT32_MAX);
     return x > INT32_MAX ? static_cast<int32_t>(static_cast<uint32_t>(x)) : static_cast<int32_t>(x);
 }
 

@@ -338,6 +338,8 @@ void Reader::read_top_value(const std::string& key) {
         if (!doc.is_object()) bad("must be an object");
         if (auto r = get_int(doc, "rank", -1, INT32_MAX)) top_.rank = static_cast<int32_t>(*r);
         if (auto w = get_int(doc, "world_size", 0, INT32_MAX)) top_.world_size = static_cast<int32_t>(*w);
+        if (top_.rank && top_.world_size && *top_.rank >= 0 && *top_.world_size > 0 && *top_.rank >= *top_.world_size)
+            bad("'rank' " + std::to_string(*top_.rank) + " is not below 'world_size' " + std::to_string(*top_.world_size));
         return;
     }
     // deviceProperties: [{"id": 0, "name": "...", "computeMajor": 8, ...}, ...]

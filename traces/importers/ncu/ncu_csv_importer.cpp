@@ -564,7 +564,11 @@ Trace NcuReader::finish() {
     trace_.meta.host = host_;
 
     Diagnostics& d = trace_.diagnostics;
-    if (launches_.empty()) d.add(Severity::warning, "ncu.no_launches", "the CSV holds a header but no kernel launches");
+    if (launches_.empty())
+        throw Error(ExitCode::bad_input,
+                    "the CSV holds a header but no kernel launches: was a kernel profiled (ncu --kernel-name, "
+                    "--launch-count)?",
+                    {files_.empty() ? std::string() : files_.front()});
     if (unknown_metrics_.size() > 1)
         d.add(Severity::info, "ncu.unknown_metric",
               "metrics Rafter does not use were skipped: " + list_names(unknown_metrics_, 12),
@@ -615,7 +619,14 @@ public:
     std::string_view name() const override { return "ncu-csv"; }
     std::string_view description() const override { return "Nsight Compute CSV exports (ncu --csv)"; }
     bool sniff(std::string_view head, std::string_view) const override {
-        if (find_nul(head) != std::string_view::npos) return false;
+        // A NUL byte after a complete header line is still this format (the reader then names the
+        // line of the NUL); binary data before any header is not.
+        size_t nul = find_nul(head);
+        if (nul != std::string_view::npos) {
+            size_t line_end = head.rfind('\n', nul);
+            if (line_end == std::string_view::npos) return false;
+            head = head.substr(0, line_end);
+        }
         for (auto line : split(head, '\n'))
             if (is_header_line(line)) return true;
         return false;

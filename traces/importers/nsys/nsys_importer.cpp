@@ -222,6 +222,16 @@ void Reader::run() {
     read_table(Table::nvtx);
     read_metadata();
     conv_.finish();
+    // A GPU export that yields no kernel would be an empty success: say what it holds instead.
+    if (t_.kernels.size() == 0) {
+        size_t runtime = 0;
+        for (const CpuOpRow& op : t_.cpu_ops) runtime += op.kind == CpuEventKind::runtime;
+        throw Error(ExitCode::bad_input,
+                    "the CUPTI_ACTIVITY_KIND_KERNEL table has no rows: no kernel ran in the profile (" +
+                        std::to_string(runtime) + " CUDA runtime calls, " + std::to_string(t_.copies.size()) +
+                        " copies and memsets); nothing to analyse",
+                    {path_});
+    }
     if (version) t_.diagnostics.add(Severity::info, "nsys.schema_version", "nsys export schema " + *version);
 }
 

@@ -10,7 +10,7 @@ ops with Sequence numbers), NCCL all-reduce kernels with collective args, memcpy
 python_function events and cpu_instant_event memory events. Timestamps are relative
 microseconds with nanosecond decimals plus baseTimeNanoseconds.
 
-Usage: python3 bench/gen_kineto_trace.py OUT.json.gz [--mb 1100] [--seed 1]
+Usage: python3 bench/gen_kineto_trace.py OUT.json.gz [--mb 1100] [--seed 1] [--rank R --world N]
 The size is of the raw (decompressed) JSON. Compression runs in a gzip child process.
 """
 import argparse
@@ -198,6 +198,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--mb", type=float, default=1100, help="raw JSON size in MB (10^6 bytes)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rank", type=int, default=0, help="distributedInfo rank (one file of a rank set)")
+    ap.add_argument("--world", type=int, default=8, help="distributedInfo world_size")
     a = ap.parse_args()
     target = int(a.mb * 1e6)
     gz = subprocess.Popen(["gzip", "-6", "-c"], stdin=subprocess.PIPE, stdout=open(a.out, "wb"))
@@ -205,8 +207,8 @@ def main():
     w.raw('{\n  "schemaVersion": 1,\n  "deviceProperties": [\n    {\n      "id": 0, "name": "NVIDIA A100-SXM4-80GB", '
           '"totalGlobalMem": 85899345920,\n      "computeMajor": 8, "computeMinor": 0,\n      "maxThreadsPerBlock": 1024, '
           '"maxThreadsPerMultiprocessor": 2048,\n      "regsPerBlock": 65536, "warpSize": 32,\n      "sharedMemPerBlock": 49152, '
-          '"numSms": 108\n    }\n  ],\n  "distributedInfo": {"backend": "nccl", "rank": 0, "world_size": 8},\n'
-          '  "traceEvents": [\n')
+          '"numSms": 108\n    }\n  ],\n  "distributedInfo": {"backend": "nccl", "rank": %d, "world_size": %d},\n'
+          '  "traceEvents": [\n' % (a.rank, a.world))
     g = Gen(w, random.Random(a.seed))
     n = 1
     while w.size < target:

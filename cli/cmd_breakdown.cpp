@@ -56,6 +56,7 @@ int cmd_breakdown(const Args& args) {
         ("straggler-threshold", po::value<std::string>()->default_value("0.05")->value_name("F"),
          "a step (or rank) is a straggler when slower than (1 + F) * the median over ranks");
     add_exclude_unlaunched_option(opts);
+    add_jobs_option(opts);
     add_quiet_option(opts, "no progress bar on stderr");
     po::variables_map vm = parse_options(args, opts, "input");
     if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
@@ -67,6 +68,7 @@ int cmd_breakdown(const Args& args) {
 
     ImportOptions import;
     import.quiet = vm.count("quiet") > 0;
+    import.jobs = jobs_arg(vm);
     std::vector<Trace> traces = load_traces(inputs, import);
     apply_exclude_unlaunched(vm, traces);
     BreakdownReport report = analyze_breakdown(traces, options);

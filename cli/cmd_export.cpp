@@ -42,6 +42,7 @@ int cmd_export(const Args& args) {
     add_machine_option(opts, "machine ceilings for bound/efficiency: a built-in name, a machine file or an ERT "
                              "roofline.json; default: detected from the inputs, else bound is null");
     add_exclude_unlaunched_option(opts);
+    add_jobs_option(opts);
     add_quiet_option(opts, "print nothing but errors");
     po::variables_map vm = parse_options(args, opts, "input");
 
@@ -52,7 +53,7 @@ int cmd_export(const Args& args) {
     std::string out = vm["output"].as<std::string>();
     bool quiet = vm.count("quiet") > 0;
 
-    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet, jobs_arg(vm));
     std::vector<Trace>& traces = loaded.traces;
     const std::optional<Machine>& machine = loaded.machine;
 

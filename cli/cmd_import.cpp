@@ -86,6 +86,7 @@ int cmd_import(const Args& args) {
         ("machine", po::value<std::string>()->value_name("ARCH|NAME|FILE"),
          "GPU architecture for Nsight Compute counters without a compute capability: an architecture "
          "(volta, ampere, hopper...), a built-in machine (see 'rafter machines') or a machine file");
+    add_jobs_option(opts);
     add_quiet_option(opts, "print nothing on success (no summary, no progress bar)");
     po::variables_map vm = parse_options(args, opts, "input");
     if (vm.count("help")) return print_help(usage(), opts, HelpEnd::options);
@@ -95,6 +96,7 @@ int cmd_import(const Args& args) {
     ImportOptions options;
     options.quiet = quiet;
     options.include_python_events = vm.count("include-python") > 0;
+    options.jobs = jobs_arg(vm);
     if (vm.count("machine")) {
         // An architecture name ("volta") or a machine (built-in name or file), whose arch is used.
         std::string value = vm["machine"].as<std::string>();

@@ -43,6 +43,7 @@ int cmd_report(const Args& args) {
         ("scenario,s", po::value<std::string>()->value_name("FILE"),
          "add scaling curves for this rafter.scenario/1 file (as in rafter scale)")
         ("title", po::value<std::string>()->value_name("TEXT"), "report title (default: from the machine)");
+    add_jobs_option(opts);
     add_quiet_option(opts, "print nothing but errors");
     po::variables_map vm = parse_options(args, opts, "input");
 
@@ -60,7 +61,7 @@ int cmd_report(const Args& args) {
         scaling = std::make_unique<ScalingResult>(run_scaling(scenario, ScalingRunOptions{}));
     }
 
-    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet, jobs_arg(vm));
     std::vector<Trace>& traces = loaded.traces;
     apply_exclude_unlaunched(vm, traces);
     ReportBuildOptions bo;

@@ -80,6 +80,7 @@ int cmd_roofline(const Args& args) {
     opts.add_options()
         ("what-if", po::value<std::string>()->value_name("NAME|FILE"),
          "project each group onto another machine (built-in name or file) and report the speed-up");
+    add_jobs_option(opts);
     add_quiet_option(opts, "print nothing but errors (and the CSV/JSON asked for with --format)");
     po::variables_map vm = parse_options(args, opts, "input");
 
@@ -97,7 +98,7 @@ int cmd_roofline(const Args& args) {
         what_if_target = load_machine(vm["what-if"].as<std::string>());
     }
 
-    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet);
+    LoadedInputs loaded = load_inputs(inputs, optional_arg(vm, "machine"), quiet, jobs_arg(vm));
     std::vector<Trace>& traces = loaded.traces;
     const Machine machine = what_if_target ? require_machine(loaded) : machine_or_none(loaded);
     apply_exclude_unlaunched(vm, traces);

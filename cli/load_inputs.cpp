@@ -7,9 +7,10 @@
 namespace rafter::cli {
 
 LoadedInputs load_inputs(const std::vector<std::string>& inputs, const std::optional<std::string>& machine_arg,
-                         bool quiet) {
+                         bool quiet, int jobs) {
     ImportOptions import;
     import.quiet = quiet;
+    import.jobs = jobs;
     LoadedInputs out = load_analysis_inputs(inputs, machine_arg, import);
     if (!quiet)
         for (const Diagnostic& d : out.machine_diagnostics.entries())

@@ -15,7 +15,7 @@ using rafter::machine_or_none;
 // machine_arg: the --machine value, if given. Prints the mismatch warning and the no-machine note
 // to stderr unless quiet (the import's progress bar is off then too).
 LoadedInputs load_inputs(const std::vector<std::string>& inputs, const std::optional<std::string>& machine_arg,
-                         bool quiet);
+                         bool quiet, int jobs = 0);
 
 // The machine, or a usage error saying why it could not be detected and how to name one (for
 // what needs ceilings whatever the inputs: --what-if).

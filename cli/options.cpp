@@ -63,6 +63,14 @@ int gpus_per_node_arg(const po::variables_map& vm) {
     return vm.count("gpus-per-node") ? whole_number_arg(vm, "gpus-per-node", 1, 4096) : 0;
 }
 
+void add_jobs_option(po::options_description& opts) {
+    opts.add_options()("jobs,j", po::value<std::string>()->value_name("N"),
+                       "threads importing the input files, one file per task (default: one per core; the "
+                       "output is the same for every N)");
+}
+
+int jobs_arg(const po::variables_map& vm) { return vm.count("jobs") ? whole_number_arg(vm, "jobs", 1, 4096) : 0; }
+
 void add_group_by_option(po::options_description& opts) {
     opts.add_options()("group-by,g", po::value<std::string>()->value_name("KEY"),
                        "kernel (full name), base (name without templates and arguments), op or op-shape "

@@ -38,6 +38,10 @@ void add_exclude_unlaunched_option(po::options_description& opts);
 // --gpus-per-node N: 0 when not given (the analysis default applies).
 void add_gpus_per_node_option(po::options_description& opts);
 int gpus_per_node_arg(const po::variables_map& vm);
+
+// --jobs N: threads importing input files (one file per task); 0 or absent: one per core.
+void add_jobs_option(po::options_description& opts);
+int jobs_arg(const po::variables_map& vm);
 // Applies --exclude-unlaunched to the loaded traces when it was given.
 void apply_exclude_unlaunched(const po::variables_map& vm, std::vector<Trace>& traces);
 // -g/--group-by KEY without a default: group_by_arg picks default_group_by(traces) when it is

@@ -80,7 +80,7 @@ private:
 
 // progress: "off", "terminal" (the CLI's bar on a terminal's stderr) or "python" (sys.stderr).
 LoadedPtr load(const std::vector<std::string>& paths, const std::optional<std::string>& machine,
-               const std::string& progress, bool exclude_unlaunched, double progress_delay_s) {
+               const std::string& progress, bool exclude_unlaunched, double progress_delay_s, int jobs) {
     auto out = std::make_shared<Loaded>();
     out->paths = paths;
     PythonStderrBuf buf;
@@ -90,6 +90,7 @@ LoadedPtr load(const std::vector<std::string>& paths, const std::optional<std::s
     import.quiet = progress == "off";
     if (progress == "python") import.progress_out = &python_stderr;
     import.progress_delay_s = progress_delay_s;
+    import.jobs = jobs;
     out->in = load_analysis_inputs(paths, machine, import);
     if (exclude_unlaunched) exclude_prelaunched(out->in.traces);
     return out;
@@ -310,9 +311,10 @@ PYBIND11_MODULE(_rafter, m) {
         .def("diagnostics", &diagnostics)
         .def("trace_count", [](const Loaded& l) { return l.in.traces.size(); });
     m.def("load", [](const std::vector<std::string>& paths, const std::optional<std::string>& machine,
-                     const std::string& progress, bool exclude_unlaunched, double progress_delay_s) { return std::const_pointer_cast<Loaded>(load(paths, machine, progress, exclude_unlaunched, progress_delay_s)); },
+                     const std::string& progress, bool exclude_unlaunched, double progress_delay_s, int jobs) { return std::const_pointer_cast<Loaded>(load(paths, machine, progress, exclude_unlaunched, progress_delay_s, jobs)); },
           py::arg("paths"), py::arg("machine") = py::none(), py::arg("progress") = "off",
-          py::arg("exclude_unlaunched") = false, py::arg("progress_delay_s") = 2.0);
+          py::arg("exclude_unlaunched") = false, py::arg("progress_delay_s") = 2.0,
+          py::arg("jobs") = 0);
 
     py::class_<Roofline, std::shared_ptr<Roofline>>(m, "Roofline")
         .def("json", &roofline_json)

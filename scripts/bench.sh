@@ -31,6 +31,12 @@ for exe in build-bench/bench/bench_*; do
     elif [[ $rc -ne 0 ]]; then echo "$name failed (exit $rc)"; status=1; fi
     echo
 done
+# A multi-rank set on 1 thread (the baseline) and on every core (bench/bench_rank_set.py).
+echo "== bench_rank_set"
+cmake --build build-bench --target rafter_cli -j"$(nproc)" >/dev/null
+python3 bench/bench_rank_set.py build-bench/rafter "${reps[@]}" || status=1
+echo
+
 # The Python API against json.load + pandas (bench/bench_python_load.py), when the module is built.
 if cmake --build build-bench --target rafter_python -j"$(nproc)" >/dev/null 2>&1; then
     echo "== bench_python_load"

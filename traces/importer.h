@@ -34,6 +34,9 @@ struct ImportOptions {
     // stream given here is drawn to whatever it is (the Python API's sys.stderr in a notebook).
     std::ostream* progress_out = nullptr;
     double progress_delay_s = 2.0;       // short imports stay silent
+    // Threads importing files in parallel (one file, or one merged group, per task); 0: one per
+    // core. The traces and any error are the same for every count (docs/architecture.md).
+    int jobs = 0;
     ImportProgress progress = {};        // set by load_traces for the importers
 };
 

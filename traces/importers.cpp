@@ -7,7 +7,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -129,6 +133,58 @@ private:
     std::vector<std::pair<std::string, std::string>> names_;
 };
 
+// Reads each group (one trace) on up to options.jobs threads, tasks taken in input order. The
+// traces come back in group order, and the error thrown is the first failing group's, so the
+// result never depends on the thread count or on scheduling. With several threads the bar
+// advances per finished group (importers' own reports would interleave).
+std::vector<Trace> read_groups(const std::vector<std::pair<const Importer*, std::vector<std::string>>>& groups,
+                               const std::vector<uint64_t>& group_bytes, Progress& bar, const ImportOptions& options) {
+    size_t jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs)
+                                   : std::max<size_t>(1, std::thread::hardware_concurrency());
+    jobs = std::min(jobs, groups.size());
+    std::vector<Trace> traces(groups.size());
+    if (jobs <= 1) {
+        ImportOptions group_options = options;
+        group_options.progress.bar = bar.active() ? &bar : nullptr;
+        for (size_t i = 0; i < groups.size(); ++i) {
+            traces[i] = groups[i].first->read(groups[i].second, group_options);
+            group_options.progress.base += group_bytes[i];
+            group_options.progress.report(0);
+        }
+        return traces;
+    }
+    ImportOptions group_options = options;
+    group_options.progress = {};
+    std::vector<std::exception_ptr> errors(groups.size());
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> first_failed{SIZE_MAX};  // groups after it need not be read
+    std::mutex bar_mutex;
+    uint64_t done = 0;
+    auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < groups.size();) {
+            if (i > first_failed.load()) continue;
+            try {
+                traces[i] = groups[i].first->read(groups[i].second, group_options);
+            } catch (...) {
+                errors[i] = std::current_exception();
+                size_t f = first_failed.load();
+                while (i < f && !first_failed.compare_exchange_weak(f, i)) {
+                }
+            }
+            std::lock_guard<std::mutex> lock(bar_mutex);
+            done += group_bytes[i];
+            bar.update(done);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < jobs; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    return traces;
+}
+
 } // namespace
 
 std::vector<Trace> load_traces(const std::vector<std::string>& inputs, const ImportOptions& options) {
@@ -185,29 +241,24 @@ std::vector<Trace> load_trace_files(const std::vector<std::string>& inputs, cons
         env.terminal = true;
     }
     Progress bar("import", total, "B", !options.quiet, options.progress_delay_s, env);
-    ImportOptions group_options = options;
-    group_options.progress.bar = bar.active() ? &bar : nullptr;
-    std::vector<Trace> traces;
-    for (size_t i = 0; i < groups.size(); ++i) {
-        traces.push_back(groups[i].first->read(groups[i].second, group_options));
-        group_options.progress.base += group_bytes[i];
-        group_options.progress.report(0);
-    }
+    std::vector<Trace> traces = read_groups(groups, group_bytes, bar, options);
     bar.finish();
     // Two inputs that claim the same rank would give two rows of one rank without a word.
-    for (size_t i = 0; i < traces.size(); ++i)
-        for (size_t j = 0; j < i; ++j)
-            if (traces[i].meta.rank >= 0 && traces[i].meta.rank == traces[j].meta.rank) {
-                auto name = [](const Trace& t) {
-                    return t.meta.source_files.empty() ? std::string("(unnamed)") : t.meta.source_files.front();
-                };
-                traces[i].diagnostics.add(Severity::warning, "import.duplicate_rank",
-                                          name(traces[i]) + " and " + name(traces[j]) + " both record rank " +
-                                              std::to_string(traces[i].meta.rank) +
-                                              " (two runs, or files of one rank given twice?); they are shown as "
-                                              "separate rows of that rank");
-                break;
-            }
+    std::map<int32_t, size_t> first_of_rank;
+    for (size_t i = 0; i < traces.size(); ++i) {
+        if (traces[i].meta.rank < 0) continue;
+        auto [it, added] = first_of_rank.emplace(traces[i].meta.rank, i);
+        if (added) continue;
+        auto name = [](const Trace& t) {
+            return t.meta.source_files.empty() ? std::string("(unnamed)") : t.meta.source_files.front();
+        };
+        const Trace& first = traces[it->second];
+        traces[i].diagnostics.add(Severity::warning, "import.duplicate_rank",
+                                  name(traces[i]) + " and " + name(first) + " both record rank " +
+                                      std::to_string(traces[i].meta.rank) +
+                                      " (two runs, or files of one rank given twice?); they are shown as "
+                                      "separate rows of that rank");
+    }
     return traces;
 }
 

@@ -106,7 +106,7 @@ class Trace:
                 f"machine {m['machine'] or 'none'}>")
 
 
-def load(paths, machine=None, *, progress=False, exclude_unlaunched=False):
+def load(paths, machine=None, *, progress=False, exclude_unlaunched=False, jobs=None):
     """Imports traces: PyTorch profiler (Kineto) JSON, Nsight Systems SQLite, Nsight Compute CSV
     and Rafter traces; files, directories (one file per rank) or a list of them.
 
@@ -115,12 +115,14 @@ def load(paths, machine=None, *, progress=False, exclude_unlaunched=False):
     longer than two seconds, on the terminal or, in a notebook, in the cell's output; off by
     default.
     exclude_unlaunched: drop kernels launched before the profiling window (no op to attribute).
+    jobs: threads importing the files (one file per task; default one per core); the result is
+    the same for every count.
     Raises rafter.InputError naming the file and position for bad input.
     """
     mode = "off"
     if progress:
         mode = "terminal" if sys.stderr is sys.__stderr__ and sys.stderr.isatty() else "python"
-    return Trace(_rafter.load(_paths(paths), machine, mode, exclude_unlaunched))
+    return Trace(_rafter.load(_paths(paths), machine, mode, exclude_unlaunched, 2.0, int(jobs or 0)))
 
 
 def _as_trace(inputs, machine, progress):

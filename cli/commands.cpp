@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
         {"calibrate", "fit communication and I/O model parameters from measurements", cmd_calibrate},
         {"report", "write one self-contained HTML report", cmd_report},
         {"export", "export traces to other formats (Chrome trace JSON for Perfetto)", cmd_export},
+        {"diff", "compare two runs (or ranks) op by op or kernel by kernel", cmd_diff},
     };
     return list;
 }

@@ -27,5 +27,6 @@ int cmd_scale(const Args& args);
 int cmd_calibrate(const Args& args);
 int cmd_report(const Args& args);
 int cmd_export(const Args& args);
+int cmd_diff(const Args& args);
 
 } // namespace rafter::cli

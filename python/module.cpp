@@ -29,6 +29,8 @@
 #include "plots/roofline_svg.h"
 #include "plots/scaling_svg.h"
 #include "report/html/build_report.h"
+#include "analysis/diff.h"
+#include "report/diff_report.h"
 #include "report/report_breakdown.h"
 #include "report/report_json.h"
 #include "report/scaling_report.h"
@@ -187,6 +189,34 @@ std::string roofline_svg(const Roofline& r, const std::string& kind) {
     throw Error(ExitCode::usage, "chart kind is 'time' or 'hierarchical', got '" + kind + "'");
 }
 
+DiffRun diff_side(const Loaded& l) {
+    DiffRun run;
+    run.traces = l.in.traces;  // analytic costs are added to a copy: the Trace stays as imported
+    run.machine = machine_or_none(l.in);
+    run.no_machine_reason = l.in.why_no_machine;
+    run.machine_diagnostics = l.in.machine_diagnostics;
+    for (const auto& p : l.paths) run.input += (run.input.empty() ? "" : ", ") + p;
+    return run;
+}
+
+std::string diff_json(const LoadedPtr& a, const LoadedPtr& b, const std::optional<std::string>& group_by_name,
+                      bool per_step) {
+    DiffRunsOptions o;
+    if (group_by_name) {
+        o.group_by = group_by_from_string(*group_by_name);
+        if (!o.group_by)
+            throw Error(ExitCode::usage, "group_by expects kernel, base, op, op-shape, module or region, got '" +
+                                             *group_by_name + "'");
+    }
+    o.per_step = per_step;
+    py::gil_scoped_release release;
+    DiffRun ra = diff_side(*a), rb = diff_side(*b);
+    DiffReport d = diff_runs(ra, rb, o);
+    std::ostringstream s;
+    write_diff(d, ReportFormat::json, s);
+    return s.str();
+}
+
 std::string breakdown_json(const LoadedPtr& l, size_t top_ops, double straggler_threshold) {
     py::gil_scoped_release release;
     BreakdownOptions o;
@@ -322,6 +352,10 @@ PYBIND11_MODULE(_rafter, m) {
     m.def("roofline", [](const std::shared_ptr<Loaded>& l, const std::optional<std::string>& group_by, int gpus_per_node,
                          int depth) { return roofline(l, group_by, gpus_per_node, depth); },
           py::arg("loaded"), py::arg("group_by") = py::none(), py::arg("gpus_per_node") = 0, py::arg("depth") = 0);
+    m.def("diff_json", [](const std::shared_ptr<Loaded>& a, const std::shared_ptr<Loaded>& b,
+                          const std::optional<std::string>& group_by, bool per_step) {
+        return diff_json(a, b, group_by, per_step);
+    });
     m.def("breakdown_json", [](const std::shared_ptr<Loaded>& l, size_t top_ops, double threshold) {
         return breakdown_json(l, top_ops, threshold);
     });

@@ -21,8 +21,8 @@ from ._svg import SVG
 from . import _rafter
 
 __version__ = _rafter.__version__
-__all__ = ["load", "roofline", "breakdown", "report", "scale", "machines", "machine", "Trace", "Roofline",
-           "Breakdown", "Scaling", "SVG", "Error", "InputError", "UsageError", "OutputError", "UnavailableError"]
+__all__ = ["load", "roofline", "breakdown", "diff", "report", "scale", "machines", "machine", "Trace", "Roofline",
+           "Breakdown", "Diff", "Scaling", "SVG", "Error", "InputError", "UsageError", "OutputError", "UnavailableError"]
 
 
 def _paths(inputs):
@@ -200,6 +200,37 @@ def breakdown(inputs, *, top_ops=10, straggler_threshold=0.05, progress=False):
     """GPU-time breakdown per rank and per step of a Trace or of input paths (as `rafter breakdown`)."""
     t = _as_trace(inputs, None, progress)
     return Breakdown(_rafter.breakdown_json(t._loaded, int(top_ops), float(straggler_threshold)))
+
+
+class Diff:
+    """Two runs compared group by group (schema rafter.diff/1, as `rafter diff --format json`).
+
+    groups: name, status ("both", "new", "vanished"), time_a_s, time_b_s, delta_s, ratio,
+    launches_a/b, flops_a/b, efficiency_a/b; largest change first. a, b: each run's inputs,
+    machine, steps and time_s; delta_s, increase_s, decrease_s: the totals.
+    """
+
+    def __init__(self, text):
+        self.json = d = json.loads(text)
+        self.groups = _frames.from_records(d["groups"])
+        self.a, self.b = d["a"], d["b"]
+        self.delta_s, self.increase_s, self.decrease_s = d["delta_s"], d["increase_s"], d["decrease_s"]
+        self.group_by = d["group_by"]
+        self.diagnostics = _frames.diagnostics(d["diagnostics"])
+
+    def __repr__(self):
+        return f"<rafter.Diff by {self.group_by}: {len(self.groups)} groups, change {self.delta_s} s>"
+
+
+def diff(a, b, *, group_by=None, per_step=False, machine=None, progress=False):
+    """Compares run B with run A (as `rafter diff A B`): each a Trace or input paths.
+
+    group_by: as in roofline() (default: op when both record ops, else kernel); per_step: divide
+    each run's times by its profiler steps; machine: for both runs when they are paths (default:
+    each run's own, detected).
+    """
+    ta, tb = _as_trace(a, machine, progress), _as_trace(b, machine, progress)
+    return Diff(_rafter.diff_json(ta._loaded, tb._loaded, group_by, bool(per_step)))
 
 
 class Scaling:

@@ -120,6 +120,18 @@ def test_breakdown_equals_cli(cli):
     assert list(b.top_ops["op"]) == [o["op"] for o in j["ranks"][0]["top_ops"]]
 
 
+def test_diff_equals_cli(cli):
+    from conftest import SOURCE
+    mi300 = os.path.join(SOURCE, "examples/kineto/mi300x-bert-small-infer.json.gz")
+    j = cli("diff", KINETO_BERT, mi300, "--format", "json", "--quiet")
+    d = rafter.diff(KINETO_BERT, mi300)
+    assert list(d.groups["name"]) == [g["name"] for g in j["groups"]]
+    assert list(d.groups["delta_s"]) == [g["delta_s"] for g in j["groups"]]
+    assert d.delta_s == j["delta_s"] and d.a["machine"] == "h100-sxm" and d.b["machine"] == "mi300x"
+    same_run = rafter.diff(rafter.load(KINETO_BERT), KINETO_BERT)
+    assert (same_run.groups["delta_s"] == 0).all()
+
+
 def test_machines(cli):
     j = cli("machines", "--format", "json")
     m = rafter.machines()

@@ -291,6 +291,12 @@ BreakdownReport analyze_breakdown(const std::vector<Trace>& traces, const Breakd
                                     "ranks without communication kernels matching the reference rank's; "
                                     "their recorded clocks are used as they are");
 
+    if (traces.size() > 1) {
+        std::vector<int32_t> rank_of;
+        for (const RankBreakdown& r : rep.ranks) rank_of.push_back(r.rank);
+        rep.collective_skew = collective_skew(traces, rep.alignment, rank_of);
+    }
+
     // Step start times on the common clock, from the earliest aligned time of any rank.
     int64_t origin = INT64_MAX;
     auto common = [&](size_t i, int64_t t) { return t + traces[i].meta.base_time_ns + rep.ranks[i].clock_offset_ns; };

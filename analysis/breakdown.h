@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "analysis/clock_align.h"
+#include "analysis/collective_skew.h"
 #include "analysis/idle.h"
 #include "core/diagnostics.h"
 #include "traces/trace.h"
@@ -134,6 +135,7 @@ struct BreakdownReport {
     std::vector<StepSpread> steps;      // steps found on more than one rank
     std::optional<double> median_mean_step_s;
     ClockAlignment alignment;
+    std::optional<CollectiveSkew> collective_skew;  // with two ranks or more: who the others wait for
     double straggler_threshold = 0.05;
     Diagnostics diagnostics;
 };

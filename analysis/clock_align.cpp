@@ -11,41 +11,11 @@ namespace {
 
 using Sequences = std::map<std::string, std::vector<int64_t>>;  // key -> end times in order
 
-// The communication kernels' end times on the trace's absolute clock, keyed for matching.
 Sequences collective_sequences(const Trace& t) {
-    // Per kernel row: its collective's process group (kNoString: none), and whether a
-    // collective links it. StringIds keep this at 4 bytes a row on traces of millions of kernels.
-    std::vector<StringId> group_of_row(t.kernels.size(), kNoString);
-    std::vector<bool> linked(t.kernels.size(), false);
-    for (const CollectiveRow& c : t.collectives) {
-        if (c.kernel_row >= t.kernels.size()) continue;
-        linked[c.kernel_row] = true;
-        group_of_row[c.kernel_row] = c.process_group;
-    }
-    struct Item {
-        int64_t start, end;
-        size_t row;
-    };
-    std::map<std::string, std::vector<Item>> items;
-    const KernelTable& k = t.kernels;
-    std::vector<int8_t> comm_of_name(t.strings.size(), -1);  // classify each distinct name once
-    for (size_t row = 0; row < k.size(); ++row) {
-        if (k.start_ns[row] == 0 && k.end_ns[row] == 0) continue;
-        std::string_view name = t.strings.get(k.name[row]);
-        int8_t& comm = comm_of_name[k.name[row]];
-        if (comm < 0) comm = is_communication_kernel(name) ? 1 : 0;
-        if (!linked[row] && comm == 0) continue;
-        std::string key = collective_type_from_kernel(name);
-        if (group_of_row[row] != kNoString) key += "@" + std::string(t.strings.get(group_of_row[row]));
-        items[key].push_back({k.start_ns[row], k.end_ns[row], row});
-    }
     Sequences out;
-    for (auto& [key, v] : items) {
-        std::sort(v.begin(), v.end(), [](const Item& a, const Item& b) {
-            return a.start != b.start ? a.start < b.start : a.row < b.row;
-        });
+    for (const auto& [key, calls] : comm_kernel_spans(t)) {
         auto& ends = out[key];
-        for (const Item& it : v) ends.push_back(it.end + t.meta.base_time_ns);
+        for (const CommKernelSpan& c : calls) ends.push_back(c.end_ns);
     }
     return out;
 }
@@ -153,6 +123,44 @@ Consensus consensus(const std::vector<KeyPairs>& keys) {
 }
 
 } // namespace
+
+std::map<std::string, std::vector<CommKernelSpan>> comm_kernel_spans(const Trace& t) {
+    // Per kernel row: its collective's process group (kNoString: none), and whether a
+    // collective links it. StringIds keep this at 4 bytes a row on traces of millions of kernels.
+    std::vector<StringId> group_of_row(t.kernels.size(), kNoString);
+    std::vector<bool> linked(t.kernels.size(), false);
+    for (const CollectiveRow& c : t.collectives) {
+        if (c.kernel_row >= t.kernels.size()) continue;
+        linked[c.kernel_row] = true;
+        group_of_row[c.kernel_row] = c.process_group;
+    }
+    struct Item {
+        int64_t start, end;
+        size_t row;
+    };
+    std::map<std::string, std::vector<Item>> items;
+    const KernelTable& k = t.kernels;
+    std::vector<int8_t> comm_of_name(t.strings.size(), -1);  // classify each distinct name once
+    for (size_t row = 0; row < k.size(); ++row) {
+        if (k.start_ns[row] == 0 && k.end_ns[row] == 0) continue;
+        std::string_view name = t.strings.get(k.name[row]);
+        int8_t& comm = comm_of_name[k.name[row]];
+        if (comm < 0) comm = is_communication_kernel(name) ? 1 : 0;
+        if (!linked[row] && comm == 0) continue;
+        std::string key = collective_type_from_kernel(name);
+        if (group_of_row[row] != kNoString) key += "@" + std::string(t.strings.get(group_of_row[row]));
+        items[key].push_back({k.start_ns[row], k.end_ns[row], row});
+    }
+    std::map<std::string, std::vector<CommKernelSpan>> out;
+    for (auto& [key, v] : items) {
+        std::sort(v.begin(), v.end(), [](const Item& a, const Item& b) {
+            return a.start != b.start ? a.start < b.start : a.row < b.row;
+        });
+        auto& calls = out[key];
+        for (const Item& it : v) calls.push_back({it.start + t.meta.base_time_ns, it.end + t.meta.base_time_ns});
+    }
+    return out;
+}
 
 std::string collective_type_from_kernel(std::string_view name) {
     for (std::string_view prefix : {"ncclDevKernel_", "ncclKernel_", "rcclKernel_", "ncclDevKernelDebug_"}) {

@@ -21,6 +21,7 @@
 // Without enough matching collectives the recorded clocks are trusted (offset 0) and the method
 // says so; subtracting first timestamps is never used, since profiles start at different moments.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ struct ClockAlignment {
 };
 
 ClockAlignment align_clocks(const std::vector<Trace>& traces);
+
+// A trace's communication kernels keyed for matching across ranks (collective type from the
+// kernel name, "@" process group when linked), each key's calls in start order, with start and
+// end on the trace's absolute clock (+ meta.base_time_ns; not yet corrected by an offset).
+struct CommKernelSpan {
+    int64_t start_ns = 0, end_ns = 0;
+};
+std::map<std::string, std::vector<CommKernelSpan>> comm_kernel_spans(const Trace& t);
 
 // "ncclKernel_AllReduce_RING_LL_Sum_float(...)" -> "AllReduce"; "ncclDevKernel_SendRecv(...)"
 // -> "SendRecv"; other names -> the name up to its first '(' or '<'.

@@ -219,6 +219,43 @@ void write_breakdown_json(const BreakdownReport& rep, std::ostream& out) {
     }
     w.end_array();
     w.field("median_mean_step_s", rep.median_mean_step_s);
+    w.key("collective_skew");
+    if (!rep.collective_skew) {
+        w.null();
+    } else {
+        const CollectiveSkew& k = *rep.collective_skew;
+        w.begin_object();
+        w.field("instances", k.instances);
+        w.field("total_skew_s", k.total_skew_s);
+        w.field("median_skew_s", k.median_skew_s);
+        w.field("max_skew_s", k.max_skew_s);
+        w.key("ranks").begin_array();
+        for (const RankWait& r : k.ranks) {
+            w.begin_object();
+            w.field("rank", r.rank);
+            w.field("instances", r.instances);
+            w.field("last_arrivals", r.last_arrivals);
+            w.field("wait_s", r.wait_s);
+            w.field("max_wait_s", r.max_wait_s);
+            w.end_object();
+        }
+        w.end_array();
+        w.key("worst").begin_array();
+        for (const CollectiveInstance& c : k.worst) {
+            w.begin_object();
+            w.field("collective", c.key);
+            w.field("end_s", static_cast<double>(c.end_ns) * 1e-9);
+            w.field("ranks", static_cast<uint64_t>(c.ranks));
+            w.field("last_rank", c.last_rank);
+            w.field("skew_s", c.skew_s);
+            w.end_object();
+        }
+        w.end_array();
+        w.key("unaligned_ranks").begin_array();
+        for (int32_t r : k.unaligned) w.value(r);
+        w.end_array();
+        w.end_object();
+    }
 
     w.key("diagnostics");
     write_diagnostics_array(w, rep.diagnostics);
@@ -281,6 +318,18 @@ void write_breakdown_table(const BreakdownReport& rep, std::ostream& out, size_t
                     ws);
             }
         }
+    }
+
+    if (rep.collective_skew && rep.collective_skew->instances) {
+        const CollectiveSkew& k = *rep.collective_skew;
+        out << "\nCollective arrival skew (" << k.instances << " collectives matched across ranks; median skew "
+            << secs(k.median_skew_s) << ", max " << secs(k.max_skew_s) << ")\n";
+        std::vector<size_t> ws = {8, 11, 14, 12, 12};
+        row(out, {"rank", "matched", "arrived last", "waited", "max wait"}, ws);
+        for (const RankWait& r : k.ranks)
+            row(out, {std::to_string(r.rank), std::to_string(r.instances), std::to_string(r.last_arrivals),
+                      secs(r.wait_s), secs(r.max_wait_s)},
+                ws);
     }
 
     for (const RankBreakdown& r : rep.ranks) {

@@ -176,7 +176,9 @@ class Breakdown:
     ranks: per rank busy/idle/compute/communication/exposed communication/copies, idle causes
     and launch statistics (dotted columns). steps: the same per rank and step. categories and
     top_ops: per rank. step_spread: steps seen on several ranks with their spread and
-    stragglers. clock_alignment: each rank's clock offset.
+    stragglers. clock_alignment: each rank's clock offset. collective_waits (several ranks): per
+    rank the matched collectives, how often it arrived last, and the time it waited for the last
+    one; collective_skew: the whole JSON section with the worst instances.
     """
 
     def __init__(self, text):
@@ -190,6 +192,9 @@ class Breakdown:
         self.top_ops = _frames.from_records([{"rank": r["rank"], **o} for r in d["ranks"] for o in r.get("top_ops", [])])
         self.step_spread = _frames.from_records(d.get("steps", []))
         self.clock_alignment = _frames.from_records(d["clock_alignment"]["ranks"])
+        skew = d.get("collective_skew")
+        self.collective_skew = skew
+        self.collective_waits = _frames.from_records(skew["ranks"]) if skew else None
         self.diagnostics = _frames.diagnostics(d["diagnostics"])
 
     def __repr__(self):

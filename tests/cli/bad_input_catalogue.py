@@ -433,7 +433,8 @@ def param_cases():
     case("fio no jobs", {"f.json": json.dumps({"jobs": []})}, ["calibrate", "io", "--from-fio", "{f}", "-o", "{d}/out.json"], 3,
          out="file")
 
-    iop = {"schema": "rafter.io_profile/1", "read_bandwidth": 1e9, "open_rate": 1000}
+    iop = {"schema": "rafter.io_profile/1", "source": "fio", "seq_read_bw": 2.1e9, "rand_read_bw": 4.0e8,
+           "rand_read_iops": 97000, "rand_block_bytes": 4096, "file_open_rate": 21000}
     ptext = json.dumps(iop, indent=2)
     for name, text in json_syntax_variants(ptext).items():
         case(f"io profile {name}", {"p.json": text}, ["scale", os.path.join(SOURCE, "examples/scenarios/gpt-13b-h100.json"),

@@ -9,7 +9,14 @@
 #include "core/error.h"
 #include "test_support.h"
 #include "test_util.h"
+#include "model/machines/machine.h"
+#include "model/scaling/comm_benchmark_import.h"
+#include "model/scaling/fio_import.h"
+#include "model/scaling/io_profile.h"
+#include "model/scaling/scenario.h"
+#include "traces/importer.h"
 #include "traces/importers/kineto/kineto_importer.h"
+#include "traces/native_format.h"
 
 using namespace rafter;
 
@@ -63,4 +70,54 @@ TEST_CASE("nsys row fuzz corpus: converts or throws rafter::Error") {
     }
     MESSAGE("nsys corpus: " << ok << " converted, " << errors << " rejected");
     CHECK(ok > 0);
+}
+
+namespace {
+
+// Every file of a corpus through `read`: it returns or throws rafter::Error (bad input); returns
+// how many were read without an error.
+template <typename Read>
+size_t replay(const std::string& name, Read read) {
+    auto files = corpus(name);
+    CHECK(files.size() >= 2);
+    size_t ok = 0;
+    for (const auto& f : files) {
+        CAPTURE(f);
+        try {
+            read(f, test::slurp(f));
+            ++ok;
+        } catch (const Error& e) {
+            CHECK(e.code() == ExitCode::bad_input);
+        }
+    }
+    MESSAGE(name << ": " << ok << " of " << files.size() << " read");
+    return ok;
+}
+
+} // namespace
+
+TEST_CASE("the other formats' fuzz corpora: read or rafter::Error") {
+    CHECK(replay("corpus_ncu", [](const std::string& f, const std::string&) {
+              ImportOptions o;
+              o.quiet = true;
+              find_importer("ncu-csv")->read({f}, o);
+          }) > 0);
+    CHECK(replay("corpus_native", [](const std::string& f, const std::string& b) { read_native_trace_bytes(b, f); }) ==
+          2);
+    CHECK(replay("corpus_machine", [](const std::string& f, const std::string& b) {
+              if (f.find("roofline") != std::string::npos) parse_ert_json(b, f);
+              else parse_machine_json(b, f);
+          }) == 3);
+    CHECK(replay("corpus_scenario", [](const std::string& f, const std::string& b) { parse_scenario_json(b, f); }) >= 3);
+    CHECK(replay("corpus_io", [](const std::string& f, const std::string& b) {
+              if (f.find("fio") != std::string::npos) parse_fio_json(b, f);
+              else parse_io_profile_json(b, f);
+          }) == 2);
+    CHECK(replay("corpus_comm", [](const std::string& f, const std::string& b) {
+              CommMeasurement m = looks_like_osu(b) ? parse_osu(b, f, Collective::all_reduce, 4, 1)
+                                                    : parse_nccl_tests(b, f, std::nullopt, false);
+              if (!m.collective) m.collective = Collective::all_reduce;
+              if (m.ranks < 1) m.ranks = 8;
+              fit_comm(m);
+          }) >= 3);
 }

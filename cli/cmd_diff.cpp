@@ -7,7 +7,6 @@
 #include "cli/commands.h"
 #include "cli/load_inputs.h"
 #include "cli/options.h"
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "report/diff_report.h"
 
@@ -77,13 +76,7 @@ int cmd_diff(const Args& args) {
 
     std::ostringstream text;
     write_diff(d, format, text, top);
-    if (vm.count("output")) {
-        AtomicFile f(vm["output"].as<std::string>());
-        f.stream() << text.str();
-        f.commit();
-    } else {
-        std::cout << text.str();
-    }
+    write_text_output(vm, text.str());
     return 0;
 }
 

@@ -15,6 +15,7 @@ const std::vector<Command>& commands() {
         {"report", "write one self-contained HTML report", cmd_report},
         {"export", "export traces to other formats (Chrome trace JSON for Perfetto)", cmd_export},
         {"diff", "compare two runs (or ranks) op by op or kernel by kernel", cmd_diff},
+        {"findings", "what limits the run and what to try first, ranked by possible gain", cmd_findings},
     };
     return list;
 }

@@ -28,5 +28,6 @@ int cmd_calibrate(const Args& args);
 int cmd_report(const Args& args);
 int cmd_export(const Args& args);
 int cmd_diff(const Args& args);
+int cmd_findings(const Args& args);
 
 } // namespace rafter::cli

@@ -4,6 +4,7 @@
 
 #include "analysis/launch_window.h"
 #include "analysis/roofline.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace rafter::cli {
@@ -61,6 +62,16 @@ static int whole_number_arg(const po::variables_map& vm, const std::string& name
 
 int gpus_per_node_arg(const po::variables_map& vm) {
     return vm.count("gpus-per-node") ? whole_number_arg(vm, "gpus-per-node", 1, 4096) : 0;
+}
+
+void write_text_output(const po::variables_map& vm, const std::string& text) {
+    if (!vm.count("output")) {
+        std::cout << text;
+        return;
+    }
+    AtomicFile f(vm["output"].as<std::string>());
+    f.stream() << text;
+    f.commit();
 }
 
 void add_jobs_option(po::options_description& opts) {

@@ -39,6 +39,9 @@ void add_exclude_unlaunched_option(po::options_description& opts);
 void add_gpus_per_node_option(po::options_description& opts);
 int gpus_per_node_arg(const po::variables_map& vm);
 
+// The text a command made, to -o FILE (written atomically) when given, else to stdout.
+void write_text_output(const po::variables_map& vm, const std::string& text);
+
 // --jobs N: threads importing input files (one file per task); 0 or absent: one per core.
 void add_jobs_option(po::options_description& opts);
 int jobs_arg(const po::variables_map& vm);

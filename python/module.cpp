@@ -30,7 +30,9 @@
 #include "plots/scaling_svg.h"
 #include "report/html/build_report.h"
 #include "analysis/diff.h"
+#include "analysis/findings.h"
 #include "report/diff_report.h"
+#include "report/findings_report.h"
 #include "report/report_breakdown.h"
 #include "report/report_json.h"
 #include "report/scaling_report.h"
@@ -217,6 +219,17 @@ std::string diff_json(const LoadedPtr& a, const LoadedPtr& b, const std::optiona
     return s.str();
 }
 
+std::string findings_json(const LoadedPtr& l) {
+    py::gil_scoped_release release;
+    std::vector<Trace> traces = l->in.traces;
+    Diagnostics diagnostics;
+    std::vector<Finding> findings = findings_of(traces, machine_or_none(l->in), l->in.why_no_machine, &diagnostics);
+    diagnostics.merge(l->in.machine_diagnostics);
+    std::ostringstream s;
+    write_findings(findings, l->paths, l->in.machine ? l->in.machine->name : "", diagnostics, ReportFormat::json, s);
+    return s.str();
+}
+
 std::string breakdown_json(const LoadedPtr& l, size_t top_ops, double straggler_threshold) {
     py::gil_scoped_release release;
     BreakdownOptions o;
@@ -356,6 +369,7 @@ PYBIND11_MODULE(_rafter, m) {
                           const std::optional<std::string>& group_by, bool per_step) {
         return diff_json(a, b, group_by, per_step);
     });
+    m.def("findings_json", [](const std::shared_ptr<Loaded>& l) { return findings_json(l); });
     m.def("breakdown_json", [](const std::shared_ptr<Loaded>& l, size_t top_ops, double threshold) {
         return breakdown_json(l, top_ops, threshold);
     });

@@ -21,7 +21,7 @@ from ._svg import SVG
 from . import _rafter
 
 __version__ = _rafter.__version__
-__all__ = ["load", "roofline", "breakdown", "diff", "report", "scale", "machines", "machine", "Trace", "Roofline",
+__all__ = ["load", "roofline", "breakdown", "diff", "findings", "report", "scale", "machines", "machine", "Trace", "Roofline",
            "Breakdown", "Diff", "Scaling", "SVG", "Error", "InputError", "UsageError", "OutputError", "UnavailableError"]
 
 
@@ -236,6 +236,17 @@ def diff(a, b, *, group_by=None, per_step=False, machine=None, progress=False):
     """
     ta, tb = _as_trace(a, machine, progress), _as_trace(b, machine, progress)
     return Diff(_rafter.diff_json(ta._loaded, tb._loaded, group_by, bool(per_step)))
+
+
+def findings(inputs, machine=None, *, progress=False):
+    """What limits the run and what to try first (as `rafter findings`), largest possible gain
+    first: a DataFrame with rule, title, advice, gain_s, gain_share, gain_bound and the evidence as a
+    dict per row. docs/findings.md lists the rules and their thresholds."""
+    import pandas as pd
+    t = _as_trace(inputs, machine, progress)
+    d = json.loads(_rafter.findings_json(t._loaded))
+    cols = ["rule", "title", "advice", "gain_s", "gain_share", "gain_bound", "evidence"]
+    return pd.DataFrame(d["findings"], columns=cols)
 
 
 class Scaling:

@@ -2,6 +2,7 @@
 
 #include "analysis/analytic_costs.h"
 #include "analysis/breakdown.h"
+#include "analysis/findings.h"
 #include "analysis/module_scopes.h"
 #include "report/html/html_report.h"
 
@@ -46,12 +47,16 @@ std::string build_html_report(std::vector<Trace>& traces, const Machine& machine
         }
     }
     BreakdownReport breakdown = analyze_breakdown(traces);
+    bool timed = false;
+    for (const RankBreakdown& rb : breakdown.ranks) timed = timed || rb.totals.wall_s > 0;
+    std::vector<Finding> findings = find_issues(&report, timed ? &breakdown : nullptr, traces.size());
 
     HtmlReportInputs in;
     in.roofline = &report;
     in.breakdown = &breakdown;
     if (modules) in.modules = &*modules;
     in.scaling = o.scaling;
+    in.findings = &findings;
     in.title = o.title;
     in.command_line = o.command_line;
     return render_html_report(in);

@@ -86,6 +86,24 @@ std::vector<std::string> group_row_names(const RooflineReport& r, size_t n, size
     return distinct_display_names(full, has_kernel_names(r.group_by), static_cast<double>(width), CharMeasure());
 }
 
+// The findings (analysis/findings.h) first: what to try, with its evidence and bounded gain.
+void write_findings(std::ostream& o, const std::vector<Finding>& findings) {
+    o << "<section id=\"findings\"><h2>What to fix first</h2>\n";
+    if (findings.empty()) {
+        o << "<p>No rule of docs/findings.md reached its threshold.</p></section>\n";
+        return;
+    }
+    o << "<p class=\"sub\">Largest possible gain first; gains are per rank and bounded by what was measured.</p>\n<ol>";
+    for (const Finding& f : findings) {
+        o << "<li><b>" << html_escape(f.title) << "</b><br>gain: up to " << html_escape(format_seconds(f.gain_s));
+        if (f.gain_share) o << " (" << html_escape(format_percent(*f.gain_share)) << ")";
+        o << ", bounded by " << html_escape(f.gain_bound) << "<br>";
+        for (const auto& [k, v] : f.evidence) o << html_escape(k) << ": " << html_escape(v) << "; ";
+        o << "<br>try: " << html_escape(f.advice) << "</li>\n";
+    }
+    o << "</ol></section>\n";
+}
+
 void write_summary(std::ostream& o, const RooflineReport& r) {
     const auto& t = r.totals;
     const Machine& m = r.machine;
@@ -407,13 +425,14 @@ std::string render_html_report(const HtmlReportInputs& in) {
       << r.inputs.size() << " input" << (r.inputs.size() == 1 ? "" : "s") << ": ";
     for (size_t i = 0; i < r.inputs.size() && i < 6; ++i) o << (i ? ", " : "") << html_escape(r.inputs[i]);
     if (r.inputs.size() > 6) o << ", ... (" << r.inputs.size() - 6 << " more)";
-    o << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#roofline\">Roofline</a><a href=\"#groups\">Groups</a>";
+    o << "</p>\n<nav>" << (in.findings ? "<a href=\"#findings\">What to fix</a>" : "") << "<a href=\"#summary\">Summary</a><a href=\"#roofline\">Roofline</a><a href=\"#groups\">Groups</a>";
     bool collectives = has_collectives(r);
     if (collectives) o << "<a href=\"#collectives\">Collectives</a>";
     if (in.modules) o << "<a href=\"#modules\">Layers</a>";
     if (breakdown) o << "<a href=\"#breakdown\">GPU time per rank</a><a href=\"#idle\">Idle</a>";
     if (in.scaling) o << "<a href=\"#scaling\">Scaling</a>";
     o << "<a href=\"#diagnostics\">Diagnostics</a></nav></header>\n<main>\n";
+    if (in.findings) write_findings(o, *in.findings);
     write_summary(o, r);
     write_charts(o, r);
     write_group_table(o, r);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/breakdown.h"
+#include "analysis/findings.h"
 #include "analysis/roofline.h"
 #include "model/scaling/scaling_run.h"
 
@@ -18,6 +19,7 @@ struct HtmlReportInputs {
     const BreakdownReport* breakdown = nullptr;   // optional: traces with timestamps
     const RooflineReport* modules = nullptr;      // optional: the same traces grouped by module
     const ScalingResult* scaling = nullptr;       // optional: --scenario
+    const std::vector<Finding>* findings = nullptr;  // optional: shown first ("What to fix first")
     std::string title;                            // empty: "Rafter report: <machine>"
     std::string command_line;                     // shown in the footer
 };

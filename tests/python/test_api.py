@@ -132,6 +132,13 @@ def test_diff_equals_cli(cli):
     assert (same_run.groups["delta_s"] == 0).all()
 
 
+def test_findings_equal_cli(cli):
+    j = cli("findings", KINETO_BERT, "--format", "json", "--quiet")
+    f = rafter.findings(KINETO_BERT)
+    assert list(f["rule"]) == [x["rule"] for x in j["findings"]] and "host_launch_bound" in list(f["rule"])
+    assert list(f["gain_s"]) == [x["gain_s"] for x in j["findings"]]
+
+
 def test_machines(cli):
     j = cli("machines", "--format", "json")
     m = rafter.machines()

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "analysis/analytic_costs.h"
+#include "analysis/display_names.h"
 #include "analysis/roofline.h"
 #include "core/text.h"
 
@@ -35,6 +36,11 @@ bool is_elementwise(const GroupMetrics& g) {
 }
 
 bool memory_bound(Bound b) { return b == Bound::dram || b == Bound::l2 || b == Bound::l1; }
+
+// A group's name short enough for a sentence (kernel names run to hundreds of characters).
+std::string short_name(const RooflineReport& r, const std::string& name) {
+    return fit_display_name(name, has_kernel_names(r.group_by), 48, CharMeasure());
+}
 
 // The average rank: its span and the sums over ranks divided by their count.
 struct RankMeans {
@@ -159,7 +165,8 @@ void roofline_rules(const RooflineReport& r, double span, double ranks, const Fi
         if (share < rules.gemm_min_share || *g.efficiency >= rules.gemm_efficiency) continue;
         if (g.bound == Bound::launch_floor) continue;  // too small to be a shape problem
         Finding f = make("low_efficiency_gemm",
-                         g.name + " reaches " + pct(*g.efficiency) + " of its " + to_string(g.bound) + " bound",
+                         short_name(r, g.name) + " reaches " + pct(*g.efficiency) + " of its " + to_string(g.bound) +
+                             " bound",
                          "check the GEMM shapes and precision: dimensions that are multiples of 8 (FP16/BF16) or 16 "
                          "(FP8/INT8), and of 64 or 128 for full tiles; tensor-core precision (BF16/FP16, or TF32 via "
                          "torch.backends.cuda.matmul.allow_tf32); batch small GEMMs (bmm, grouped GEMM)",
@@ -171,6 +178,26 @@ void roofline_rules(const RooflineReport& r, double span, double ranks, const Fi
         f.evidence.push_back({"launches", std::to_string(g.launches)});
         out.push_back(std::move(f));
     }
+    // Any other large group far from its bound (a kernel with poor access patterns, a slow library
+    // path): the largest headroom of the run is worth a look even without a specific recipe.
+    for (const GroupMetrics& g : r.groups) {
+        if (!g.time_s || !g.efficiency || !g.bound_time_s || is_gemm(g) || is_elementwise(g) || !g.collective.empty())
+            continue;  // GEMMs and elementwise chains have their own rules: no gain counted twice
+        double share = *g.time_s / total;
+        if (share < rules.group_min_share || *g.efficiency >= rules.group_efficiency) continue;
+        if (g.bound == Bound::launch_floor) continue;
+        Finding f = make("far_from_bound",
+                         short_name(r, g.name) + " takes " + pct(share) + " of kernel time at " + pct(*g.efficiency) +
+                             " of its " + to_string(g.bound) + " bound",
+                         "look at this kernel with Nsight Compute: memory access pattern (uncoalesced or strided "
+                         "accesses, for example NCHW against channels_last), occupancy, and whether another "
+                         "implementation or memory layout of the op exists",
+                         "the group's time above its roofline bound", (*g.time_s - *g.bound_time_s) / ranks, base);
+        f.evidence.push_back({"time", secs(*g.time_s)});
+        f.evidence.push_back({"bound time", secs(*g.bound_time_s)});
+        f.evidence.push_back({"launches", std::to_string(g.launches)});
+        out.push_back(std::move(f));
+    }
     // Memory-bound elementwise chains: fusion candidates.
     double time = 0, above = 0;
     std::vector<std::string> names;
@@ -178,7 +205,7 @@ void roofline_rules(const RooflineReport& r, double span, double ranks, const Fi
         if (!g.time_s || !is_elementwise(g) || !memory_bound(g.bound)) continue;
         time += *g.time_s;
         if (g.bound_time_s) above += *g.time_s - *g.bound_time_s;
-        if (names.size() < 5) names.push_back(g.name);
+        if (names.size() < 3) names.push_back(short_name(r, g.name));
     }
     if (time / total >= rules.elementwise_share) {
         std::string list;

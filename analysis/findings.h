@@ -30,6 +30,8 @@ struct FindingRules {
     double exposed_comm_share = 0.10;    // communication not overlapped / span
     double gemm_min_share = 0.05;        // a GEMM group's share of kernel time
     double gemm_efficiency = 0.50;       // ... below this efficiency
+    double group_min_share = 0.10;       // any other group's share of kernel time
+    double group_efficiency = 0.25;      // ... below this efficiency
     double elementwise_share = 0.10;     // memory-bound elementwise groups together
     double small_message_bytes = 1 << 20;  // collectives below this message size per call
     double small_collectives_share = 0.05;

@@ -110,6 +110,17 @@ TEST_CASE("GEMMs below their bound: gain = time above the bound, per rank") {
     CHECK_FALSE(find(find_issues(&floor, nullptr, 1), "low_efficiency_gemm"));
 }
 
+TEST_CASE("any other large group far from its bound") {
+    RooflineReport r = roofline({group("col2im_kernel", 0.20, 0.02, Bound::dram), group("aten::addmm", 0.80, 0.70, Bound::compute)});
+    const Finding* f = find(find_issues(&r, nullptr, 1), "far_from_bound");
+    REQUIRE(f);
+    CHECK(f->gain_s == doctest::Approx(0.18));
+    RooflineReport ok = roofline({group("col2im_kernel", 0.20, 0.10, Bound::dram), group("aten::addmm", 0.80, 0.70, Bound::compute)});
+    CHECK_FALSE(find(find_issues(&ok, nullptr, 1), "far_from_bound"));
+    RooflineReport small = roofline({group("col2im_kernel", 0.05, 0.001, Bound::dram), group("aten::addmm", 0.95, 0.9, Bound::compute)});
+    CHECK_FALSE(find(find_issues(&small, nullptr, 1), "far_from_bound"));
+}
+
 TEST_CASE("memory-bound elementwise chains above 10% of kernel time") {
     RooflineReport r = roofline({group("aten::add", 0.10, 0.06, Bound::dram), group("aten::gelu", 0.05, 0.03, Bound::dram),
                                  group("aten::addmm", 0.85, 0.80, Bound::compute)});

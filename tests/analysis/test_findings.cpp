@@ -112,7 +112,8 @@ TEST_CASE("GEMMs below their bound: gain = time above the bound, per rank") {
 
 TEST_CASE("any other large group far from its bound") {
     RooflineReport r = roofline({group("col2im_kernel", 0.20, 0.02, Bound::dram), group("aten::addmm", 0.80, 0.70, Bound::compute)});
-    const Finding* f = find(find_issues(&r, nullptr, 1), "far_from_bound");
+    auto found = find_issues(&r, nullptr, 1);
+    const Finding* f = find(found, "far_from_bound");
     REQUIRE(f);
     CHECK(f->gain_s == doctest::Approx(0.18));
     RooflineReport ok = roofline({group("col2im_kernel", 0.20, 0.10, Bound::dram), group("aten::addmm", 0.80, 0.70, Bound::compute)});
@@ -124,7 +125,8 @@ TEST_CASE("any other large group far from its bound") {
 TEST_CASE("memory-bound elementwise chains above 10% of kernel time") {
     RooflineReport r = roofline({group("aten::add", 0.10, 0.06, Bound::dram), group("aten::gelu", 0.05, 0.03, Bound::dram),
                                  group("aten::addmm", 0.85, 0.80, Bound::compute)});
-    const Finding* f = find(find_issues(&r, nullptr, 1), "memory_bound_elementwise");
+    auto found = find_issues(&r, nullptr, 1);
+    const Finding* f = find(found, "memory_bound_elementwise");
     REQUIRE(f);
     CHECK(f->gain_s == doctest::Approx(0.04 + 0.02));
     RooflineReport small = roofline({group("aten::add", 0.05, 0.03, Bound::dram), group("aten::addmm", 0.95, 0.9, Bound::compute)});
@@ -138,7 +140,8 @@ TEST_CASE("many small collectives") {
     c.message_bytes = 100 * 65536.0;  // 64 KiB per call
     c.link_time_s = 0.02;
     RooflineReport r = roofline({c, group("aten::addmm", 0.8, 0.7, Bound::compute)});
-    const Finding* f = find(find_issues(&r, nullptr, 1), "small_collectives");
+    auto found = find_issues(&r, nullptr, 1);
+    const Finding* f = find(found, "small_collectives");
     REQUIRE(f);
     CHECK(f->gain_s == doctest::Approx(0.18));
     c.message_bytes = 100 * 4.0e6;  // 4 MB per call: not small

@@ -26,6 +26,13 @@ CollectiveSkew collective_skew(const std::vector<Trace>& traces, const ClockAlig
     if (n < 2 || a.offset_ns.size() != n) return out;
 
     const auto ref = comm_kernel_spans(traces[a.reference]);
+    // Each key's reference calls by end time (with their index), for the nearest-end search.
+    std::map<std::string, std::vector<std::pair<int64_t, size_t>>> ref_ends;
+    for (const auto& [key, rc] : ref) {
+        auto& ends = ref_ends[key];
+        for (size_t j = 0; j < rc.size(); ++j) ends.push_back({rc[j].end_ns, j});
+        std::sort(ends.begin(), ends.end());
+    }
     // instance (key, index in the reference's calls) -> arrivals of the other ranks
     std::map<std::pair<std::string, size_t>, std::vector<Arrival>> matched;
     for (size_t i = 0; i < n; ++i) {
@@ -35,13 +42,9 @@ CollectiveSkew collective_skew(const std::vector<Trace>& traces, const ClockAlig
             continue;
         }
         for (const auto& [key, calls] : comm_kernel_spans(traces[i])) {
-            auto it = ref.find(key);
-            if (it == ref.end()) continue;
-            const std::vector<CommKernelSpan>& rc = it->second;
-            // The reference's calls by end time, for the nearest-end search.
-            std::vector<std::pair<int64_t, size_t>> ends;
-            for (size_t j = 0; j < rc.size(); ++j) ends.push_back({rc[j].end_ns, j});
-            std::sort(ends.begin(), ends.end());
+            auto it = ref_ends.find(key);
+            if (it == ref_ends.end()) continue;
+            const std::vector<std::pair<int64_t, size_t>>& ends = it->second;
             for (const CommKernelSpan& c : calls) {
                 int64_t end = c.end_ns + a.offset_ns[i];
                 auto pos = std::lower_bound(ends.begin(), ends.end(), std::make_pair(end, size_t{0}));

@@ -25,12 +25,6 @@ const char* kUsage =
     "or --machine for both). Times are sums over the run's ranks and steps; --per-step divides each\n"
     "run by its number of profiler steps. See docs/diff.md.\n\n";
 
-size_t parse_top(const std::string& s) {
-    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
-        throw_usage_error("--top expects a count (0 = all), got '" + s + "'");
-    return static_cast<size_t>(std::stoul(s));
-}
-
 } // namespace
 
 int cmd_diff(const Args& args) {

@@ -42,12 +42,6 @@ std::string usage() {
            "\n" + kUsageRest;
 }
 
-size_t parse_top(const std::string& s) {
-    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
-        throw_usage_error("--top expects a count (0 = all), got '" + s + "'");
-    return static_cast<size_t>(std::stoul(s));
-}
-
 struct Output {
     std::string name, contents;
 };

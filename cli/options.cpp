@@ -64,6 +64,12 @@ int gpus_per_node_arg(const po::variables_map& vm) {
     return vm.count("gpus-per-node") ? whole_number_arg(vm, "gpus-per-node", 1, 4096) : 0;
 }
 
+size_t parse_top(const std::string& s) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
+        throw_usage_error("--top expects a count (0 = all), got '" + s + "'");
+    return static_cast<size_t>(std::stoul(s));
+}
+
 void write_text_output(const po::variables_map& vm, const std::string& text) {
     if (!vm.count("output")) {
         std::cout << text;

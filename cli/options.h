@@ -39,6 +39,9 @@ void add_exclude_unlaunched_option(po::options_description& opts);
 void add_gpus_per_node_option(po::options_description& opts);
 int gpus_per_node_arg(const po::variables_map& vm);
 
+// --top N: table rows shown (0 = all); a usage error when N is not a count.
+size_t parse_top(const std::string& s);
+
 // The text a command made, to -o FILE (written atomically) when given, else to stdout.
 void write_text_output(const po::variables_map& vm, const std::string& text);
 

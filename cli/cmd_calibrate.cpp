@@ -1,11 +1,14 @@
-// `rafter calibrate comm|io`: fit the alpha-beta communication model to nccl-tests / OSU output,
-// and measure (or read fio's measurement of) a directory's read bandwidth and file-open rate.
+// `rafter calibrate comm|io|gemm`: fit the alpha-beta communication model to nccl-tests / OSU
+// output, measure (or read fio's measurement of) a directory's read bandwidth and file-open rate,
+// and fit the GEMM model's share of peak and per-call overhead to a profile's measured GEMMs.
 // The results are JSON documents a scenario can use (docs/scaling.md, "Calibration").
 #include <iostream>
 #include <sstream>
 #include <thread>
 
+#include "analysis/gemm_samples.h"
 #include "cli/commands.h"
+#include "cli/load_inputs.h"
 #include "cli/options.h"
 #include "cli/parse_bytes.h"
 #include "core/atomic_file.h"
@@ -17,6 +20,7 @@
 #include "profiler/io_probe/io_probe.h"
 #include "model/scaling/io_profile.h"
 #include "profiler/comm_sweep/sweep_launch.h"
+#include "report/gemm_calibration_report.h"
 #include "traces/input_file.h"
 
 namespace rafter::cli {
@@ -31,7 +35,8 @@ const char* kUsage =
     "                                   [--max-bytes B] [--iters N] [--warmup N] [--save-sweep FILE]\n"
     "                                   [FILE...] [--format table|json] [-o FILE]\n"
     "       rafter calibrate io DIR [--size BYTES] [--seconds S] [--no-direct] [--format table|json] [-o FILE]\n"
-    "       rafter calibrate io --from-fio FILE [--format table|json] [-o FILE]\n\n"
+    "       rafter calibrate io --from-fio FILE [--format table|json] [-o FILE]\n"
+    "       rafter calibrate gemm TRACE... [--machine NAME|FILE] [--format table|json] [-o FILE]\n\n"
     "comm: fits t = latency + n * seconds_per_byte to nccl-tests output (all_reduce_perf,\n"
     "  all_gather_perf, reduce_scatter_perf, broadcast_perf, alltoall_perf, sendrecv_perf) or OSU\n"
     "  latency tests (osu_allreduce, ..., osu_latency), weighting every size by its relative error,\n"
@@ -49,7 +54,13 @@ const char* kUsage =
     "  and a few thousand empty files in DIR, reads them back within --seconds (default 20) and\n"
     "  removes them: sequential and random read bandwidth and file-open rate (rafter.io_profile/1).\n"
     "  Reads use O_DIRECT when the filesystem supports it; otherwise the page cache may inflate\n"
-    "  the bandwidths (the profile says so). --from-fio reads fio --output-format=json instead.\n\n";
+    "  the bandwidths (the profile says so). --from-fio reads fio --output-format=json instead.\n"
+    "gemm: fits the GEMM model of `rafter scale` (time = overhead + 2BMNK / (peak x max_fraction x\n"
+    "  wave fill)) to the GEMM calls (aten::mm, addmm, bmm, ...) a PyTorch profile recorded with\n"
+    "  shapes, one fit per precision; each distinct shape counts once, at its median time;\n"
+    "  memory-bound shapes are left out. Prints each shape's measured and modeled time and the\n"
+    "  leave-one-out error. The JSON (rafter.gemm_calibration/1) carries a gemm block for a\n"
+    "  scenario's system.gemm; `rafter scale --profile` fits the same way by itself.\n\n";
 
 int parse_count(const std::string& opt, const std::string& s) {
     auto v = parse_number(s);
@@ -204,6 +215,31 @@ int calibrate_comm(const std::vector<std::string>& files, const po::variables_ma
     return 0;
 }
 
+int calibrate_gemm(const std::vector<std::string>& rest, const po::variables_map& vm) {
+    if (rest.empty()) throw_usage_error("calibrate gemm expects PyTorch profiler traces (or directories of them)");
+    const bool quiet = vm.count("quiet") > 0;
+    LoadedInputs loaded = load_inputs(rest, optional_arg(vm, "machine"), quiet);
+    const Machine& machine = require_machine(loaded);
+    GemmCalibration c = calibrate_gemm(loaded.traces, machine);
+    if (c.entries.empty())
+        throw Error(ExitCode::bad_input,
+                    "no GEMM calls (aten::mm, addmm, bmm, baddbmm, matmul, linear) with recorded shapes and kernels: "
+                    "profile with record_shapes=True",
+                    SourcePosition{rest.front(), PositionKind::none, 0});
+    std::vector<std::string> inputs;
+    for (const Trace& t : loaded.traces)
+        for (const auto& f : t.meta.source_files) inputs.push_back(f);
+    std::ostringstream json, table;
+    JsonWriter w(json);
+    write_gemm_calibration_json(w, c, inputs);
+    json << '\n';
+    write_gemm_calibration_table(table, c);
+    emit(json.str(), table.str(), vm);
+    bool any = false;
+    for (const auto& e : c.entries) any = any || e.fit.has_value();
+    return any ? 0 : static_cast<int>(ExitCode::bad_input);
+}
+
 int calibrate_io(const std::vector<std::string>& rest, const po::variables_map& vm) {
     IoProfile p;
     if (vm.count("from-fio")) {
@@ -260,19 +296,23 @@ int cmd_calibrate(const Args& args) {
         ("size", po::value<std::string>()->value_name("BYTES"), "io: probe file size (default 256M)")
         ("seconds", po::value<std::string>()->value_name("S"), "io: time budget (default 20)")
         ("no-direct", "io: do not try O_DIRECT")
-        ("from-fio", po::value<std::string>()->value_name("FILE"), "io: read fio JSON output instead of measuring");
+        ("from-fio", po::value<std::string>()->value_name("FILE"), "io: read fio JSON output instead of measuring")
+        ("machine,m", po::value<std::string>()->value_name("NAME|FILE"),
+         "gemm: machine ceilings (default: the machine named in the traces' device metadata)")
+        ("quiet", "gemm: no machine notes on stderr");
     add_format_option(opts, "table or json on stdout");
     add_output_option(opts, "FILE", "write the JSON to FILE");
     po::variables_map vm = parse_options(args, opts, "what");
     if (vm.count("help")) return print_help(kUsage, opts, HelpEnd::blank_line);
     format_arg(vm, {"table", "json"});  // checked before anything runs; emit() prints by it
     std::vector<std::string> what = positional_args(vm, "what");
-    if (what.empty()) throw_usage_error("expected 'comm' or 'io' (see 'rafter calibrate --help')");
+    if (what.empty()) throw_usage_error("expected 'comm', 'io' or 'gemm' (see 'rafter calibrate --help')");
     std::string mode = what.front();
     std::vector<std::string> rest(what.begin() + 1, what.end());
     if (mode == "comm") return calibrate_comm(rest, vm);
     if (mode == "io") return calibrate_io(rest, vm);
-    throw_usage_error("unknown calibration '" + mode + "': expected 'comm' or 'io'");
+    if (mode == "gemm") return calibrate_gemm(rest, vm);
+    throw_usage_error("unknown calibration '" + mode + "': expected 'comm', 'io' or 'gemm'");
 }
 
 } // namespace rafter::cli

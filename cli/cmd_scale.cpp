@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/roofline.h"
+#include "analysis/profile_for_scaling.h"
 #include "analysis/step_replay.h"
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -124,22 +125,16 @@ int cmd_scale(const Args& args) {
     ScalingRunOptions ro;
     if (vm.count("gpus")) ro.gpus = parse_gpu_list(vm["gpus"].as<std::string>());
     ro.search = vm.count("search") > 0;
-    ScalingResult result = run_scaling(scenario, ro);
     std::optional<ReplayReport> profile;
+    Diagnostics profile_notes;
     if (vm.count("profile")) {
-        std::vector<Trace> traces = load_traces(vm["profile"].as<std::vector<std::string>>(), ImportOptions{});
-        ReplayOptions rp;
-        rp.topology = scenario.system.topology;
-        rp.algorithms = scenario.options.dp_algorithms;
-        profile = replay_steps(traces, detect_machine(traces).value_or(Machine{}), rp);
-        const std::string first = vm["profile"].as<std::vector<std::string>>().front();
-        if (profile->steps.empty())
-            throw Error(ExitCode::bad_input, "--profile: the traces have no steps (ProfilerStep#N ranges) to replay",
-                        SourcePosition{first, PositionKind::none, 0});
-        if (profile->collectives == 0)
-            throw Error(ExitCode::bad_input, "--profile: the traces' steps hold no collective kernels: nothing to replay",
-                        SourcePosition{first, PositionKind::none, 0});
+        const std::vector<std::string> paths = vm["profile"].as<std::vector<std::string>>();
+        ProfileForScaling p = apply_profile(scenario, load_traces(paths, ImportOptions{}), paths.front());
+        profile = std::move(p.replay);
+        profile_notes = std::move(p.notes);
     }
+    ScalingResult result = run_scaling(scenario, ro);
+    result.diagnostics.merge(profile_notes);
     const ReplayReport* prof = profile ? &*profile : nullptr;
 
     std::ostringstream json, csv;

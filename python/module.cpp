@@ -17,6 +17,7 @@
 #include "analysis/breakdown.h"
 #include "analysis/launch_window.h"
 #include "analysis/roofline.h"
+#include "analysis/profile_for_scaling.h"
 #include "analysis/step_replay.h"
 #include "core/atomic_file.h"
 #include "core/diagnostics_json.h"
@@ -31,8 +32,10 @@
 #include "report/html/build_report.h"
 #include "analysis/diff.h"
 #include "analysis/findings.h"
+#include "analysis/gemm_samples.h"
 #include "report/diff_report.h"
 #include "report/findings_report.h"
+#include "report/gemm_calibration_report.h"
 #include "report/report_breakdown.h"
 #include "report/report_json.h"
 #include "report/scaling_report.h"
@@ -241,6 +244,17 @@ std::string breakdown_json(const LoadedPtr& l, size_t top_ops, double straggler_
     return s.str();
 }
 
+std::string gemm_calibration_json(const LoadedPtr& l) {
+    if (!l->in.machine)
+        throw Error(ExitCode::usage, "calibrate_gemm needs a machine: " + l->in.why_no_machine + " (pass machine=)");
+    py::gil_scoped_release release;
+    GemmCalibration c = calibrate_gemm(l->in.traces, *l->in.machine);
+    std::ostringstream s;
+    JsonWriter w(s);
+    write_gemm_calibration_json(w, c, l->paths);
+    return s.str();
+}
+
 Scenario scenario_from(const std::string& text, const std::string& origin) {
     return parse_scenario_json(text, origin);
 }
@@ -258,20 +272,14 @@ std::shared_ptr<Scaling> scale(const std::string& scenario_text, const std::stri
     ScalingRunOptions ro;
     ro.gpus = gpus;
     ro.search = search;
-    out->result = run_scaling(scenario, ro);
+    Diagnostics notes;
     if (profile) {
-        ReplayOptions rp;
-        rp.topology = scenario.system.topology;
-        rp.algorithms = scenario.options.dp_algorithms;
-        out->profile = replay_steps(profile->in.traces, detect_machine(profile->in.traces).value_or(Machine{}), rp);
-        const std::string first = profile->paths.empty() ? "" : profile->paths.front();
-        if (out->profile->steps.empty())
-            throw Error(ExitCode::bad_input, "profile: the traces have no steps (ProfilerStep#N ranges) to replay",
-                        SourcePosition{first, PositionKind::none, 0});
-        if (out->profile->collectives == 0)
-            throw Error(ExitCode::bad_input, "profile: the traces' steps hold no collective kernels: nothing to replay",
-                        SourcePosition{first, PositionKind::none, 0});
+        ProfileForScaling p = apply_profile(scenario, profile->in.traces, profile->paths.empty() ? "" : profile->paths.front());
+        out->profile = std::move(p.replay);
+        notes = std::move(p.notes);
     }
+    out->result = run_scaling(scenario, ro);
+    out->result.diagnostics.merge(notes);
     return out;
 }
 
@@ -370,6 +378,7 @@ PYBIND11_MODULE(_rafter, m) {
         return diff_json(a, b, group_by, per_step);
     });
     m.def("findings_json", [](const std::shared_ptr<Loaded>& l) { return findings_json(l); });
+    m.def("gemm_calibration_json", [](const std::shared_ptr<Loaded>& l) { return gemm_calibration_json(l); });
     m.def("breakdown_json", [](const std::shared_ptr<Loaded>& l, size_t top_ops, double threshold) {
         return breakdown_json(l, top_ops, threshold);
     });

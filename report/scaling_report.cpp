@@ -8,6 +8,7 @@
 
 #include "core/diagnostics_json.h"
 #include "core/text.h"
+#include "report/text_columns.h"
 
 namespace rafter {
 
@@ -38,24 +39,6 @@ std::string layout_text(const ParallelLayout& l) {
     if (l.micro_batches > 1) s += " m" + std::to_string(l.micro_batches);
     if (l.zero > 0) s += " z" + std::to_string(l.zero);
     return s;
-}
-
-void print_rows(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-    std::vector<size_t> width;
-    for (const auto& r : rows)
-        for (size_t c = 0; c < r.size(); ++c) {
-            if (width.size() <= c) width.push_back(0);
-            width[c] = std::max(width[c], r[c].size());
-        }
-    for (const auto& r : rows) {
-        for (size_t c = 0; c < r.size(); ++c) {
-            if (c) out << "  ";
-            // First column left-aligned, numbers right-aligned.
-            if (c == 0 || c == 1) out << std::left << std::setw(static_cast<int>(width[c])) << r[c];
-            else out << std::right << std::setw(static_cast<int>(width[c])) << r[c];
-        }
-        out << std::left << '\n';
-    }
 }
 
 void write_layout(JsonWriter& w, const ParallelLayout& l) {
@@ -129,7 +112,7 @@ void write_replay_table(std::ostream& out, const ReplayReport& p) {
                         format_seconds(s.predicted_exposed_s),
                         std::to_string(s.collectives) + (s.unmodeled ? " (" + std::to_string(s.unmodeled) + " kept)" : "")});
     }
-    print_rows(out, rows);
+    print_columns(out, rows);
     out << "Mean |step error| " << pct(p.mean_abs_step_error) << "; exposed communication over all steps: measured "
         << format_seconds(p.measured_exposed_s) << ", predicted " << format_seconds(p.predicted_exposed_s) << "\n";
     for (const auto& s : p.steps)
@@ -190,7 +173,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r, const Replay
         if (have_fit) row.push_back(opt_seconds(p.fit_step_s));
         rows.push_back(row);
     }
-    print_rows(out, rows);
+    print_columns(out, rows);
 
     if (r.fit) {
         out << "\nEmpirical fit (Extra-P normal form, leave-one-out): t(p) = " << r.fit->best.formula()
@@ -212,7 +195,7 @@ void write_scaling_table(std::ostream& out, const ScalingResult& r, const Replay
                              format_seconds(b.bubble_s), format_seconds(b.exposed_comm_s),
                              b.memory_bytes ? si_unit(*b.memory_bytes, "B") : "-"});
         }
-        print_rows(out, srows);
+        print_columns(out, srows);
         const LayoutSearchResult& sr = *r.search;
         if (sr.own && sr.own_rank > 0)
             out << "The scenario's layout " << layout_text(sr.own->layout) << ": " << format_seconds(sr.own->step_s)

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace rafter::test {
 
@@ -19,6 +20,21 @@ inline std::string real_data(const std::string& rel) {
         throw std::runtime_error("missing test fixture " + path +
                                  " (see tests/data/real/README.md)");
     return path;
+}
+
+// The fields of one CSV line with double-quoted fields that may hold commas (TraceLens' reports
+// carry Python-repr lists); quotes are dropped, "" escapes are not needed by those files.
+inline std::vector<std::string> split_csv_line(const std::string& line) {
+    std::vector<std::string> f;
+    std::string cur;
+    bool quoted = false;
+    for (char ch : line) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == ',' && !quoted) f.push_back(std::move(cur)), cur.clear();
+        else cur += ch;
+    }
+    f.push_back(cur);
+    return f;
 }
 
 // A fresh, empty directory under the test's working directory.

@@ -66,12 +66,18 @@ enum class OpFamily : uint8_t {
 };
 const char* to_string(OpFamily f);
 
+// The matrix product of a GEMM-family call: `batch` products of [m, k] x [k, n].
+struct GemmShape {
+    double batch = 1, m = 0, n = 0, k = 0;
+};
+
 struct OpCost {
     double flops = 0;
     FlopKind flop_kind = FlopKind::fp32;  // where the FLOPs count (tensor_bf16 for a bf16 GEMM ...)
     double bytes = 0;                     // inputs + outputs at their dtype sizes (bytes.dram)
     OpFamily family = OpFamily::elementwise;
     bool backward = false;                // a gradient op (convolution_backward, *_backward)
+    std::optional<GemmShape> gemm;        // GEMM family: the product's dimensions
     // Parameters the trace did not record and the model assumed (e.g. conv stride 1, padding 0
     // when there are no Concrete Inputs). Empty when nothing was assumed.
     std::string assumed;

@@ -18,6 +18,7 @@ struct Gemm {
 OpCost make_cost(const Gemm& g, const OpInput* a, const OpInput* b, double out_elem_size) {
     OpCost c;
     c.family = OpFamily::gemm;
+    c.gemm = GemmShape{g.batch, g.m, g.n, g.k};
     c.flops = g.batch * gemm_flops(g.m, g.n, g.k, g.bias);
     c.flop_kind = matrix_kind(a->type, false);
     // The operands as recorded (a broadcast operand of matmul is counted once), the output per batch.

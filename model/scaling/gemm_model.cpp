@@ -17,12 +17,23 @@ double GemmModel::wave_fill(double tiles) const {
     return tiles / (waves * sms);
 }
 
+double GemmModel::blocks(double m, double n, double k, double batch) const {
+    double tiles = batch * std::ceil(m / tile_m) * std::ceil(n / tile_n);
+    if (sms <= 0 || tiles >= sms) return tiles;
+    double split = std::min(std::floor(sms / tiles), std::floor(k / split_k_min_depth));
+    return tiles * std::max(1.0, split);
+}
+
+double GemmModel::ideal_compute_s(double m, double n, double k, double batch) const {
+    if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
+    return 2 * batch * m * n * k / (peak_flops * wave_fill(blocks(m, n, k, batch)));
+}
+
 double GemmModel::gemm_s(double m, double n, double k, double batch, double dtype_bytes) const {
     if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
-    double tiles = batch * std::ceil(m / tile_m) * std::ceil(n / tile_n);
-    double compute = 2 * batch * m * n * k / (peak_flops * max_fraction * wave_fill(tiles));
+    double compute = ideal_compute_s(m, n, k, batch) / max_fraction;
     double memory = memory_s(dtype_bytes * batch * (m * k + k * n + m * n));
-    return std::max(compute, memory);
+    return overhead_s + std::max(compute, memory);
 }
 
 double GemmModel::memory_s(double bytes) const { return bytes <= 0 ? 0 : bytes / (dram_bandwidth * memory_fraction); }
@@ -63,7 +74,9 @@ void validate_gemm_model(const GemmModel& g, const std::string& origin) {
     if (!(std::isfinite(g.dram_bandwidth) && g.dram_bandwidth > 0)) bad("the DRAM bandwidth must be > 0");
     if (!(g.memory_fraction > 0 && g.memory_fraction <= 1)) bad("gemm.memory_fraction must be in (0, 1]");
     if (g.sms < 0) bad("gemm.sms must be >= 0");
+    if (!(std::isfinite(g.overhead_s) && g.overhead_s >= 0 && g.overhead_s < 1)) bad("gemm.overhead_s must be in [0, 1) seconds");
     if (g.tile_m < 1 || g.tile_n < 1) bad("gemm.tile sizes must be >= 1");
+    if (g.split_k_min_depth < 1) bad("gemm.split_k_min_depth must be >= 1");
 }
 
 } // namespace rafter

@@ -7,7 +7,9 @@
 //     compute: 2 B M N K / (peak x max_fraction x wave_fill)
 //     memory:  dtype x B (MK + KN + MN) / (dram x memory_fraction)
 // where wave_fill = tiles / (waves x SMs) is the share of the last wave's SMs that have work,
-// averaged over the waves, and max_fraction the share of peak a large, well-shaped GEMM reaches.
+// averaged over the waves (when the output has fewer tiles than SMs, K is split into slices of at
+// least split_k_min_depth so that up to one slice per SM runs: cuBLAS's split-K, whose
+// splitKreduce kernels PyTorch profiles show), and max_fraction the share of peak a large, well-shaped GEMM reaches.
 // Memory-bound ops (LayerNorm, dropout, softmax, GeLU) take bytes / (dram x memory_fraction).
 #include <optional>
 #include <string>
@@ -22,10 +24,18 @@ struct GemmModel {
     double memory_fraction = 0.85;  // share of DRAM bandwidth reached by streaming ops
     int sms = 0;                    // streaming multiprocessors (0: no wave quantization)
     int tile_m = 256, tile_n = 128; // the output tile of one thread block
-    std::string source;             // where max_fraction comes from
+    int split_k_min_depth = 256;    // the shallowest K slice of a split-K GEMM
+    double overhead_s = 0;          // fixed seconds per GEMM call
+    std::string source;             // where max_fraction (and overhead_s) come from
+    std::string machine;            // the built-in machine the peaks come from, if any
+    bool given_in_scenario = false; // max_fraction set by the scenario itself (a fit must not replace it)
 
-    // Seconds for `batch` independent GEMMs of m x n x k with `dtype_bytes` elements.
+    // Seconds for `batch` independent GEMMs of m x n x k with `dtype_bytes` elements (one call).
     double gemm_s(double m, double n, double k, double batch = 1, double dtype_bytes = 2) const;
+    // The compute part alone at max_fraction 1: 2 B M N K / (peak x wave_fill).
+    double ideal_compute_s(double m, double n, double k, double batch = 1) const;
+    // Thread blocks of the GEMM: output tiles times K slices.
+    double blocks(double m, double n, double k, double batch = 1) const;
     // Seconds for an op that moves `bytes` through DRAM.
     double memory_s(double bytes) const;
     // wave_fill of `tiles` tiles (1 without SM count).

@@ -210,7 +210,7 @@ std::vector<int> read_gpu_list(const Object& o, std::string_view key) {
 
 // The GPU's GEMM and memory speeds for the transformer form: system.machine (a built-in machine:
 // tensor bf16/fp16 peak, DRAM bandwidth, and its GEMM defaults) and system.gemm overrides
-// {"max_fraction", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops", "dram_bandwidth"}.
+// {"max_fraction", "overhead_s", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops", "dram_bandwidth"}.
 void read_gemm(const Object& sys, TrainingWorkload& w) {
     auto machine_name = sys.string("machine");
     auto gemm = sys.object("gemm");
@@ -228,6 +228,7 @@ void read_gemm(const Object& sys, TrainingWorkload& w) {
         if (!peak) peak = m->peak(FlopKind::tensor_fp16);
         if (peak) g.peak_flops = *peak;
         if (auto bw = m->bw(MemLevel::dram)) g.dram_bandwidth = *bw;
+        g.machine = m->name;
         if (auto d = builtin_gemm_defaults(m->name)) {
             g.sms = d->sms;
             g.max_fraction = d->max_fraction;
@@ -235,11 +236,14 @@ void read_gemm(const Object& sys, TrainingWorkload& w) {
         }
     }
     if (gemm) {
-        gemm->allow_only({"max_fraction", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops", "dram_bandwidth"});
+        gemm->allow_only({"max_fraction", "overhead_s", "sms", "tile_m", "tile_n", "memory_fraction", "peak_flops",
+                          "dram_bandwidth"});
         if (auto v = gemm->positive("max_fraction")) {
             g.max_fraction = *v;
             g.source = "the scenario's system.gemm.max_fraction";
+            g.given_in_scenario = true;
         }
+        if (auto v = gemm->number("overhead_s")) g.overhead_s = *v;
         g.sms = read_count(*gemm, "sms", g.sms, 0);
         g.tile_m = read_count(*gemm, "tile_m", g.tile_m, 1);
         g.tile_n = read_count(*gemm, "tile_n", g.tile_n, 1);
@@ -429,6 +433,24 @@ void write_scenario_json(JsonWriter& w, const Scenario& s) {
     w.end_object();
     w.field("gpu_memory_bytes", s.system.gpu_memory_bytes);
     w.field("io_modeled", static_cast<bool>(s.system.io && wl.data));
+    w.key("gemm");
+    if (wl.transformer) {
+        const GemmModel& g = wl.gemm;
+        w.begin_object();
+        w.field("machine", g.machine);
+        w.field("peak_flops", g.peak_flops);
+        w.field("dram_bandwidth", g.dram_bandwidth);
+        w.field("max_fraction", g.max_fraction);
+        w.field("overhead_s", g.overhead_s);
+        w.field("memory_fraction", g.memory_fraction);
+        w.field("sms", g.sms);
+        w.field("tile_m", g.tile_m);
+        w.field("tile_n", g.tile_n);
+        w.field("source", g.source);
+        w.end_object();
+    } else {
+        w.null();
+    }
     w.end_object();
     w.key("parallel").begin_object();
     w.field("tp", s.layout.tp);

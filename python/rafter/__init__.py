@@ -249,6 +249,20 @@ def findings(inputs, machine=None, *, progress=False):
     return pd.DataFrame(d["findings"], columns=cols)
 
 
+def calibrate_gemm(inputs, machine=None, *, progress=False):
+    """The GEMM model of `rafter scale` fitted to a profile's measured GEMMs (as `rafter calibrate
+    gemm`): a dict in the rafter.gemm_calibration/1 schema (one entry per precision in "fits", whose
+    "gemm" block is a scenario's system.gemm) plus "shapes", a DataFrame of every shape with its
+    precision, measured and modeled time. docs/scaling.md, "GEMM efficiency from a profile"."""
+    t = _as_trace(inputs, machine, progress)
+    d = json.loads(_rafter.gemm_calibration_json(t._loaded))
+    rows = [dict(precision=f["precision"], **s) for f in d["fits"] for s in (f.get("shapes") or [])]
+    cols = ["precision", "batch", "m", "n", "k", "calls", "measured_s", "memory_bound", "model_s", "loo_model_s"]
+    import pandas as pd
+    d["shapes"] = pd.DataFrame(rows, columns=cols)
+    return d
+
+
 class Scaling:
     """A scaling prediction (schema rafter.scaling/2, as `rafter scale --format json`).
 
@@ -288,7 +302,8 @@ def scale(scenario, *, gpus=None, search=False, profile=None):
 
     gpus: a list of counts (default: the scenario's or powers of two to 1024). search: the best
     layout per count and the top layouts at the largest. profile: measured traces (paths or a
-    Trace) whose steps are replayed with the model's collective times.
+    Trace): their GEMMs set a transformer scenario's GEMM model (as calibrate_gemm), and their
+    steps are replayed with the model's collective times when they hold collectives.
     """
     text, origin = _scenario_text(scenario)
     prof = _as_trace(profile, None, False)._loaded if profile is not None else None

@@ -12,6 +12,8 @@ KINETO_2RANK = os.path.join(SOURCE, "examples/kineto/a100-nccl-2rank-rank0.json.
 KINETO_BERT = os.path.join(SOURCE, "examples/kineto/h100-bert-small-infer.json.gz")
 NCU_DEEPCAM = os.path.join(SOURCE, "examples/ncu/deepcam-v100-fw")
 SCENARIO = os.path.join(SOURCE, "examples/scenarios/gpt-13b-h100.json")
+QWEN_SCENARIO = os.path.join(SOURCE, "examples/scenarios/qwen-0.5b-h100.json")
+KINETO_QWEN = os.path.join(SOURCE, "tests/data/real/kineto/h100-qwen1.5-0.5b-infer.json.gz")
 
 
 def run_cli(*args):

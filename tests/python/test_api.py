@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import rafter
-from conftest import KINETO_2RANK, KINETO_BERT, NCU_DEEPCAM, SCENARIO
+from conftest import KINETO_2RANK, KINETO_BERT, KINETO_QWEN, NCU_DEEPCAM, QWEN_SCENARIO, SCENARIO
 
 
 def same(a, b):
@@ -161,6 +161,25 @@ def test_scale_dict_file_and_cli_agree(cli):
     assert "<svg" in from_file.chart().data
     few = rafter.scale(SCENARIO, gpus=[64, 128])
     assert list(few.points["gpus"]) == [64, 128]
+
+
+def test_calibrate_gemm_and_scale_profile_agree_with_cli(cli):
+    qwen = KINETO_QWEN
+    j = cli("calibrate", "gemm", qwen, "--format", "json", "--quiet")
+    c = rafter.calibrate_gemm(qwen)
+    assert c["fits"][0]["gemm"] == j["fits"][0]["gemm"]
+    shapes = c["shapes"]
+    bf16 = shapes[shapes["precision"] == "tensor_bf16"]
+    assert len(bf16) == 3 and int(bf16["calls"].sum()) == 168
+    errors = (bf16["model_s"] / bf16["measured_s"] - 1).abs()
+    assert errors.median() == pytest.approx(c["fits"][0]["median_abs_error"])
+    scenario = QWEN_SCENARIO
+    s = rafter.scale(scenario, gpus=[1, 8], profile=qwen)
+    g = s.json["scenario"]["system"]["gemm"]
+    assert g["max_fraction"] == c["fits"][0]["gemm"]["max_fraction"]
+    assert g["source"].startswith("fitted to 3 tensor_bf16 GEMM shapes")
+    js = cli("scale", scenario, "--gpus", "1,8", "--profile", qwen, "--format", "json", "--quiet")
+    assert list(s.points["step_time_s"]) == [p["step_time_s"] for p in js["points"]]
 
 
 def test_report_writes_html_and_keeps_old_on_failure(tmp_path):

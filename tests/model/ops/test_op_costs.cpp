@@ -150,19 +150,7 @@ TEST_CASE("GEMM backward is twice the forward, also through the two aten::mm cal
 TEST_CASE("the bert GEMM reference CSV: per-shape FLOPs and bytes within 0.1%") {
     std::ifstream in(test::real_data("kineto/h100-bert-small-infer.gemm-reference.csv"));
     REQUIRE(in.good());
-    // The CSV holds Python-repr lists inside quoted fields; a small CSV splitter is enough.
-    auto split_csv = [](const std::string& line) {
-        std::vector<std::string> f;
-        std::string cur;
-        bool q = false;
-        for (char ch : line) {
-            if (ch == '"') q = !q;
-            else if (ch == ',' && !q) { f.push_back(cur); cur.clear(); }
-            else cur += ch;
-        }
-        f.push_back(cur);
-        return f;
-    };
+    auto split_csv = test::split_csv_line;
     std::string line;
     std::getline(in, line);
     auto header = split_csv(line);

@@ -213,3 +213,87 @@ TEST_CASE("rafter calibrate comm and io") {
     r = run_rafter("calibrate", dir);
     CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("rafter calibrate gemm and scale --profile: the GEMM model fitted to a profile") {
+    std::string dir = scratch_dir("cli-gemm-fit");
+    const std::string qwen = "'" + real_data("kineto/h100-qwen1.5-0.5b-infer.json.gz") + "'";
+    auto r = run_rafter("calibrate gemm " + qwen + " -o '" + dir + "/gemm.json'", dir);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("tensor_bf16: 168 calls") != std::string::npos);
+    CHECK(r.out.find("8.944 k x 2.816 k x 1.024 k") != std::string::npos);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string gj = slurp(dir + "/gemm.json");
+    REQUIRE_FALSE(parser.parse(gj).get(doc));
+    CHECK(std::string_view(doc["schema"].get_string().value()) == "rafter.gemm_calibration/1");
+    CHECK(std::string_view(doc["machine"].get_string().value()) == "h100-sxm");
+    simdjson::dom::element fit;
+    REQUIRE_FALSE(doc.at_pointer("/fits/0").get(fit));
+    CHECK(std::string_view(fit["precision"].get_string().value()) == "tensor_bf16");
+    const double share = fit["gemm"]["max_fraction"].get_double().value();
+    const double overhead = fit["gemm"]["overhead_s"].get_double().value();
+    CHECK(share > 0);
+    CHECK(share <= 1);
+    CHECK(overhead >= 0);
+    // The median error is the median over the listed shapes of |model / measured - 1|.
+    std::vector<double> errs;
+    simdjson::dom::array shapes;
+    REQUIRE_FALSE(fit["shapes"].get_array().get(shapes));
+    for (auto sh : shapes)
+        errs.push_back(std::abs(sh["model_s"].get_double().value() / sh["measured_s"].get_double().value() - 1));
+    REQUIRE(errs.size() == 3);
+    std::sort(errs.begin(), errs.end());
+    CHECK(fit["median_abs_error"].get_double().value() == doctest::Approx(errs[1]));
+    // The fp32 GEMM (one shape) is listed with its reason, not fitted.
+    simdjson::dom::element fp32;
+    REQUIRE_FALSE(doc.at_pointer("/fits/1").get(fp32));
+    CHECK(fp32["gemm"].is_null());
+    CHECK(std::string(fp32["reason"].get_string().value()).find("found 1") != std::string::npos);
+
+    // A trace without framework ops has no GEMM calls to fit: an error, not an empty success.
+    auto none = run_rafter("calibrate gemm '" + real_data("ncu/gene-v100-details.csv") + "' --machine v100-sxm2", dir);
+    CHECK(none.exit_code == 3);
+    CHECK(none.err.find("no GEMM calls") != std::string::npos);
+
+    // scale --profile on a transformer scenario: the fit replaces the built-in share, the same
+    // values as calibrate's; the profile has no collectives, so nothing is replayed (said so).
+    auto s = run_rafter("scale " + example("qwen-0.5b-h100.json") + " --format json --profile " + qwen, dir);
+    REQUIRE(s.exit_code == 0);
+    REQUIRE_FALSE(parser.parse(s.out).get(doc));
+    simdjson::dom::element g;
+    REQUIRE_FALSE(doc.at_pointer("/scenario/system/gemm").get(g));
+    CHECK(g["max_fraction"].get_double().value() == share);
+    CHECK(g["overhead_s"].get_double().value() == overhead);
+    CHECK(std::string(g["source"].get_string().value()).find("fitted to 3 tensor_bf16 GEMM shapes (168 calls)") !=
+          std::string::npos);
+    CHECK(doc["profile"].is_null());
+    CHECK(s.out.find("profile.no_replay") != std::string::npos);
+    const double with_profile = doc.at_pointer("/points/0/step_time_s").get_double().value();
+    auto plain = run_rafter("scale " + example("qwen-0.5b-h100.json") + " --format json", dir);
+    REQUIRE(plain.exit_code == 0);
+    REQUIRE_FALSE(parser.parse(plain.out).get(doc));
+    CHECK(doc.at_pointer("/scenario/system/gemm/max_fraction").get_double().value() == 0.78);
+    CHECK(doc.at_pointer("/points/0/step_time_s").get_double().value() != with_profile);
+
+    // A scenario that sets its share keeps it, and says why the profile's fit is not used; with
+    // nothing to replay either, that is an error naming both.
+    write(dir + "/own.json", replaced(slurp(source_dir() + "/examples/scenarios/qwen-0.5b-h100.json"),
+                                      "\"machine\": \"h100-sxm\",", "\"machine\": \"h100-sxm\", \"gemm\": {\"max_fraction\": 0.5},"));
+    auto own = run_rafter("scale '" + dir + "/own.json' --profile " + qwen, dir);
+    CHECK(own.exit_code == 3);
+    CHECK(own.err.find("no collective kernels: nothing to replay; GEMM fit: the scenario sets system.gemm.max_fraction") !=
+          std::string::npos);
+    // A profile from another machine: its steps are replayed, its GEMMs are not used.
+    auto other = run_rafter("scale " + example("qwen-0.5b-h100.json") + " --gpus 16 --profile '" +
+                                real_data("kineto/a100-80gb-16rank-rank0.json.gz") + "'",
+                            dir);
+    CHECK(other.exit_code == 0);
+    CHECK(other.out.find("the profile ran on a100-sxm4-80gb, the scenario models h100-sxm") != std::string::npos);
+    CHECK(other.out.find("Mean |step error|") != std::string::npos);
+    // Same machine, other precision: the A100 trace's GEMMs are fp32, the scenario's bf16.
+    auto a100 = run_rafter("scale " + example("gpt-175b-a100.json") + " --gpus 64 --profile '" +
+                               real_data("kineto/a100-80gb-16rank-rank0.json.gz") + "'",
+                           dir);
+    CHECK(a100.exit_code == 0);
+    CHECK(a100.out.find("no fit for the scenario's 16-bit GEMMs (fp32: fitted)") != std::string::npos);
+}

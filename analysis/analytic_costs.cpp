@@ -59,6 +59,26 @@ std::string OpCostTable::input_types_text(size_t op_row) const {
     return std::string(raw);
 }
 
+bool is_tf32_tensor_kernel(std::string_view name) {
+    // "s1688gemm": single precision on the m16n8k8 tensor op, which only TF32 has (fp16/bf16
+    // kernels are "h1688"/"s16816..._bf16"); the xmma and CUTLASS 3 names say tf32 outright.
+    return name.find("s1688gemm") != std::string_view::npos || name.find("tf32") != std::string_view::npos;
+}
+
+std::optional<OpCost> with_kernel_precision(const std::optional<OpCost>& cost, const Trace& trace,
+                                            std::span<const uint32_t> kernel_rows, bool* changed) {
+    if (changed) *changed = false;
+    if (!cost || cost->family != OpFamily::gemm || cost->flop_kind != FlopKind::fp32) return cost;
+    for (uint32_t r : kernel_rows)
+        if (is_tf32_tensor_kernel(trace.strings.get(trace.kernels.name[r]))) {
+            OpCost c = *cost;
+            c.flop_kind = FlopKind::tensor_tf32;
+            if (changed) *changed = true;
+            return c;
+        }
+    return cost;
+}
+
 std::array<Value, kFlopKinds> analytic_flops(const OpCost& c) {
     // The model puts all of an op's FLOPs in one kind, so it states the others are 0: without
     // that, a group mixing a bf16 op and an fp32 op would lack each kind on some calls and its
@@ -101,6 +121,11 @@ void AnalyticCoverage::add_diagnostics(Diagnostics& diags) const {
         diags.add(Severity::warning, "ops.cost_unavailable",
                   "op calls whose shapes or dtypes do not allow an analytic cost (e.g. " + first_unusable + ")",
                   calls_unusable);
+    if (calls_tf32)
+        diags.add(Severity::info, "ops.tf32_from_kernels",
+                  "float GEMM calls whose kernels are TF32 tensor-core kernels (allow_tf32 was on): their FLOPs "
+                  "count as tensor_tf32, against the TF32 peak",
+                  calls_tf32);
     if (calls_assumed)
         diags.add(Severity::info, "ops.assumed_parameters",
                   "op calls costed with parameters the trace did not record (e.g. " + first_assumed + ")",
@@ -128,8 +153,10 @@ ApplyAnalyticResult apply_analytic_costs(Trace& trace, const OpAttribution& attr
     for (size_t op = 0; op < kernels_of.ops(); ++op) {
         auto rows = kernels_of.of(op);
         if (rows.empty()) continue;
-        const auto& cost = table.cost(op);
+        bool tf32 = false;
+        const auto cost = with_kernel_precision(table.cost(op), trace, rows, &tf32);
         result.coverage.count(cost, table.why(op), has_cost_model(trace.strings.get(trace.cpu_ops[op].name)));
+        result.coverage.calls_tf32 += tf32;
         if (!cost) continue;
         double total = 0;
         for (uint32_t r : rows) {

@@ -10,6 +10,8 @@
 // already carry FLOPs or DRAM bytes from counters (measured/derived) keep them.
 #include <array>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,8 +59,19 @@ std::array<Value, kFlopKinds> analytic_flops(const OpCost& c);
 std::array<Value, kMemLevels> analytic_bytes(const OpCost& c);
 
 // Counts of what was (not) costed, for reports. Per op call (cpu_ops row with kernels).
+// An op's cost with the precision its kernels show. PyTorch's allow_tf32 setting is not in the
+// trace, so a float GEMM is costed as fp32; but cuBLAS and CUTLASS name their TF32 tensor-core
+// kernels ("cutlass_80_tensorop_s1688gemm_*", "sm80_xmma_gemm_f32f32_tf32f32_*", "*_tf32*"),
+// and a float GEMM that ran one of those did its FLOPs on TF32 tensor cores. Such a cost gets
+// flop_kind tensor_tf32 (and *changed = true); any other cost is returned as it is.
+std::optional<OpCost> with_kernel_precision(const std::optional<OpCost>& cost, const Trace& trace,
+                                            std::span<const uint32_t> kernel_rows, bool* changed = nullptr);
+// True for the kernel names above.
+bool is_tf32_tensor_kernel(std::string_view kernel_name);
+
 struct AnalyticCoverage {
     uint64_t calls_costed = 0;
+    uint64_t calls_tf32 = 0;           // float GEMMs counted as TF32 from their kernels' names
     uint64_t calls_no_model = 0;       // op name without a model
     uint64_t calls_unusable = 0;       // model exists but shapes/dtypes missing or inconsistent
     uint64_t calls_assumed = 0;        // costed with an assumed parameter (OpCost::assumed)

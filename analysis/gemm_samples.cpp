@@ -17,7 +17,7 @@ GemmSamples measured_gemms(const std::vector<Trace>& traces) {
         for (size_t op = 0; op < kernels_of.ops(); ++op) {
             auto rows = kernels_of.of(op);
             if (rows.empty()) continue;
-            const auto& cost = costs.cost(op);
+            const auto cost = with_kernel_precision(costs.cost(op), tr, rows);
             if (!cost || !cost->gemm) continue;
             double time = 0;
             bool timed = true;

@@ -212,8 +212,10 @@ RooflineReport analyze_op_roofline(const std::vector<Trace>& traces, const Machi
             }
             // A call's time is known only when every one of its kernels and copies has one.
             Value call_time = time.have == parts ? Value{time.sum, time.weakest} : Value{};
-            const auto& cost = costs.cost(op);
+            bool tf32 = false;
+            const auto cost = with_kernel_precision(costs.cost(op), tr, rows, &tf32);
             coverage.count(cost, costs.why(op), has_cost_model(name));
+            coverage.calls_tf32 += tf32;
             if (cost) out.sums[gi].add_item(launches, call_time, analytic_flops(*cost), analytic_bytes(*cost));
             else out.sums[gi].add_item(launches, call_time, {}, {});
             if (!cost && out.why_no_cost[gi].empty()) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "analysis/analytic_costs.h"
 #include "analysis/gemm_samples.h"
 #include "test_support.h"
 #include "traces/importer.h"
@@ -81,4 +82,28 @@ TEST_CASE("calibration of the qwen trace: one bf16 fit, picked for 2-byte GEMMs,
     CHECK(c.entries[1].why_not.find("found 1") != std::string::npos);
     CHECK(calibration_for_dtype(c, 2) == &c.entries[0]);
     CHECK(calibration_for_dtype(c, 4) == nullptr);
+}
+
+TEST_CASE("float GEMMs that ran TF32 tensor-core kernels count as TF32; SIMT sgemm stays fp32") {
+    CHECK(is_tf32_tensor_kernel("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_256x128_32x3_nn_align1>(...)"));
+    CHECK(is_tf32_tensor_kernel("sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16_stage4_warpsize2x2x1"));
+    CHECK_FALSE(is_tf32_tensor_kernel("ampere_sgemm_128x64_nn"));
+    CHECK_FALSE(is_tf32_tensor_kernel("void cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_bf16_256x128_64x3_tn_align2>"));
+
+    // The 16-rank A100 trace: 25 float aten::mm calls; 20 ran cutlass s1688 (TF32) kernels, the 5
+    // of [4096, 64] x [64, 2798] an ampere_sgemm (SIMT fp32).
+    auto traces = load_traces({test::real_data("kineto/a100-80gb-16rank-rank0.json.gz")}, ImportOptions{});
+    GemmSamples s = measured_gemms(traces);
+    size_t tf32 = 0, fp32 = 0;
+    for (const GemmSample& g : s.samples) {
+        if (g.kind == FlopKind::tensor_tf32) ++tf32;
+        if (g.kind == FlopKind::fp32) {
+            ++fp32;
+            CHECK(g.shape.m == 4096);
+            CHECK(g.shape.n == 2798);
+            CHECK(g.shape.k == 64);
+        }
+    }
+    CHECK(tf32 == 20);
+    CHECK(fp32 == 5);
 }

@@ -290,10 +290,10 @@ TEST_CASE("rafter calibrate gemm and scale --profile: the GEMM model fitted to a
     CHECK(other.exit_code == 0);
     CHECK(other.out.find("the profile ran on a100-sxm4-80gb, the scenario models h100-sxm") != std::string::npos);
     CHECK(other.out.find("Mean |step error|") != std::string::npos);
-    // Same machine, other precision: the A100 trace's GEMMs are fp32, the scenario's bf16.
+    // Same machine, other precision: the A100 trace's GEMMs are TF32 (and fp32), the scenario's bf16.
     auto a100 = run_rafter("scale " + example("gpt-175b-a100.json") + " --gpus 64 --profile '" +
                                real_data("kineto/a100-80gb-16rank-rank0.json.gz") + "'",
                            dir);
     CHECK(a100.exit_code == 0);
-    CHECK(a100.out.find("no fit for the scenario's 16-bit GEMMs (fp32: fitted)") != std::string::npos);
+    CHECK(a100.out.find("no fit for the scenario's 16-bit GEMMs (tensor_tf32: fitted") != std::string::npos);
 }

@@ -56,12 +56,13 @@ Tiers make_tiers(const CommGroup& g, const Topology& t) {
     x.p = g.ranks;
     x.r = g.ranks_per_node;
     x.N = g.ranks / g.ranks_per_node;
-    double e = t.link_efficiency;
+    const double ei = t.intra.efficiency > 0 ? t.intra.efficiency : t.link_efficiency;
+    const double ee = t.inter.efficiency > 0 ? t.inter.efficiency : t.link_efficiency;
     x.ai = t.intra.latency;
     x.ae = t.inter.latency;
-    x.bi = 1.0 / (e * t.intra.bandwidth);
+    x.bi = 1.0 / (ei * t.intra.bandwidth);
     if (x.N > 1) {
-        double node_bw = e * t.nics_per_node * t.inter.bandwidth;
+        double node_bw = ee * t.nics_per_node * t.inter.bandwidth;
         x.b_ring_e = g.concurrent / node_bw;
         x.b_pair_e = static_cast<double>(g.ranks_per_node) * g.concurrent / node_bw;
     }
@@ -298,6 +299,10 @@ void validate_topology(const Topology& t, const std::string& origin) {
         bad(origin, "topology.inter.latency must be >= 0 s (got " + num(t.inter.latency) + ")");
     if (!positive(t.link_efficiency) || t.link_efficiency > 1)
         bad(origin, "topology.link_efficiency must be in (0, 1] (got " + num(t.link_efficiency) + ")");
+    if (!non_negative(t.intra.efficiency) || t.intra.efficiency > 1)
+        bad(origin, "topology.intra_node.efficiency must be in (0, 1] (got " + num(t.intra.efficiency) + ")");
+    if (!non_negative(t.inter.efficiency) || t.inter.efficiency > 1)
+        bad(origin, "topology.inter_node.efficiency must be in (0, 1] (got " + num(t.inter.efficiency) + ")");
 }
 
 CommGroup packed_group(int ranks, const Topology& t) {

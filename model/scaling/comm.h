@@ -53,11 +53,13 @@ constexpr AlgorithmMask kNcclAlgorithms = algorithm_bit(CommAlgorithm::ring) |
 std::optional<AlgorithmMask> algorithm_mask_from_string(std::string_view s);
 std::string describe_mask(AlgorithmMask m);  // "nccl", "all" or the algorithm's name(s)
 
-// One tier of links. alpha = latency per hop, beta = 1 / (bandwidth * link_efficiency).
+// One tier of links. alpha = latency per hop, beta = 1 / (bandwidth * efficiency), with the
+// tier's own efficiency when it has one, else the topology's link_efficiency.
 struct LinkTier {
     double bandwidth = 0;  // bytes/s in one direction: intra = per GPU into the node's fabric,
                            // inter = per NIC
     double latency = 0;    // seconds per hop (alpha)
+    double efficiency = 0; // achievable fraction of this tier's bandwidth; 0: link_efficiency
     bool in_network_reduction = false;  // the switch can reduce (NVLink SHARP / IB SHARP)
 };
 

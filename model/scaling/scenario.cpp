@@ -32,7 +32,7 @@ int read_count(const Object& o, std::string_view key, int fallback, int min_valu
 }
 
 LinkTier read_tier(const Object& o, bool bandwidth_required) {
-    o.allow_only({"bandwidth", "latency", "in_network_reduction"});
+    o.allow_only({"bandwidth", "latency", "in_network_reduction", "efficiency"});
     LinkTier t;
     if (bandwidth_required) t.bandwidth = o.required_positive("bandwidth");
     else if (auto b = o.positive("bandwidth")) t.bandwidth = *b;
@@ -41,6 +41,10 @@ LinkTier read_tier(const Object& o, bool bandwidth_required) {
         t.latency = *l;
     }
     t.in_network_reduction = o.boolean("in_network_reduction").value_or(false);
+    if (auto e = o.positive("efficiency")) {
+        if (*e > 1) fail(o.origin(), o.field("efficiency") + " must be in (0, 1]");
+        t.efficiency = *e;
+    }
     return t;
 }
 
@@ -387,15 +391,16 @@ std::vector<int> default_gpu_counts(const Scenario& s) {
 
 namespace {
 
+std::optional<double> opt(double v, bool have) { return have ? std::optional<double>(v) : std::nullopt; }
+
 void write_tier(JsonWriter& w, const LinkTier& t) {
     w.begin_object();
     w.field("bandwidth", t.bandwidth);
     w.field("latency", t.latency);
     w.field("in_network_reduction", t.in_network_reduction);
+    w.field("efficiency", opt(t.efficiency, t.efficiency > 0));
     w.end_object();
 }
-
-std::optional<double> opt(double v, bool have) { return have ? std::optional<double>(v) : std::nullopt; }
 
 } // namespace
 

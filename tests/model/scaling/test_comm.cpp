@@ -123,6 +123,26 @@ TEST_CASE("link efficiency scales every bandwidth") {
     CHECK(ar.latency_s == doctest::Approx(28e-6));
 }
 
+TEST_CASE("per-tier efficiency overrides the topology's for its tier only") {
+    Topology t = topo();
+    t.link_efficiency = 0.5;
+    t.intra.efficiency = 0.9;  // NVLink reaches 90%, the network keeps 50%
+    // One node: only the intra tier, at 0.9: 1.75e-11 / 0.9 per byte.
+    auto ar = cost(Collective::all_reduce, CommAlgorithm::ring, kNode, t);
+    CHECK(ar.per_byte_s == doctest::Approx(1.75e-11 / 0.9));
+    // Two nodes: the ring's bottleneck is max(intra 1e-11 / 0.9, node crossing 1 / (0.5 x 100 GB/s)
+    // = 2e-11) = 2e-11, times 2 (p-1)/p = 1.875.
+    auto ring = cost(Collective::all_reduce, CommAlgorithm::ring, kTwoNodes, t);
+    CHECK(ring.per_byte_s == doctest::Approx(1.875 * 2e-11));
+    // The network's own efficiency replaces the topology's for the inter tier.
+    t.inter.efficiency = 1.0;
+    ring = cost(Collective::all_reduce, CommAlgorithm::ring, kTwoNodes, t);
+    CHECK(ring.per_byte_s == doctest::Approx(1.875 * 1e-11 / 0.9));
+    t.inter.efficiency = 1.5;
+    CHECK_THROWS_WITH_AS(validate_topology(t, "s.json"), doctest::Contains("inter_node.efficiency must be in (0, 1]"),
+                         Error);
+}
+
 TEST_CASE("algorithm choice per message size") {
     Topology t = topo();
     // One node, NCCL's algorithms: the ring wins for large messages (better bandwidth than the

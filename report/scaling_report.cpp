@@ -70,6 +70,7 @@ void write_step(JsonWriter& w, const StepPrediction& s, bool io) {
     w.field("dp_comm_s", s.dp_comm_s);
     w.field("exposed_dp_comm_s", s.exposed_dp_comm_s);
     w.field("tp_comm_s", s.tp_comm_s);
+    w.field("exposed_tp_comm_s", s.exposed_tp_comm_s);
     w.field("pp_comm_s", s.pp_comm_s);
     io_field("io_loader_s", s.io_loader_s);
     io_field("io_limiter", s.io_limiter);
@@ -215,7 +216,7 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
     out << "gpus,tp,pp,dp,micro_batches,zero,global_batch,step_time_s,compute_s,bubble_s,optimizer_s,"
            "exposed_comm_s,exposed_dp_comm_s,tp_comm_s,pp_comm_s,exposed_io_s,throughput,efficiency,"
            "dp_algorithm,buckets,measured_step_s,fit_step_s,virtual_stages,recompute_s,tflops_per_gpu,mfu,hfu,"
-           "memory_per_gpu_bytes\n";
+           "memory_per_gpu_bytes,exposed_tp_comm_s\n";
     auto num = [](double v) { return format_double(v); };
     auto opt = [&](const std::optional<double>& v) { return v ? num(*v) : std::string(); };
     for (const auto& p : r.points) {
@@ -230,7 +231,7 @@ void write_scaling_csv(std::ostream& out, const ScalingResult& r) {
             << opt(p.measured_step_s) << ',' << opt(p.fit_step_s) << ',' << b.layout.virtual_stages << ','
             << num(b.recompute_s) << ','
             << opt(b.tflops_per_gpu ? std::optional<double>(*b.tflops_per_gpu / 1e12) : std::nullopt) << ','
-            << opt(b.mfu) << ',' << opt(b.hfu) << ',' << opt(b.memory_bytes) << '\n';
+            << opt(b.mfu) << ',' << opt(b.hfu) << ',' << opt(b.memory_bytes) << ',' << num(b.exposed_tp_comm_s) << '\n';
     }
 }
 

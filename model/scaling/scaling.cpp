@@ -279,6 +279,10 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
     out.tp_comm_s = m * (tp_f + tp_b) + fill * c.mean_tp;
     out.pp_comm_s = (m + fill) * c.p2p;
     double pipe = m * slot + fill * (c.mean_fb + c.mean_tp + c.p2p);
+    // TP communication hidden behind the compute it overlaps (never more than that compute).
+    const double tp_hidden = std::min(opt.tp_comm_overlap * out.tp_comm_s, out.compute_s + out.bubble_s);
+    out.exposed_tp_comm_s = out.tp_comm_s - tp_hidden;
+    pipe -= tp_hidden;
 
     double shard_params = w.parameters / shards;
     double grad_bytes = shard_params * w.grad_bytes;
@@ -297,7 +301,7 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
         if (L.zero == 0) {
             CommCurve ar = comm_curve_or_nccl(Collective::all_reduce, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, ar);
-            exposed_dp = std::max(0.0, o.end_s - window);
+            exposed_dp = opt.overlap_gradient_comm ? std::max(0.0, o.end_s - window) : o.comm_s;
             out.dp_comm_s = o.comm_s;
             out.buckets = o.buckets;
             out.dp_algorithm = ar.best(std::min(w.bucket_bytes, grad_bytes)).algorithm;
@@ -308,7 +312,7 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
             CommCurve ag = comm_curve_or_nccl(Collective::all_gather, dg, topo, opt.dp_algorithms, &out.algorithm_fallback);
             BucketOverlap o = bucket_overlap(grad_bytes, w.bucket_bytes, window, rs);
             double gather = ag.time(param_bytes);
-            exposed_dp = std::max(0.0, o.end_s - window) + gather;
+            exposed_dp = (opt.overlap_gradient_comm ? std::max(0.0, o.end_s - window) : o.comm_s) + gather;
             out.dp_comm_s = o.comm_s + gather;
             out.buckets = o.buckets;
             out.dp_algorithm = rs.best(std::min(w.bucket_bytes, grad_bytes)).algorithm;
@@ -324,14 +328,14 @@ StepPrediction predict_step(const TrainingWorkload& w, const SystemSpec& sys, co
             double fwd = fsdp_forward(units, (f + tp_f) / units, ag_t);
             double bwd = fsdp_backward(units, (b + tp_b) / units, ag_t, rs_t);
             double hidden_free = (f + tp_f) + (b + tp_b);
-            exposed_dp = m * std::max(0.0, fwd + bwd - hidden_free);
             out.dp_comm_s = m * units * (2 * ag_t + rs_t);
+            exposed_dp = opt.overlap_gradient_comm ? m * std::max(0.0, fwd + bwd - hidden_free) : out.dp_comm_s;
             out.buckets = static_cast<int>(units);
             out.dp_algorithm = ag.best(param_bytes / units).algorithm;
         }
     }
     out.exposed_dp_comm_s = exposed_dp;
-    out.exposed_comm_s = out.tp_comm_s + out.pp_comm_s + exposed_dp;
+    out.exposed_comm_s = out.exposed_tp_comm_s + out.pp_comm_s + exposed_dp;
     double step_no_io = pipe + exposed_dp + out.optimizer_s;
 
     if (w.data && sys.io) {

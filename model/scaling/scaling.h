@@ -68,6 +68,12 @@ std::string describe(const ParallelLayout& l);  // "tp2 pp4 dp16 m8 zero1"
 struct ScalingOptions {
     AlgorithmMask dp_algorithms = kNcclAlgorithms;
     AlgorithmMask tp_algorithms = kNcclAlgorithms;
+    // Gradient reduction overlapped with the backward pass, bucket by bucket (DDP, ZeRO's
+    // reduce-scatter, FSDP's prefetch); false: it runs after the backward pass, all exposed.
+    bool overlap_gradient_comm = true;
+    // Share of the tensor-parallel communication hidden behind the GEMMs it feeds (Megatron-LM's
+    // TP communication overlap, collective matmul), in [0, 1]; at most the compute hides it.
+    double tp_comm_overlap = 0;
 };
 
 struct StepPrediction {
@@ -79,11 +85,12 @@ struct StepPrediction {
     double compute_s = 0;      // forward + backward of this GPU's share
     double bubble_s = 0;       // pipeline fill and drain
     double optimizer_s = 0;
-    double tp_comm_s = 0;      // on the critical path
+    double tp_comm_s = 0;      // all tensor-parallel communication
+    double exposed_tp_comm_s = 0;  // on the critical path: tp_comm_s less what tp_comm_overlap hides
     double pp_comm_s = 0;      // on the critical path
     double dp_comm_s = 0;      // all data-parallel communication issued (hidden or not)
     double exposed_dp_comm_s = 0;
-    double exposed_comm_s = 0;  // tp + pp + exposed dp (incl. ZeRO all-gathers)
+    double exposed_comm_s = 0;  // exposed tp + pp + exposed dp (incl. ZeRO all-gathers)
     double io_loader_s = 0;
     double exposed_io_s = 0;
     std::string io_limiter;     // empty when I/O is not modeled

@@ -307,7 +307,13 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
         fail(origin, "missing required field system.io (workload.data is given)");
 
     if (auto par = root.object("parallel")) {
-        par->allow_only({"tp", "pp", "micro_batches", "zero", "algorithm", "tp_algorithm", "virtual_stages"});
+        par->allow_only({"tp", "pp", "micro_batches", "zero", "algorithm", "tp_algorithm", "virtual_stages",
+                         "overlap_gradient_comm", "tp_comm_overlap"});
+        s.options.overlap_gradient_comm = par->boolean("overlap_gradient_comm").value_or(true);
+        if (auto o = par->number("tp_comm_overlap")) {
+            if (!(*o >= 0 && *o <= 1)) fail(origin, par->field("tp_comm_overlap") + " must be in [0, 1]");
+            s.options.tp_comm_overlap = *o;
+        }
         s.layout.virtual_stages = read_count(*par, "virtual_stages", 1, 1);
         s.layout.tp = read_count(*par, "tp", 1, 1);
         s.layout.pp = read_count(*par, "pp", 1, 1);
@@ -463,6 +469,8 @@ void write_scenario_json(JsonWriter& w, const Scenario& s) {
     w.field("micro_batches", s.layout.micro_batches);
     w.field("zero", s.layout.zero);
     w.field("algorithm", describe_mask(s.options.dp_algorithms));
+    w.field("overlap_gradient_comm", s.options.overlap_gradient_comm);
+    w.field("tp_comm_overlap", s.options.tp_comm_overlap);
     w.end_object();
     w.end_object();
 }

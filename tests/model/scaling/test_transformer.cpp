@@ -197,6 +197,34 @@ TEST_CASE("step time: MFU and HFU from the FLOPs, sequence parallelism swaps all
     CHECK(psp.compute_s < p.compute_s);
 }
 
+TEST_CASE("overlap switches: TP communication hidden by a share, gradient reduction exposed when not overlapped") {
+    TransformerShape m = gpt3();
+    SystemSpec sys{dgx_a100(), std::nullopt, std::nullopt};
+    TrainingWorkload w = workload(m, Recompute::none);
+    ParallelLayout l;
+    l.tp = 8;
+    l.pp = 8;
+    StepPrediction base = predict_step(w, sys, l, 128, 128, {});
+    REQUIRE(base.layout.dp == 2);
+    CHECK(base.exposed_tp_comm_s == base.tp_comm_s);  // default: nothing hidden
+    ScalingOptions o;
+    o.tp_comm_overlap = 0.6;
+    StepPrediction hid = predict_step(w, sys, l, 128, 128, o);
+    CHECK(hid.tp_comm_s == base.tp_comm_s);
+    CHECK(hid.exposed_tp_comm_s == doctest::Approx(0.4 * base.tp_comm_s));
+    CHECK(hid.step_s == doctest::Approx(base.step_s - 0.6 * base.tp_comm_s));
+    // The step still adds up from its parts.
+    CHECK(hid.step_s == doctest::Approx(hid.compute_s + hid.bubble_s + hid.optimizer_s + hid.exposed_comm_s));
+    // Gradient all-reduce after the backward pass: all of it exposed.
+    ScalingOptions g;
+    g.overlap_gradient_comm = false;
+    StepPrediction late = predict_step(w, sys, l, 128, 128, g);
+    CHECK(late.dp_comm_s == base.dp_comm_s);
+    CHECK(late.exposed_dp_comm_s == late.dp_comm_s);
+    CHECK(late.exposed_dp_comm_s >= base.exposed_dp_comm_s);
+    CHECK(late.step_s == doctest::Approx(base.step_s - base.exposed_dp_comm_s + base.dp_comm_s));
+}
+
 TEST_CASE("scenario: the transformer form, its errors, the hierarchical fallback and relative efficiency") {
     const std::string head = R"({"schema": "rafter.scenario/1", "workload": {"model": {"kind": "transformer",
         "layers": 24, "hidden": 2048, "heads": 16, "sequence": 2048, "vocab": 51200}, "micro_batch": 1,
@@ -235,6 +263,15 @@ TEST_CASE("scenario: the transformer form, its errors, the hierarchical fallback
             CHECK_MESSAGE(std::string(e.what()).find(what) != std::string::npos, e.what());
         }
     };
+    // The overlap switches and per-tier efficiencies are read, echoed, and checked.
+    Scenario ov = parse_scenario_json(head + R"("parallel": {"tp": 2, "tp_comm_overlap": 0.5, "overlap_gradient_comm": false},
+        "scaling": {"mode": "strong", "global_batch": 64, "gpus": [8]}})", "t.json");
+    CHECK(ov.options.tp_comm_overlap == 0.5);
+    CHECK_FALSE(ov.options.overlap_gradient_comm);
+    fails_with(head + R"("parallel": {"tp_comm_overlap": 1.5}})", "parallel.tp_comm_overlap must be in [0, 1]");
+    std::string tier = head;
+    tier.replace(tier.find("\"latency\": 3.4e-6}"), 18, "\"latency\": 3.4e-6, \"efficiency\": 1.2}");
+    fails_with(tier + R"("parallel": {"tp": 2}})", "intra_node.efficiency must be in (0, 1]");
     fails_with(R"({"schema": "rafter.scenario/1", "workload": {"model": {"kind": "transformer", "layers": 2,
         "hidden": 64, "heads": 4, "sequence": 8, "vocab": 10}, "forward_s": 1},
         "system": {"machine": "a100-sxm4-80gb", "topology": {"gpus_per_node": 8, "intra_node": {"bandwidth": 1e9}}}})",

@@ -233,8 +233,15 @@ torch_kineto() {
   "$R" roofline "$work/torch-kineto.json" --group-by op --top 15
 }
 
+# The GEMM sweep fitted by `rafter calibrate gemm` (docs/scaling.md, "GEMM efficiency from a profile").
+gemm_fit() {
+  set -e
+  python3 "$repo/scripts/gpu/gemm_sweep.py" --quick --out "$work/gemm-sweep.json"
+  "$R" calibrate gemm "$work/gemm-sweep.json" --quiet -o "$work/gemm-calibration.json"
+}
+
 export R triad gemm n work repo build ncu_bin small
-export -f env_info bundle_check rafter_vs_ncu sigterm_run torch_both torch_kineto traced metric_probe
+export -f gemm_fit env_info bundle_check rafter_vs_ncu sigterm_run torch_both torch_kineto traced metric_probe
 
 relocate_rc=0
 relocate || relocate_rc=1
@@ -258,6 +265,7 @@ step ceilings gpu-optional 60 "$R" ceilings --gpu -o "$work/gpu-ceilings.json"
 step torch_reference gpu-optional 45 sh -c "python3 '$repo/scripts/gpu/torch_reference.py' >'$work/torch-reference.json'"
 step torch_both gpu-optional 120 torch_both
 step ceilings_counters gpu-optional 90 sh -c "'$R' profile --mode counters -o '$work/ceilings-counters' -- '$R' ceilings --gpu --quick -o '$work/ceilings-quick.json' && '$R' roofline '$work/ceilings-counters' --machine h200-sxm --format json --quiet >'$work/ceilings-counters.json'"
+step gemm_fit gpu-optional 60 gemm_fit
 step torch_coexist gpu-optional 60 sh -c "'$R' profile --mode time -o '$work/coexist' -- python3 '$repo/scripts/gpu/torch_step.py' --steps 2 --warmup 1 $small --torch-profiler '$work/coexist-kineto.json'; ls -la '$work/coexist'"
 
 # --- Summary -----------------------------------------------------------------------------------

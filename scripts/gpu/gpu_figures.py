@@ -13,7 +13,7 @@ import sys
 
 STEPS = ["env", "bundle", "metrics", "probe", "metric_probe", "triad_time", "triad_counters",
          "triad_counters_batch2", "ctest_gpu", "launch_bench", "sigterm", "ncu_sgemm", "ncu_triad", "torch_kineto",
-         "ceilings", "torch_reference", "torch_both", "ceilings_counters", "torch_coexist"]
+         "ceilings", "torch_reference", "torch_both", "ceilings_counters", "gemm_fit", "torch_coexist"]
 
 TRIAD_N = 1 << 27
 
@@ -322,6 +322,23 @@ def misc_section(work, fig):
                 fig.add("Rafter time mode + torch.profiler in one process", "log", line.strip()[:160])
 
 
+def gemm_section(work, fig):
+    c = load_json(os.path.join(work, "gemm-calibration.json"))
+    name = "GEMM model fitted to a bf16 sweep (rafter calibrate gemm)"
+    if c is None:
+        fig.missing(name, "fit", "did not run or wrote nothing")
+        return
+    for f in c.get("fits", []):
+        g = f.get("gemm")
+        if not g:
+            fig.add(name, f["precision"], "not fitted: %s" % f.get("reason"))
+            continue
+        fig.add(name, f["precision"] + " max_fraction / overhead",
+                "%.1f%% / %.2f us" % (100 * g["max_fraction"], 1e6 * g["overhead_s"]),
+                "%d shapes; |error| median %.1f%%, held out %.1f%%" %
+                (f["shapes_fitted"], 100 * f["median_abs_error"], 100 * f["loo_median_abs_error"]))
+
+
 def write(out, fig, status, dry):
     lines = ["# GPU validation summary", ""]
     if dry:
@@ -359,7 +376,7 @@ def main():
             status[parts[0]] = tuple(parts[1:])
     fig = Figures()
     for section in (env_section, ctest_section, metric_probe_section, triad_section, launch_section, ncu_section,
-                    torch_section, ceilings_section, misc_section):
+                    torch_section, ceilings_section, gemm_section, misc_section):
         try:
             section(a.work, fig)
         except Exception as e:  # one broken section must not cost the others

@@ -1,6 +1,7 @@
 #include "core/json_syntax.h"
 
 #include <cctype>
+#include <vector>
 
 #include "core/error.h"
 
@@ -149,6 +150,81 @@ private:
 } // namespace
 
 std::optional<JsonSyntaxError> find_json_syntax_error(std::string_view text) { return Scanner(text).run(); }
+
+std::optional<uint64_t> find_json_path_line(std::string_view text, std::string_view path) {
+    struct Frame {
+        bool object = false;
+        std::string part;  // "key" or "[i]": the member or element being read
+        int64_t index = 0;
+        bool expect_key = false;
+    };
+    std::vector<Frame> stack;
+    uint64_t line = 1, key_line = 1;
+    // The path of the value that starts now, compared with the one asked for.
+    auto here = [&]() {
+        std::string p;
+        for (const Frame& f : stack) {
+            if (f.object && !p.empty()) p += '.';
+            p += f.part;
+        }
+        return p;
+    };
+    auto array_element_starts = [&]() {  // after '[' or ',' in an array: the next non-space char
+        Frame& f = stack.back();
+        f.part = "[" + std::to_string(f.index) + "]";
+        return here() == path;
+    };
+    bool pending_element = false;  // an array element may start at the next token
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') continue;
+        if (pending_element) {
+            pending_element = false;
+            if (c != ']' && array_element_starts()) return line;
+        }
+        if (c == '"') {
+            const uint64_t start_line = line;
+            std::string s;
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\' && i + 1 < text.size()) ++i;
+                if (text[i] == '\n') ++line;
+                s += text[i];
+            }
+            if (!stack.empty() && stack.back().object && stack.back().expect_key) {
+                stack.back().part = s;
+                stack.back().expect_key = false;
+                key_line = start_line;
+            }
+            continue;
+        }
+        if (c == ':') {
+            if (!stack.empty() && stack.back().object && here() == path) return key_line;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            stack.push_back({c == '{', "", 0, c == '{'});
+            if (c == '[') pending_element = true;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            if (!stack.empty()) stack.pop_back();
+            continue;
+        }
+        if (c == ',' && !stack.empty()) {
+            Frame& f = stack.back();
+            if (f.object) f.expect_key = true;
+            else {
+                ++f.index;
+                pending_element = true;
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 void throw_json_syntax_error(std::string_view text, const std::string& origin, const char* simdjson_message) {
     auto e = find_json_syntax_error(text);

@@ -22,4 +22,11 @@ std::optional<JsonSyntaxError> find_json_syntax_error(std::string_view text);
 [[noreturn]] void throw_json_syntax_error(std::string_view text, const std::string& origin,
                                           const char* simdjson_message);
 
+// The 1-based line where the value at `path` ("system.topology.link_efficiency", "scaling.gpus[2]")
+// begins in a valid JSON text: the line of its key for an object member, of the element itself
+// for an array element. nullopt when the path is not in the text. For error messages about a
+// field whose value is wrong (simdjson keeps no positions); a linear scan, only run on errors.
+// A key with a '.' in it is found by its dotted spelling ("sources.peaks_flops.fp32").
+std::optional<uint64_t> find_json_path_line(std::string_view text, std::string_view path);
+
 } // namespace rafter

@@ -17,9 +17,15 @@ namespace {
 
 constexpr std::string_view kSchema = "rafter.machine/1";
 
+// A bad field: parse_machine_json turns it into an input error at the field's line.
+struct FieldError {
+    std::string field, message;
+};
+
 [[noreturn]] void fail(const std::string& origin, std::string_view field, const std::string& what) {
+    (void)origin;
     std::string msg = field.empty() ? what : "field '" + std::string(field) + "': " + what;
-    throw_input_error(origin, PositionKind::none, 0, msg);
+    throw FieldError{std::string(field), msg};
 }
 
 std::string describe(const simdjson::dom::element& e) {
@@ -76,9 +82,7 @@ bool is_source_key(std::string_view key) {
     return false;
 }
 
-} // namespace
-
-Machine parse_machine_json(std::string_view json, const std::string& origin) {
+Machine parse_machine_fields(std::string_view json, const std::string& origin) {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     simdjson::dom::element root;
@@ -174,6 +178,17 @@ Machine parse_machine_json(std::string_view json, const std::string& origin) {
     }
     if (!have_name) fail(origin, "name", "missing (every machine needs a name)");
     return m;
+}
+
+} // namespace
+
+Machine parse_machine_json(std::string_view json, const std::string& origin) {
+    try {
+        return parse_machine_fields(json, origin);
+    } catch (const FieldError& e) {
+        std::optional<uint64_t> line = e.field.empty() ? std::nullopt : find_json_path_line(json, e.field);
+        throw_input_error(origin, line ? PositionKind::line : PositionKind::none, line.value_or(0), e.message);
+    }
 }
 
 std::string machine_to_json(const Machine& m) {

@@ -39,14 +39,14 @@ double latency_named(const Object& lat, const std::string& key) {
 // in it (time per image is close to linear in FLOPs within one architecture family).
 double interpolate_throughput(const Object& in, std::string& note) {
     auto from = in.array("from");
-    if (!from) fail(in.origin(), "missing required field " + in.field("from"));
+    if (!from) in.fail_field("from", "missing required field " + in.field("from"));
     std::vector<std::pair<double, double>> pts;  // (gflops, seconds per image)
     size_t i = 0;
     for (auto e : *from) {
         Object p = element_object(e, in.field("from") + "[" + std::to_string(i++) + "]", in.origin());
         pts.emplace_back(p.required_positive("gflops"), 1.0 / p.required_positive("images_per_s"));
     }
-    if (pts.size() != 2) fail(in.origin(), in.field("from") + " must hold two models");
+    if (pts.size() != 2) in.fail_field("from", in.field("from") + " must hold two models");
     double g = in.required_positive("gflops");
     double slope = (pts[1].second - pts[0].second) / (pts[1].first - pts[0].first);
     double t = pts[0].second + slope * (g - pts[0].first);
@@ -69,18 +69,18 @@ void horovod_cases(const Object& h, double efficiency, const Object& lat, std::v
     ScalingOptions opt;
     std::string alg = h.string("algorithm").value_or("nccl");
     auto mask = algorithm_mask_from_string(alg);
-    if (!mask) fail(h.origin(), h.field("algorithm") + ": unknown algorithm '" + alg + "'");
+    if (!mask) h.fail_field("algorithm", h.field("algorithm") + ": unknown algorithm '" + alg + "'");
     opt.dp_algorithms = *mask;
 
     double batch = h.required_positive("batch_per_gpu");
     double ratio = h.required_positive("backward_to_forward");
     auto grad = dtype_bytes(h.string("grad_dtype").value_or("fp32"));
-    if (!grad) fail(h.origin(), h.field("grad_dtype") + ": unknown dtype");
+    if (!grad) h.fail_field("grad_dtype", h.field("grad_dtype") + ": unknown dtype");
     double bucket = h.required_positive("bucket_bytes");
     double tol = h.required_positive("tolerance_points");
 
     auto cases = h.array("cases");
-    if (!cases) fail(h.origin(), "missing required field " + h.field("cases"));
+    if (!cases) h.fail_field("cases", "missing required field " + h.field("cases"));
     size_t i = 0;
     for (auto e : *cases) {
         Object c = element_object(e, h.field("cases") + "[" + std::to_string(i++) + "]", h.origin());
@@ -129,14 +129,14 @@ void busbw_case(const Object& c, double efficiency, const Object& lat, std::vect
     t.gpus_per_node = gpus;
     t.intra.bandwidth = c.required_positive("intra_bandwidth");
     auto lname = c.string("latency");
-    if (!lname) fail(c.origin(), "missing required field " + c.field("latency"));
+    if (!lname) c.fail_field("latency", "missing required field " + c.field("latency"));
     t.intra.latency = latency_named(lat, *lname);
     t.nics_per_node = 0;
     t.link_efficiency = efficiency;
     validate_topology(t, c.origin());
     std::string alg = c.string("algorithm").value_or("nccl");
     auto mask = algorithm_mask_from_string(alg);
-    if (!mask) fail(c.origin(), c.field("algorithm") + ": unknown algorithm '" + alg + "'");
+    if (!mask) c.fail_field("algorithm", c.field("algorithm") + ": unknown algorithm '" + alg + "'");
     double bytes = c.required_positive("bytes");
     CommCurve curve = comm_curve(Collective::all_reduce, packed_group(gpus, t), t, *mask);
     double time = curve.time(bytes);
@@ -165,7 +165,7 @@ void transformer_step_case(const Object& c, simdjson::dom::element scenario_json
     std::string name = c.string("name").value_or("?");
     Scenario s = parse_scenario_json(simdjson::minify(scenario_json), c.origin() + ": " + c.field("scenario"));
     if (s.gpus.size() != 1 || !s.global_batch)
-        fail(c.origin(), c.field("scenario") + " must give one GPU count and scaling.global_batch");
+        c.fail_field("scenario", c.field("scenario") + " must give one GPU count and scaling.global_batch");
     StepPrediction p = predict_step(s.workload, s.system, s.layout, s.gpus[0], *s.global_batch, s.options);
     ValidationResult r;
     r.name = name + (c.boolean("fitted").value_or(false) ? " [fitted]" : " [held out]");

@@ -19,7 +19,7 @@ double read_dtype(const Object& o, std::string_view key, double fallback) {
     auto s = o.string(key);
     if (!s) return fallback;
     auto b = dtype_bytes(*s);
-    if (!b) fail(o.origin(), o.field(key) + ": unknown dtype '" + *s + "' (fp64, fp32, tf32, bf16, fp16, fp8)");
+    if (!b) o.fail_field(key, o.field(key) + ": unknown dtype '" + *s + "' (fp64, fp32, tf32, bf16, fp16, fp8)");
     return *b;
 }
 
@@ -27,7 +27,7 @@ int read_count(const Object& o, std::string_view key, int fallback, int min_valu
     auto v = o.integer(key);
     if (!v) return fallback;
     if (*v < min_value || *v > 100000000)
-        fail(o.origin(), o.field(key) + " must be an integer >= " + std::to_string(min_value));
+        o.fail_field(key, o.field(key) + " must be an integer >= " + std::to_string(min_value));
     return static_cast<int>(*v);
 }
 
@@ -37,12 +37,12 @@ LinkTier read_tier(const Object& o, bool bandwidth_required) {
     if (bandwidth_required) t.bandwidth = o.required_positive("bandwidth");
     else if (auto b = o.positive("bandwidth")) t.bandwidth = *b;
     if (auto l = o.number("latency")) {
-        if (*l < 0) fail(o.origin(), o.field("latency") + " must be >= 0");
+        if (*l < 0) o.fail_field("latency", o.field("latency") + " must be >= 0");
         t.latency = *l;
     }
     t.in_network_reduction = o.boolean("in_network_reduction").value_or(false);
     if (auto e = o.positive("efficiency")) {
-        if (*e > 1) fail(o.origin(), o.field("efficiency") + " must be in (0, 1]");
+        if (*e > 1) o.fail_field("efficiency", o.field("efficiency") + " must be in (0, 1]");
         t.efficiency = *e;
     }
     return t;
@@ -52,7 +52,7 @@ Topology read_topology(const Object& o) {
     o.allow_only({"gpus_per_node", "intra_node", "nics_per_node", "inter_node", "link_efficiency"});
     Topology t;
     t.gpus_per_node = read_count(o, "gpus_per_node", 0, 1);
-    if (!o.has("gpus_per_node")) fail(o.origin(), "missing required field " + o.field("gpus_per_node"));
+    if (!o.has("gpus_per_node")) o.fail_field("gpus_per_node", "missing required field " + o.field("gpus_per_node"));
     t.intra = read_tier(o.required_object("intra_node"), true);
     if (auto inter = o.object("inter_node")) {
         t.inter = read_tier(*inter, true);
@@ -61,7 +61,7 @@ Topology read_topology(const Object& o) {
         t.nics_per_node = read_count(o, "nics_per_node", 0, 0);
     }
     if (auto e = o.positive("link_efficiency")) {
-        if (*e > 1) fail(o.origin(), o.field("link_efficiency") + " must be in (0, 1]");
+        if (*e > 1) o.fail_field("link_efficiency", o.field("link_efficiency") + " must be in (0, 1]");
         t.link_efficiency = *e;
     }
     validate_topology(t, o.origin());
@@ -77,17 +77,17 @@ IoSystem read_io_system(const Object& o) {
     s.metadata_rate = o.positive("metadata_rate");
     s.local_read_bw = o.positive("local_read_bandwidth");
     if (auto c = o.number("page_cache_bytes")) {
-        if (*c < 0) fail(o.origin(), o.field("page_cache_bytes") + " must be >= 0");
+        if (*c < 0) o.fail_field("page_cache_bytes", o.field("page_cache_bytes") + " must be >= 0");
         s.page_cache_bytes = *c;
     }
     if (auto st = o.string("staging")) {
         if (*st == "none") s.staging = StagingMode::none;
         else if (*st == "shard") s.staging = StagingMode::shard;
         else if (*st == "full") s.staging = StagingMode::full;
-        else fail(o.origin(), o.field("staging") + " must be \"none\", \"shard\" or \"full\"");
+        else o.fail_field("staging", o.field("staging") + " must be \"none\", \"shard\" or \"full\"");
     }
     if (s.staging != StagingMode::none && !s.local_read_bw)
-        fail(o.origin(), "missing required field " + o.field("local_read_bandwidth") + " (staging is on)");
+        o.fail_field("local_read_bandwidth", "missing required field " + o.field("local_read_bandwidth") + " (staging is on)");
     return s;
 }
 
@@ -102,7 +102,7 @@ IoWorkload read_data(const Object& o) {
     d.loader_workers = read_count(o, "loader_workers", 1, 0);
     d.prefetch_depth = read_count(o, "prefetch_depth", 2, 0);
     if (auto p = o.number("preprocess_s_per_sample")) {
-        if (*p < 0) fail(o.origin(), o.field("preprocess_s_per_sample") + " must be >= 0");
+        if (*p < 0) o.fail_field("preprocess_s_per_sample", o.field("preprocess_s_per_sample") + " must be >= 0");
         d.preprocess_s_per_sample = *p;
     }
     return d;
@@ -111,19 +111,19 @@ IoWorkload read_data(const Object& o) {
 TransformerShape read_model(const Object& o) {
     o.allow_only({"kind", "layers", "hidden", "heads", "sequence", "vocab", "ffn_hidden"});
     auto kind = o.string("kind");
-    if (!kind) fail(o.origin(), "missing required field " + o.field("kind") + " (\"transformer\")");
+    if (!kind) o.fail_field("kind", "missing required field " + o.field("kind") + " (\"transformer\")");
     if (*kind != "transformer")
-        fail(o.origin(), o.field("kind") + " is '" + *kind + "'; this version models \"transformer\"");
+        o.fail_field("kind", o.field("kind") + " is '" + *kind + "'; this version models \"transformer\"");
     TransformerShape m;
     m.layers = read_count(o, "layers", 0, 1);
-    if (!o.has("layers")) fail(o.origin(), "missing required field " + o.field("layers"));
+    if (!o.has("layers")) o.fail_field("layers", "missing required field " + o.field("layers"));
     m.hidden = o.required_positive("hidden");
     m.heads = o.required_positive("heads");
     m.sequence = o.required_positive("sequence");
     m.vocab = o.required_positive("vocab");
     m.ffn_hidden = o.positive("ffn_hidden").value_or(4 * m.hidden);
     if (std::fmod(m.hidden, m.heads) != 0)
-        fail(o.origin(), o.field("hidden") + " must be a multiple of " + o.field("heads"));
+        o.fail_field("hidden", o.field("hidden") + " must be a multiple of " + o.field("heads"));
     return m;
 }
 
@@ -140,7 +140,7 @@ TrainingWorkload read_workload(const Object& o) {
     w.activation_bytes = read_dtype(o, "activation_dtype", 2);
     w.bucket_bytes = o.positive("bucket_bytes").value_or(w.bucket_bytes);
     if (auto b = o.number("optimizer_state_bytes_per_param")) {
-        if (*b < 0) fail(o.origin(), o.field("optimizer_state_bytes_per_param") + " must be >= 0");
+        if (*b < 0) o.fail_field("optimizer_state_bytes_per_param", o.field("optimizer_state_bytes_per_param") + " must be >= 0");
         w.optimizer_state_bytes_per_param = *b;
     }
     if (auto d = o.object("data")) w.data = read_data(*d);
@@ -149,13 +149,13 @@ TrainingWorkload read_workload(const Object& o) {
         // The transformer form: the compute model replaces the measured times.
         for (const char* k : {"forward_s", "backward_s", "optimizer_s", "layers", "hidden_size", "sequence_length",
                               "activation_memory_per_sample"})
-            if (o.has(k)) fail(o.origin(), o.field(k) + " is not used with " + o.field("model") + " (the compute model gives it)");
+            if (o.has(k)) o.fail_field(k, o.field(k) + " is not used with " + o.field("model") + " (the compute model gives it)");
         TransformerTraining t;
         t.shape = read_model(*model);
         t.dtype_bytes = w.activation_bytes;
         if (auto r = o.string("recompute")) {
             auto rc = recompute_from_string(*r);
-            if (!rc) fail(o.origin(), o.field("recompute") + " must be \"none\", \"selective\" or \"full\" (got '" + *r + "')");
+            if (!rc) o.fail_field("recompute", o.field("recompute") + " must be \"none\", \"selective\" or \"full\" (got '" + *r + "')");
             t.recompute = *rc;
         }
         t.sequence_parallel = o.boolean("sequence_parallel").value_or(false);
@@ -170,13 +170,13 @@ TrainingWorkload read_workload(const Object& o) {
         return w;  // validated once system.machine / system.gemm are read
     }
     for (const char* k : {"micro_batch", "recompute", "sequence_parallel", "optimizer_bytes_per_param"})
-        if (o.has(k)) fail(o.origin(), o.field(k) + " needs " + o.field("model") + " (the transformer form)");
+        if (o.has(k)) o.fail_field(k, o.field(k) + " needs " + o.field("model") + " (the transformer form)");
     w.parameters = o.required_positive("parameters");
     w.batch_per_gpu = o.required_positive("batch_per_gpu");
     w.forward_s = o.required_positive("forward_s");
     w.backward_s = o.required_positive("backward_s");
     if (auto opt = o.number("optimizer_s")) {
-        if (*opt < 0) fail(o.origin(), o.field("optimizer_s") + " must be >= 0");
+        if (*opt < 0) o.fail_field("optimizer_s", o.field("optimizer_s") + " must be >= 0");
         w.optimizer_s = *opt;
     }
     w.layers = read_count(o, "layers", 0, 1);
@@ -192,7 +192,7 @@ AlgorithmMask read_algorithm(const Object& o, std::string_view key) {
     if (!s) return kNcclAlgorithms;
     auto m = algorithm_mask_from_string(*s);
     if (!m || *m == algorithm_bit(CommAlgorithm::direct))
-        fail(o.origin(), o.field(key) + ": unknown algorithm '" + *s +
+        o.fail_field(key, o.field(key) + ": unknown algorithm '" + *s +
                              "' (nccl, auto, ring, tree, recursive_doubling, halving_doubling, hierarchical, in_network)");
     return *m;
 }
@@ -203,9 +203,10 @@ std::vector<int> read_gpu_list(const Object& o, std::string_view key) {
     if (!arr) return out;
     size_t i = 0;
     for (auto e : *arr) {
-        double v = json_in::as_number(e, o.field(key) + "[" + std::to_string(i) + "]", o.origin());
-        if (v < 1 || std::floor(v) != v || v > 1e8)
-            fail(o.origin(), o.field(key) + "[" + std::to_string(i) + "] must be a positive integer");
+        const std::string what = o.field(key) + "[" + std::to_string(i) + "]";
+        if (!e.is_number()) o.fail_at(what, what + " must be a number");
+        double v = json_in::as_number(e, what, o.origin());
+        if (v < 1 || std::floor(v) != v || v > 1e8) o.fail_at(what, what + " must be a positive integer");
         out.push_back(static_cast<int>(v));
         ++i;
     }
@@ -220,13 +221,13 @@ void read_gemm(const Object& sys, TrainingWorkload& w) {
     auto gemm = sys.object("gemm");
     if (!w.transformer) {
         if (machine_name || gemm)
-            fail(sys.origin(), sys.field(machine_name ? "machine" : "gemm") + " needs workload.model (the transformer form)");
+            sys.fail_field(machine_name ? "machine" : "gemm", sys.field(machine_name ? "machine" : "gemm") + " needs workload.model (the transformer form)");
         return;
     }
     GemmModel g;
     if (machine_name) {
         auto m = find_builtin_machine(*machine_name);
-        if (!m) fail(sys.origin(), sys.field("machine") + ": no built-in machine '" + *machine_name + "' (rafter machines lists them)");
+        if (!m) sys.fail_field("machine", sys.field("machine") + ": no built-in machine '" + *machine_name + "' (rafter machines lists them)");
         FlopKind kind = w.transformer->dtype_bytes <= 2 ? FlopKind::tensor_bf16 : FlopKind::tensor_tf32;
         auto peak = m->peak(kind);
         if (!peak) peak = m->peak(FlopKind::tensor_fp16);
@@ -311,7 +312,7 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
                          "overlap_gradient_comm", "tp_comm_overlap"});
         s.options.overlap_gradient_comm = par->boolean("overlap_gradient_comm").value_or(true);
         if (auto o = par->number("tp_comm_overlap")) {
-            if (!(*o >= 0 && *o <= 1)) fail(origin, par->field("tp_comm_overlap") + " must be in [0, 1]");
+            if (!(*o >= 0 && *o <= 1)) par->fail_field("tp_comm_overlap", par->field("tp_comm_overlap") + " must be in [0, 1]");
             s.options.tp_comm_overlap = *o;
         }
         s.layout.virtual_stages = read_count(*par, "virtual_stages", 1, 1);
@@ -362,12 +363,12 @@ Scenario parse_scenario_json(std::string_view json, const std::string& origin) {
         for (auto e : *ms) {
             simdjson::dom::object o;
             std::string path = "measurements[" + std::to_string(i) + "]";
-            if (e.get_object().get(o)) fail(origin, path + " must be an object");
-            Object mo(o, path, origin);
+            if (e.get_object().get(o)) root.fail_at(path, path + " must be an object");
+            Object mo = root.child(o, path);
             mo.allow_only({"gpus", "step_time_s"});
             StepMeasurement m;
             auto g = mo.integer("gpus");
-            if (!g || *g < 1) fail(origin, "missing required field " + path + ".gpus (>= 1)");
+            if (!g || *g < 1) mo.fail_field("gpus", "missing required field " + path + ".gpus (>= 1)");
             m.gpus = static_cast<int>(*g);
             m.step_time_s = mo.required_positive("step_time_s");
             s.measurements.push_back(m);

@@ -13,6 +13,18 @@ void fail(const std::string& origin, const std::string& message) {
 
 bool Object::has(std::string_view key) const { return get(key).has_value(); }
 
+void Object::fail_at(const std::string& path, const std::string& message) const {
+    std::optional<uint64_t> line;
+    if (!text_.empty()) {
+        line = find_json_path_line(text_, path);
+        if (!line && !path_.empty()) line = find_json_path_line(text_, path_);
+    }
+    if (!line) fail(*origin_, message);
+    throw Error(ExitCode::bad_input, message, SourcePosition{*origin_, PositionKind::line, *line});
+}
+
+void Object::fail_field(std::string_view key, const std::string& message) const { fail_at(field(key), message); }
+
 std::string Object::field(std::string_view key) const {
     return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
@@ -37,12 +49,13 @@ double as_number(simdjson::dom::element e, const std::string& what, const std::s
 std::optional<double> Object::number(std::string_view key) const {
     auto e = get(key);
     if (!e) return std::nullopt;
+    if (!e->is_number()) fail_field(key, field(key) + " must be a number");
     return as_number(*e, field(key), *origin_);
 }
 
 double Object::required_number(std::string_view key) const {
     auto v = number(key);
-    if (!v) fail(*origin_, "missing required field " + field(key));
+    if (!v) fail_field(key, "missing required field " + field(key));
     return *v;
 }
 
@@ -51,21 +64,21 @@ std::optional<double> Object::positive(std::string_view key) const {
     if (v && !(*v > 0)) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%g", *v);
-        fail(*origin_, field(key) + " must be > 0 (got " + buf + ")");
+        fail_field(key, field(key) + " must be > 0 (got " + buf + ")");
     }
     return v;
 }
 
 double Object::required_positive(std::string_view key) const {
     auto v = positive(key);
-    if (!v) fail(*origin_, "missing required field " + field(key));
+    if (!v) fail_field(key, "missing required field " + field(key));
     return *v;
 }
 
 std::optional<int64_t> Object::integer(std::string_view key) const {
     auto v = number(key);
     if (!v) return std::nullopt;
-    if (std::floor(*v) != *v || std::fabs(*v) > 9e15) fail(*origin_, field(key) + " must be an integer");
+    if (std::floor(*v) != *v || std::fabs(*v) > 9e15) fail_field(key, field(key) + " must be an integer");
     return static_cast<int64_t>(*v);
 }
 
@@ -73,7 +86,7 @@ std::optional<std::string> Object::string(std::string_view key) const {
     auto e = get(key);
     if (!e) return std::nullopt;
     std::string_view s;
-    if (e->get_string().get(s)) fail(*origin_, field(key) + " must be a string");
+    if (e->get_string().get(s)) fail_field(key, field(key) + " must be a string");
     return std::string(s);
 }
 
@@ -81,7 +94,7 @@ std::optional<bool> Object::boolean(std::string_view key) const {
     auto e = get(key);
     if (!e) return std::nullopt;
     bool b = false;
-    if (e->get_bool().get(b)) fail(*origin_, field(key) + " must be true or false");
+    if (e->get_bool().get(b)) fail_field(key, field(key) + " must be true or false");
     return b;
 }
 
@@ -89,13 +102,13 @@ std::optional<Object> Object::object(std::string_view key) const {
     auto e = get(key);
     if (!e) return std::nullopt;
     simdjson::dom::object o;
-    if (e->get_object().get(o)) fail(*origin_, field(key) + " must be an object");
-    return Object(o, field(key), *origin_);
+    if (e->get_object().get(o)) fail_field(key, field(key) + " must be an object");
+    return Object(o, field(key), *origin_, text_);
 }
 
 Object Object::required_object(std::string_view key) const {
     auto o = object(key);
-    if (!o) fail(*origin_, "missing required field " + field(key));
+    if (!o) fail_field(key, "missing required field " + field(key));
     return *o;
 }
 
@@ -103,7 +116,7 @@ std::optional<simdjson::dom::array> Object::array(std::string_view key) const {
     auto e = get(key);
     if (!e) return std::nullopt;
     simdjson::dom::array a;
-    if (e->get_array().get(a)) fail(*origin_, field(key) + " must be an array");
+    if (e->get_array().get(a)) fail_field(key, field(key) + " must be an array");
     return a;
 }
 
@@ -114,7 +127,7 @@ void Object::allow_only(std::initializer_list<std::string_view> keys) const {
         if (k == "comment" || k == "source" || k == "notes") continue;
         bool ok = false;
         for (auto a : keys) ok = ok || a == k;
-        if (!ok) fail(*origin_, "unknown field " + field(k));
+        if (!ok) fail_field(k, "unknown field " + field(k));
     }
 }
 
@@ -125,7 +138,7 @@ Object parse_root(simdjson::dom::parser& parser, const simdjson::padded_string& 
         throw_json_syntax_error(std::string_view(text.data(), text.size()), origin, simdjson::error_message(err));
     simdjson::dom::object o;
     if (doc.get_object().get(o)) fail(origin, "the top level must be a JSON object");
-    return Object(o, "", origin);
+    return Object(o, "", origin, std::string_view(text.data(), text.size()));
 }
 
 } // namespace rafter::json_in

@@ -16,8 +16,10 @@ namespace rafter::json_in {
 
 class Object {
 public:
-    Object(simdjson::dom::object o, std::string path, const std::string& origin)
-        : o_(o), path_(std::move(path)), origin_(&origin) {}
+    // `text`: the document's source (it must outlive the object), so that errors can name the
+    // line of the field; empty when there is none.
+    Object(simdjson::dom::object o, std::string path, const std::string& origin, std::string_view text = {})
+        : o_(o), path_(std::move(path)), origin_(&origin), text_(text) {}
 
     bool has(std::string_view key) const;
     std::string field(std::string_view key) const;  // "workload.parameters"
@@ -39,6 +41,15 @@ public:
     // The value itself (e.g. to hand a nested document to another parser); nullopt when absent.
     std::optional<simdjson::dom::element> element(std::string_view key) const { return get(key); }
 
+    // An object nested in this document (an array's element) with the same source text.
+    Object child(simdjson::dom::object o, std::string path) const { return Object(o, std::move(path), *origin_, text_); }
+
+    // Throws Error(bad_input) with `message`, positioned at the line of the field (its key), or of
+    // this object when the field is absent, or without a line when neither is in the text.
+    [[noreturn]] void fail_field(std::string_view key, const std::string& message) const;
+    // The same for any path of the document ("scaling.gpus[2]").
+    [[noreturn]] void fail_at(const std::string& path, const std::string& message) const;
+
     // Unknown keys are errors (they are usually typos of optional fields, which would otherwise be
     // silently ignored). Keys starting with '_' and "comment"/"source"/"notes" are always allowed.
     void allow_only(std::initializer_list<std::string_view> keys) const;
@@ -48,6 +59,7 @@ private:
     simdjson::dom::object o_;
     std::string path_;
     const std::string* origin_;
+    std::string_view text_;
 };
 
 // Parses a whole document whose root must be an object. `parser` must outlive the result.

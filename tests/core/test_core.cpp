@@ -171,6 +171,37 @@ TEST_CASE("JSON syntax errors are located by line, column and byte") {
     }
 }
 
+TEST_CASE("a JSON path is located at the line of its key, or of its array element") {
+    const char* text = R"({
+  "schema": "x",
+  "workload": {"a": 1,
+    "b": {"c": [1,
+      2, {"d": "\"}{[,"}]}},
+  "scaling": {"gpus": [
+    8, 16,
+    32]},
+  "k.dot": 1
+})";
+    CHECK(find_json_path_line(text, "schema") == 2u);
+    CHECK(find_json_path_line(text, "workload") == 3u);
+    CHECK(find_json_path_line(text, "workload.a") == 3u);
+    CHECK(find_json_path_line(text, "workload.b") == 4u);
+    CHECK(find_json_path_line(text, "workload.b.c") == 4u);
+    CHECK(find_json_path_line(text, "workload.b.c[0]") == 4u);
+    CHECK(find_json_path_line(text, "workload.b.c[1]") == 5u);
+    // An escaped quote and brackets inside a string do not confuse the scan.
+    CHECK(find_json_path_line(text, "workload.b.c[2].d") == 5u);
+    CHECK(find_json_path_line(text, "scaling.gpus[0]") == 7u);
+    CHECK(find_json_path_line(text, "scaling.gpus[2]") == 8u);
+    // A key with a dot is found by its dotted spelling (a machine file's "sources.peaks_flops.fp32").
+    CHECK(find_json_path_line(text, "k.dot") == 9u);
+    // Absent paths.
+    CHECK_FALSE(find_json_path_line(text, "scaling.gpus[3]"));
+    CHECK_FALSE(find_json_path_line(text, "workload.z"));
+    CHECK_FALSE(find_json_path_line(text, "a"));  // not the nested workload.a
+    CHECK_FALSE(find_json_path_line("[]", "x"));
+}
+
 TEST_CASE("format_rate never uses the milli prefix") {
     CHECK(format_rate(8100) == si_format(8100));
     CHECK(format_rate(0.0814) == "0.0814");

@@ -4,6 +4,8 @@
 // of the JSON files under model/machines/data/.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -328,8 +330,15 @@ TEST_CASE("bad machine files are rejected with errors naming the file and the fi
         CHECK(msg.find("bad.json") != std::string::npos);
         CHECK(msg.find(std::string("'") + c.field + "'") != std::string::npos);
     }
-    // Truncated JSON: a real machine file cut in half names the file.
+    // In a real multi-line file the error names the field's line.
     std::string whole = machine_to_json(builtin("h100-sxm"));
+    std::string bad = whole;
+    bad.replace(bad.find("\"dram\": 3350000000000"), std::string("\"dram\": 3350000000000").size(), "\"dram\": -1");
+    const auto dram_line = 1 + std::count(whole.begin(), whole.begin() + static_cast<long>(whole.find("\"dram\": 3350000000000")), '\n');
+    const std::string got = error_of([&] { parse_machine_json(bad, "h.json"); });
+    CAPTURE(got);
+    CHECK(got.find("h.json:" + std::to_string(dram_line) + ": field 'bandwidths.dram'") == 0);
+    // Truncated JSON: a real machine file cut in half names the file.
     std::string msg = error_of([&] { parse_machine_json(whole.substr(0, whole.size() / 2), "cut.json"); });
     CHECK(msg.find("cut.json") != std::string::npos);
     CHECK(msg.find("not valid JSON") != std::string::npos);

@@ -140,7 +140,7 @@ TEST_CASE("rafter scale bad input: clear errors, non-zero exit, nothing written"
     write(dir + "/missing.json", replaced(kScenario, "\"parameters\": 1e8, ", ""));
     auto r = run_rafter("scale '" + dir + "/missing.json' -o '" + dir + "/out'", dir);
     CHECK(r.exit_code == 3);
-    CHECK(r.err.find("missing.json: missing required field workload.parameters") != std::string::npos);
+    CHECK(r.err.find("missing.json:3: missing required field workload.parameters") != std::string::npos);
     CHECK_FALSE(fs::exists(dir + "/out/scaling.json"));
 
     write(dir + "/zero.json", replaced(kScenario, "\"bandwidth\": 1e10", "\"bandwidth\": 0"));

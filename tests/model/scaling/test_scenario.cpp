@@ -79,18 +79,18 @@ TEST_CASE("defaults of a minimal scenario") {
     CHECK(default_gpu_counts(s).back() == 1024);
 }
 
-TEST_CASE("scenario errors name the field") {
+TEST_CASE("scenario errors name the field and its line (the parent object's line when it is missing)") {
     CHECK(error_of(variant(R"("parameters": 1e8, )", "")) ==
-          "s.json: missing required field workload.parameters");
+          "s.json:3: missing required field workload.parameters");
     CHECK(error_of(variant(R"("bandwidth": 1e11)", R"("bandwidth": 0)")) ==
-          "s.json: system.topology.intra_node.bandwidth must be > 0 (got 0)");
+          "s.json:4: system.topology.intra_node.bandwidth must be > 0 (got 0)");
     CHECK(error_of(variant(R"("bandwidth": 1e11)", R"("bandwidth": -3)")) ==
-          "s.json: system.topology.intra_node.bandwidth must be > 0 (got -3)");
+          "s.json:4: system.topology.intra_node.bandwidth must be > 0 (got -3)");
     CHECK(error_of(variant(R"("forward_s": 0.1)", R"("forwrd_s": 0.1)")).find("unknown field workload.forwrd_s") != std::string::npos);
     CHECK(error_of(variant(R"("batch_per_gpu": 32)", R"("batch_per_gpu": "32")")) ==
-          "s.json: workload.batch_per_gpu must be a number");
+          "s.json:3: workload.batch_per_gpu must be a number");
     CHECK(error_of(variant(R"("gpus_per_node": 8, )", "")) ==
-          "s.json: missing required field system.topology.gpus_per_node");
+          "s.json:4: missing required field system.topology.gpus_per_node");
     CHECK(error_of(variant(R"("schema": "rafter.scenario/1")", R"("schema": "rafter.scenario/9")")).find("rafter.scenario/1") != std::string::npos);
     CHECK(error_of(variant("}}}\n}", "}}}, \"parallel\": {\"algorithm\": \"butterfly\"}\n}")).find("parallel.algorithm: unknown algorithm 'butterfly'") != std::string::npos);
     CHECK(error_of(variant("}}}\n}", "}}}, \"scaling\": {\"mode\": \"strong\"}\n}")) ==
